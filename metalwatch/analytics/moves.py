@@ -1,0 +1,112 @@
+"""Weekly moves per instrument: close, WoW, 5-day, MTD, YTD, 52-week range, staleness.
+
+Every figure is taken from the series' own observations (its venue's trading days): the close
+of week W is the last observation on or before W, and each base is the last observation on or
+before its reference date. Nothing is forward-filled; a base that does not exist gives NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metalwatch import registry
+
+COLUMNS = [
+    "name", "name_zh", "group", "kind", "venue", "unit", "currency", "field", "decimals",
+    "close", "close_date", "prev_close", "prev_date", "change", "wow_pct", "d5_pct",
+    "d5_date", "mtd_pct", "mtd_base_date", "ytd_pct", "ytd_base_date", "high_52w",
+    "low_52w", "stale", "status",
+]  # fmt: skip
+
+
+def _pct(now: float, base: float) -> float:
+    return (now / base - 1.0) * 100.0 if base and not np.isnan(base) else np.nan
+
+
+def _last_on_or_before(dates: np.ndarray, ref: np.datetime64) -> int:
+    return int(np.searchsorted(dates, ref, side="right")) - 1
+
+
+def _one(inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Timestamp) -> dict:
+    row: dict = {
+        "name": inst.name_en, "name_zh": inst.name_zh, "group": inst.group, "kind": inst.kind,
+        "venue": inst.venue, "unit": inst.unit, "currency": inst.currency, "field": inst.field,
+        "decimals": inst.decimals,
+    }  # fmt: skip
+    W = np.datetime64(week, "ns")
+    i = _last_on_or_before(d, W)
+    if i < 0:
+        row.update(status="no data", stale=True)
+        return row
+    close, close_date = float(v[i]), pd.Timestamp(d[i])
+    j = _last_on_or_before(d, W - np.timedelta64(7, "D"))
+    traded_this_week = j < i
+    prev = float(v[j]) if j >= 0 and traded_this_week else np.nan
+    month_start = np.datetime64(week.replace(day=1), "ns")
+    year_start = np.datetime64(week.replace(month=1, day=1), "ns")
+    m = int(np.searchsorted(d, month_start, side="left")) - 1
+    y = int(np.searchsorted(d, year_start, side="left")) - 1
+    lo = int(np.searchsorted(d, W - np.timedelta64(364, "D"), side="right"))
+    window = v[lo : i + 1]
+    stale = (week - close_date).days > inst.stale_after_days
+    row.update(
+        close=close,
+        close_date=close_date,
+        prev_close=prev,
+        prev_date=pd.Timestamp(d[j]) if j >= 0 and traded_this_week else pd.NaT,
+        change=close - prev,
+        wow_pct=_pct(close, prev),
+        d5_pct=_pct(close, float(v[i - 5])) if i >= 5 else np.nan,
+        d5_date=pd.Timestamp(d[i - 5]) if i >= 5 else pd.NaT,
+        mtd_pct=_pct(close, float(v[m])) if m >= 0 else np.nan,
+        mtd_base_date=pd.Timestamp(d[m]) if m >= 0 else pd.NaT,
+        ytd_pct=_pct(close, float(v[y])) if y >= 0 else np.nan,
+        ytd_base_date=pd.Timestamp(d[y]) if y >= 0 else pd.NaT,
+        high_52w=float(window.max()),
+        low_52w=float(window.min()),
+        stale=bool(stale),
+        status="stale" if stale else ("no trading this week" if not traded_this_week else "ok"),
+    )
+    return row
+
+
+def compute_moves(
+    data: pd.DataFrame, week: pd.Timestamp, ids: list[str] | None = None
+) -> pd.DataFrame:
+    """Moves for the week ending ``week``, one row per instrument.
+
+    Parameters
+    ----------
+    data
+        Canonical frame holding (at least) each instrument's registered moves field.
+    week
+        The week's Friday.
+    ids
+        Instruments to report (default: every instrument present in ``data``). An id with no
+        data gets a row with status ``"no data"``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by instrument; percent columns are in percent (1.5 means +1.5 %); ``change`` is
+        in the instrument's unit (tonnes for inventories).
+    """
+    reg = registry.all_instruments()
+    if ids is None:
+        ids = sorted(data["instrument"].astype(str).unique())
+    wanted = data["field"].astype(str) == data["instrument"].astype(str).map(
+        lambda i: reg[i].field
+    )
+    sub = data.loc[wanted, ["instrument", "date", "value"]].sort_values(["instrument", "date"])
+    groups = {str(k): g for k, g in sub.groupby("instrument", sort=False, observed=True)}
+    rows = {}
+    for iid in ids:
+        g = groups.get(iid)
+        d = g["date"].to_numpy("datetime64[ns]") if g is not None else np.array([], "M8[ns]")
+        v = g["value"].to_numpy("float64") if g is not None else np.array([], "float64")
+        rows[iid] = _one(reg[iid], d, v, week)
+    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=COLUMNS)
+    out.index.name = "instrument"
+    out.attrs["week"] = week
+    return out

@@ -1,0 +1,109 @@
+"""The ``metalwatch`` command: a thin face on the library functions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from metalwatch import api
+from metalwatch.errors import MetalwatchError
+from metalwatch.reporting.formatters import fmt_date, fmt_number, fmt_pct
+from metalwatch.store import Store
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="metalwatch", description=__doc__)
+    p.add_argument("--store", help="store file (default: $METALWATCH_STORE or the user data dir)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("report", help="write the weekly report")
+    r.add_argument("--week", help="any date; the week ending on the Friday on or before it")
+    r.add_argument("--lang", choices=["en", "zh"], default="en")
+    r.add_argument("--format", dest="fmt", choices=["pdf", "html"], default="pdf")
+    r.add_argument("--template-dir", help="folder of templates overriding the packaged ones")
+    r.add_argument("-o", "--output", help="output file (default reports/metalwatch-weekly-<week>)")
+
+    m = sub.add_parser("moves", help="print the week's moves")
+    m.add_argument("--week", help="any date; the week ending on the Friday on or before it")
+    m.add_argument("instruments", nargs="*", help="instrument ids (default: all)")
+
+    sub.add_parser("instruments", help="list the instrument registry")
+
+    s = sub.add_parser("store", help="inspect the store")
+    s.add_argument("action", choices=["info"])
+    return p
+
+
+def _print_table(title: str, df: pd.DataFrame) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in df.columns:
+        table.add_column(str(col), justify="left" if df[col].dtype == object else "right")
+    for row in df.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    Console(width=max(160, Console().width)).print(table)
+
+
+def _cmd_moves(args: argparse.Namespace) -> int:
+    mv = api.moves(args.week, args.instruments or None, store=args.store)
+    show = pd.DataFrame(
+        {
+            "instrument": mv.index,
+            "venue": mv["venue"],
+            "unit": mv["unit"],
+            "close": [fmt_number(c, d) for c, d in zip(mv["close"], mv["decimals"], strict=True)],
+            "as of": mv["close_date"].map(fmt_date),
+            "WoW %": mv["wow_pct"].map(fmt_pct),
+            "5-day %": mv["d5_pct"].map(fmt_pct),
+            "MTD %": mv["mtd_pct"].map(fmt_pct),
+            "YTD %": mv["ytd_pct"].map(fmt_pct),
+            "status": mv["status"],
+        }
+    )
+    _print_table(f"Moves, week ending {mv.attrs['week']:%Y-%m-%d}", show.astype(str))
+    return 0
+
+
+def _cmd_store_info(args: argparse.Namespace) -> int:
+    with Store(args.store) as st:
+        info = st.info()
+        print(f"store: {st.path}")
+        print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments; "
+              f"seeded from snapshot {st.meta('seeded_from')}")  # fmt: skip
+        per = info.groupby("instrument").agg(
+            fields=("field", lambda f: ",".join(f)), rows=("rows", "sum"),
+            first=("first", "min"), last=("last", "max"),
+        ).reset_index()  # fmt: skip
+    _print_table("Stored series", per.astype(str))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "report":
+            out = api.report(args.week, args.output, lang=args.lang, fmt=args.fmt,
+                             template_dir=args.template_dir, store=args.store)  # fmt: skip
+            print(f"wrote {out}")
+            return 0
+        if args.command == "moves":
+            return _cmd_moves(args)
+        if args.command == "instruments":
+            df = api.instruments().reset_index()
+            cols = ["id", "name_en", "name_zh", "kind", "venue", "unit", "currency", "field"]
+            _print_table("Instruments", df[cols].astype(str))
+            return 0
+        return _cmd_store_info(args)
+    except MetalwatchError as exc:
+        print(f"metalwatch: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

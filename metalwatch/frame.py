@@ -1,0 +1,168 @@
+"""The canonical tidy frame every source returns and every consumer reads.
+
+Columns and dtypes::
+
+    instrument  string   registered instrument id
+    field       string   which value of the day: close, settle, open, high, low, ...
+    date        datetime64[ns], tz-naive, normalised to midnight (the trading day)
+    value       float64
+    unit        string   as registered for the instrument
+    currency    string   as registered (<NA> for tonnes, ounces, index points)
+    source      string   where the row came from
+
+Validation is vectorised over the whole frame; nothing here loops over rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metalwatch import registry
+from metalwatch.errors import SchemaError
+
+COLUMNS = ("instrument", "field", "date", "value", "unit", "currency", "source")
+STRING_COLUMNS = ("instrument", "field", "unit", "currency", "source")
+FIELDS = frozenset(
+    {
+        "open", "high", "low", "close", "settle", "volume", "open_interest",
+        "fix", "mean", "mid", "stock", "registered", "eligible", "adj_close",
+    }
+)  # fmt: skip
+#: Fields that are quantities, not prices: zero is a legitimate value for them.
+NON_PRICE_FIELDS = frozenset({"volume", "open_interest", "stock", "registered", "eligible"})
+
+
+def empty() -> pd.DataFrame:
+    """An empty canonical frame with the right dtypes."""
+    return coerce(pd.DataFrame({c: [] for c in COLUMNS}))
+
+
+def coerce(df: pd.DataFrame) -> pd.DataFrame:
+    """Cast the canonical columns to their dtypes (no validation, no row changes)."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise SchemaError(f"frame lacks canonical column(s): {', '.join(missing)}")
+    out = df.loc[:, list(COLUMNS)].copy()
+    for col in STRING_COLUMNS:
+        out[col] = out[col].astype("string")
+    out["currency"] = out["currency"].replace("", pd.NA)
+    try:
+        out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]").dt.normalize()
+    except (ValueError, TypeError, OverflowError) as exc:  # OutOfBoundsDatetime is a ValueError
+        raise SchemaError(f"date column: {exc}") from exc
+    try:
+        out["value"] = pd.to_numeric(out["value"], errors="raise").astype("float64")
+    except (ValueError, TypeError) as exc:
+        raise SchemaError(f"value column: {exc}") from exc
+    return out.reset_index(drop=True)
+
+
+def from_wide(
+    wide: pd.DataFrame, instrument: str, source: str, fields: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Build a canonical frame from one instrument's wide bar table.
+
+    Parameters
+    ----------
+    wide
+        Index or a ``date`` column of dates; one column per field.
+    instrument
+        Registered id; unit and currency come from the registry.
+    source
+        Source label stored on every row.
+    fields
+        Optional renaming of ``wide``'s columns to canonical field names.
+    """
+    inst = registry.get(instrument)
+    df = wide.rename(columns=fields or {})
+    if "date" not in df.columns:
+        df = df.rename_axis("date").reset_index()
+    keep = [c for c in df.columns if c in FIELDS]
+    long = df.melt(id_vars="date", value_vars=keep, var_name="field", value_name="value")
+    long = long.dropna(subset=["value"])
+    long["instrument"] = instrument
+    long["unit"] = inst.unit
+    long["currency"] = inst.currency
+    long["source"] = source
+    return coerce(long)
+
+
+def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Check a canonical frame and return it coerced; raise :class:`SchemaError` if it is bad.
+
+    Checks, all vectorised: columns and dtypes; registered instruments; known fields; unit and
+    currency as registered; no duplicate (instrument, field, date); no future dates; no NaN or
+    infinite values; prices strictly positive (quantities may be zero, never negative).
+    """
+    out = coerce(df)
+    if out.empty:
+        return out
+    reg = registry.all_instruments()
+    unknown = sorted(set(out["instrument"].unique()) - set(reg))
+    if unknown:
+        raise SchemaError(f"unregistered instrument(s): {', '.join(unknown)}")
+    bad_fields = sorted(set(out["field"].unique()) - FIELDS)
+    if bad_fields:
+        raise SchemaError(f"unknown field(s): {', '.join(bad_fields)}")
+    ids = out["instrument"].astype(str)
+    want_unit = ids.map(lambda i: reg[i].unit)
+    want_cur = ids.map(lambda i: reg[i].currency or "")
+    have_cur = out["currency"].fillna("").astype(str)
+    wrong = (out["unit"].astype(str) != want_unit) | (have_cur != want_cur)
+    if wrong.any():
+        row = out[wrong].iloc[0]
+        inst = reg[row["instrument"]]
+        raise SchemaError(
+            f"{row['instrument']}: unit/currency {row['unit']}/{row['currency']} "
+            f"is not the registered {inst.unit}/{inst.currency or '<none>'}"
+        )
+    dup = out.duplicated(["instrument", "field", "date"])
+    if dup.any():
+        row = out[dup].iloc[0]
+        raise SchemaError(
+            f"{row['instrument']} {row['field']}: duplicate date {row['date']:%Y-%m-%d}"
+        )
+    today = (today or pd.Timestamp.today()).normalize()
+    future = out["date"] > today
+    if future.any():
+        row = out[future].iloc[0]
+        raise SchemaError(f"{row['instrument']}: future date {row['date']:%Y-%m-%d}")
+    vals = out["value"].to_numpy()
+    nonfinite = ~np.isfinite(vals)
+    if nonfinite.any():
+        row = out[nonfinite].iloc[0]
+        raise SchemaError(
+            f"{row['instrument']} {row['field']}: missing value on {row['date']:%Y-%m-%d}"
+        )
+    is_price = ~out["field"].isin(NON_PRICE_FIELDS).to_numpy()
+    bad = (is_price & (vals <= 0)) | (~is_price & (vals < 0))
+    if bad.any():
+        row = out[bad].iloc[0]
+        raise SchemaError(
+            f"{row['instrument']} {row['field']}: non-positive value {row['value']:g} "
+            f"on {row['date']:%Y-%m-%d}"
+        )
+    return out
+
+
+def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
+    """Pivot a canonical frame to dates x instruments.
+
+    With ``field=None`` each instrument contributes its registered moves field. Dates where an
+    instrument has no observation stay NaN: nothing is forward-filled.
+    """
+    if df.empty:
+        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    reg = registry.all_instruments()
+    if field is None:
+        wanted = df["instrument"].astype(str).map(lambda i: reg[i].field)
+        df = df[df["field"].astype(str) == wanted]
+    else:
+        df = df[df["field"] == field]
+    wide = df.pivot(index="date", columns="instrument", values="value").sort_index()
+    wide.columns = wide.columns.astype(str)
+    wide.columns.name = None
+    wide.attrs["units"] = {i: reg[i].unit for i in wide.columns}
+    wide.attrs["currencies"] = {i: reg[i].currency for i in wide.columns}
+    return wide

@@ -1,0 +1,104 @@
+"""The instrument registry: every series metalwatch knows, read from ``instruments.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+from metalwatch.errors import InvalidInputError, UnknownInstrumentError
+
+KINDS = frozenset({"price", "inventory", "index", "fx", "equity"})
+GROUPS = ("precious", "industrial", "strategic", "inventory", "context", "equity", "reference")
+CADENCES = frozenset({"daily", "weekly", "sparse", "monthly"})
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One series: what it is, how it is quoted, and where it comes from."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    metal: str
+    kind: str
+    group: str
+    venue: str
+    unit: str
+    currency: str
+    field: str
+    decimals: int
+    calendar: str
+    stale_after_days: int
+    cadence: str
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def name(self, lang: str = "en") -> str:
+        """Display name in ``lang`` ('en' or 'zh')."""
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+def _parse(raw: dict[str, dict]) -> dict[str, Instrument]:
+    out: dict[str, Instrument] = {}
+    for iid, spec in raw.items():
+        try:
+            inst = Instrument(id=iid, **spec)
+        except TypeError as exc:
+            raise InvalidInputError(f"instruments.toml: entry {iid!r}: {exc}") from exc
+        if inst.kind not in KINDS:
+            raise InvalidInputError(f"instruments.toml: {iid}: unknown kind {inst.kind!r}")
+        if inst.group not in GROUPS:
+            raise InvalidInputError(f"instruments.toml: {iid}: unknown group {inst.group!r}")
+        if inst.cadence not in CADENCES:
+            raise InvalidInputError(f"instruments.toml: {iid}: unknown cadence {inst.cadence!r}")
+        out[iid] = inst
+    return out
+
+
+@cache
+def all_instruments() -> dict[str, Instrument]:
+    """All registered instruments by id (read once per process)."""
+    text = resources.files("metalwatch").joinpath("instruments.toml").read_bytes()
+    return _parse(tomllib.loads(text.decode("utf-8")))
+
+
+def get(instrument_id: str) -> Instrument:
+    """The instrument with this id.
+
+    Raises
+    ------
+    UnknownInstrumentError
+        If the id is not registered; the message suggests close matches.
+    """
+    reg = all_instruments()
+    try:
+        return reg[instrument_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(instrument_id.upper(), reg, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UnknownInstrumentError(f"unknown instrument {instrument_id!r}{hint}") from None
+
+
+def resolve(ids: str | Iterable[str] | None) -> list[Instrument]:
+    """Instruments for one id, several ids, or all of them when ``ids`` is None."""
+    if ids is None:
+        return list(all_instruments().values())
+    if isinstance(ids, str):
+        ids = [ids]
+    return [get(i) for i in ids]
+
+
+def instruments_frame() -> pd.DataFrame:
+    """The registry as a DataFrame indexed by instrument id."""
+    rows = [
+        {k: v for k, v in inst.__dict__.items() if k != "sources"}
+        | {"sources": ", ".join(f"{k}:{v}" for k, v in inst.sources.items())}
+        for inst in all_instruments().values()
+    ]
+    return pd.DataFrame(rows).set_index("id")

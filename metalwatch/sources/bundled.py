@@ -1,0 +1,90 @@
+"""The bundled snapshot: real history shipped in the package (``scripts/build_snapshot.py``)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tomllib
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+import pandas as pd
+
+from metalwatch import frame, registry
+
+SOURCE_PREFIX = "bundled"
+
+
+def _data() -> Traversable:
+    return resources.files("metalwatch").joinpath("data")
+
+
+def _snapshot_files() -> dict[str, Traversable]:
+    folder = _data().joinpath("snapshot")
+    suffix = ".csv.gz"
+    return {
+        f.name.removesuffix(suffix): f
+        for f in folder.iterdir()
+        if f.name.endswith(suffix)
+    }
+
+
+def available() -> list[str]:
+    """Ids of the instruments that have bundled history."""
+    return sorted(_snapshot_files())
+
+
+@cache
+def provenance() -> dict[str, dict]:
+    """Provenance per bundled instrument, plus a ``missing`` entry for series with no real data."""
+    return tomllib.loads(_data().joinpath("provenance.toml").read_text(encoding="utf-8"))
+
+
+def missing() -> list[str]:
+    """Registered ids with no real bundled history."""
+    return list(provenance().get("missing", {}).get("instruments", []))
+
+
+def snapshot_id() -> str:
+    """A short hash identifying the bundled snapshot's content."""
+    h = hashlib.sha256()
+    for name, f in sorted(_snapshot_files().items()):
+        h.update(name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def load(ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """The bundled history as one canonical frame (all instruments, or ``ids``)."""
+    files = _snapshot_files()
+    wanted = sorted(files) if ids is None else [i.id for i in registry.resolve(list(ids))]
+    prov = provenance()
+    parts = []
+    for iid in wanted:
+        if iid not in files:
+            continue
+        inst = registry.get(iid)
+        part = pd.read_csv(
+            io.BytesIO(files[iid].read_bytes()),
+            compression="gzip",
+            dtype={"field": "string", "value": "float64"},
+            parse_dates=["date"],
+        )
+        part["instrument"] = iid
+        part["unit"] = inst.unit
+        part["currency"] = inst.currency
+        part["source"] = f"{SOURCE_PREFIX}:{prov.get(iid, {}).get('dataset', 'snapshot')}"
+        parts.append(part)
+    if not parts:
+        return frame.empty()
+    return frame.coerce(pd.concat(parts, ignore_index=True))
+
+
+def news() -> pd.DataFrame:
+    """Bundled headlines: date, title, source, url."""
+    f = _data().joinpath("news.csv.gz")
+    if not f.is_file():
+        return pd.DataFrame(columns=["date", "title", "source", "url"])
+    return pd.read_csv(io.BytesIO(f.read_bytes()), compression="gzip", parse_dates=["date"])

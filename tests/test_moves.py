@@ -1,0 +1,123 @@
+"""Weekly moves against values read by hand from the real bundled data (shared/data CSVs)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import metalwatch as mw
+from metalwatch.analytics.moves import compute_moves
+from metalwatch.analytics.weeks import week_ending
+from metalwatch.errors import InvalidInputError, NoDataError
+
+
+def pct(now: float, base: float) -> float:
+    return (now / base - 1) * 100
+
+
+@pytest.fixture
+def dec12(store):
+    return mw.moves(week="2025-12-12", store=store)
+
+
+def test_week_of_2025_12_12_lme_copper(dec12):
+    m = dec12.loc["LME.CA.3M"]
+    assert m["close"] == 11800.0 and m["close_date"] == pd.Timestamp("2025-12-12")
+    assert m["prev_close"] == 11617.0 and m["prev_date"] == pd.Timestamp("2025-12-05")
+    assert m["wow_pct"] == pytest.approx(pct(11800, 11617))
+    assert m["d5_pct"] == pytest.approx(pct(11800, 11617))  # no LME holiday that week
+    assert m["mtd_pct"] == pytest.approx(pct(11800, 10985.5))  # 2025-11-28
+    assert m["ytd_pct"] == pytest.approx(pct(11800, 8821.5))  # 2024-12-31
+    assert (m["high_52w"], m["low_52w"]) == (11800.0, 8590.0)
+    assert not m["stale"] and m["status"] == "ok"
+
+
+def test_week_of_2025_12_12_shfe_and_inventory(dec12):
+    cu = dec12.loc["SHFE.CU"]
+    assert cu["close"] == 94170 and cu["unit"] == "CNY/t"
+    assert cu["wow_pct"] == pytest.approx(pct(94170, 92780))
+    assert cu["ytd_pct"] == pytest.approx(pct(94170, 73770))
+    stock = dec12.loc["LME.CA.STOCK"]
+    assert stock["close"] == 165900 and stock["unit"] == "t"
+    assert stock["change"] == 165900 - 162550
+    assert stock["wow_pct"] == pytest.approx(pct(165900, 162550))
+
+
+def test_week_of_2025_12_12_sparse_rare_earth_quote(dec12):
+    prnd = dec12.loc["CN.PRND_OXIDE"]
+    # SMM weekly reviews: 2025-12-11 577,000-580,000; 2025-12-04 585,000-590,000 (mid of range)
+    assert prnd["close"] == 578500 and prnd["close_date"] == pd.Timestamp("2025-12-11")
+    assert prnd["wow_pct"] == pytest.approx(pct(578500, 587500))
+
+
+def test_national_day_week_shfe_closed(store):
+    # SHFE closed 2025-10-01..08: the week's close is Tuesday 2025-09-30, nothing carried forward
+    m = mw.moves(week="2025-10-03", instruments=["SHFE.CU"], store=store).loc["SHFE.CU"]
+    assert m["close"] == 83110 and m["close_date"] == pd.Timestamp("2025-09-30")
+    assert m["wow_pct"] == pytest.approx(pct(83110, 82470))
+    assert not m["stale"]
+    after = mw.moves(week="2025-10-10", instruments=["SHFE.CU"], store=store).loc["SHFE.CU"]
+    assert after["prev_close"] == 83110 and after["prev_date"] == pd.Timestamp("2025-09-30")
+    assert after["wow_pct"] == pytest.approx(pct(85910, 83110))
+    # five observations back crosses the holiday: 10-09, 09-30, 09-29, 09-26, 09-25
+    assert after["d5_pct"] == pytest.approx(pct(85910, 82710))
+    assert after["d5_date"] == pd.Timestamp("2025-09-25")
+
+
+def test_year_boundary_week(store):
+    mv = mw.moves(week="2026-01-02", instruments=["SHFE.CU", "LME.CA.3M"], store=store)
+    shfe, lme = mv.loc["SHFE.CU"], mv.loc["LME.CA.3M"]
+    # SHFE shut 2026-01-01..02: close is 2025-12-31, which is also the YTD base
+    assert shfe["close_date"] == pd.Timestamp("2025-12-31") and shfe["ytd_pct"] == 0.0
+    assert shfe["ytd_base_date"] == pd.Timestamp("2025-12-31")
+    assert shfe["wow_pct"] == pytest.approx(pct(98240, 98720))
+    assert lme["close"] == 12511 and lme["ytd_pct"] == pytest.approx(pct(12511, 12466))
+    assert lme["mtd_pct"] == pytest.approx(lme["ytd_pct"])
+    assert lme["wow_pct"] == pytest.approx(pct(12511, 12220))  # base 2025-12-24
+    assert lme["d5_pct"] == pytest.approx(pct(12511, 12041))  # 2025-12-23, 5 LME days back
+
+
+def test_no_trading_week_is_empty_not_forward_filled():
+    week = pd.Timestamp("2025-10-10")
+    data = pd.DataFrame(
+        {
+            "instrument": "SHFE.CU", "field": "close",
+            "date": pd.to_datetime(["2025-09-26", "2025-09-30"]),
+            "value": [82470.0, 83110.0], "unit": "CNY/t", "currency": "CNY", "source": "t",
+        }
+    )  # fmt: skip
+    m = compute_moves(data, week).loc["SHFE.CU"]
+    assert math.isnan(m["wow_pct"]) and m["status"] == "no trading this week"
+    assert m["close_date"] == pd.Timestamp("2025-09-30")
+    stale = compute_moves(data, pd.Timestamp("2025-10-17")).loc["SHFE.CU"]
+    assert stale["stale"] and stale["status"] == "stale"
+
+
+def test_week_ending_maps_any_day_to_friday():
+    assert week_ending("2025-12-12") == pd.Timestamp("2025-12-12")
+    assert week_ending("2025-12-14") == pd.Timestamp("2025-12-12")  # Sunday
+    assert week_ending("2025-12-18") == pd.Timestamp("2025-12-12")  # Thursday
+    with pytest.raises(InvalidInputError, match="'12/40/2025' is not a date"):
+        week_ending("12/40/2025")
+
+
+def test_default_week_is_latest_friday_covered(store):
+    mv = mw.moves(store=store)
+    assert mv.attrs["week"] == pd.Timestamp("2026-08-21")
+    # COMEX's bundled history ends in May 2026: flagged, with its real last date
+    gc = mv.loc["COMEX.GC"]
+    assert gc["stale"] and gc["close_date"] == pd.Timestamp("2026-05-07")
+
+
+def test_week_without_data_is_a_clear_error(store):
+    with pytest.raises(NoDataError, match="no market data for the week ending 1960-01-08"):
+        mw.moves(week="1960-01-08", store=store)
+    with pytest.raises(NoDataError, match="2031-01-03"):
+        mw.moves(week="2031-01-03", store=store)
+
+
+def test_unregistered_instrument_has_a_no_data_row(store):
+    mv = mw.moves(week="2025-12-12", instruments=["SGE.AU9999"], store=store)
+    assert mv.loc["SGE.AU9999", "status"] == "no data"

@@ -1,0 +1,112 @@
+"""The embedded store: seeding, upserts with revisions, errors that leave the file intact."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from metalwatch import frame
+from metalwatch.errors import SchemaError, StoreCorruptError, StoreVersionError
+from metalwatch.sources import bundled
+from metalwatch.store import Store
+
+
+def rows(values: dict[str, float], instrument: str = "LME.CA.3M", source: str = "test"):
+    return frame.coerce(
+        pd.DataFrame(
+            {
+                "instrument": instrument, "field": "close", "date": list(values),
+                "value": list(values.values()), "unit": "USD/t", "currency": "USD",
+                "source": source,
+            }
+        )
+    )  # fmt: skip
+
+
+def test_seeded_store_matches_the_snapshot(store):
+    snap = bundled.load(["LME.CA.3M"])
+    stored = store.read(["LME.CA.3M"])
+    assert len(stored) == len(snap) > 4000
+    assert store.meta("seeded_from") == bundled.snapshot_id()
+    assert store.meta("schema_version") == "1"
+    dec12 = stored[(stored["date"] == "2025-12-12") & (stored["field"] == "close")]
+    assert dec12["value"].item() == 11800.0
+    assert dec12["source"].item() == "bundled:lme_westmetall_charsha"
+
+
+def test_wal_mode(store):
+    assert store._con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_upsert_adds_new_and_keeps_revisions(store):
+    new = rows({"2025-12-12": 11800.0, "2026-08-24": 11900.0})  # data ends 2026-08-21
+    res = store.upsert(new)
+    assert (res.added, res.revised, res.unchanged) == (1, 0, 1)
+    revised = rows({"2025-12-12": 11805.5}, source="revision-test")
+    res = store.upsert(revised)
+    assert (res.added, res.revised, res.unchanged) == (0, 1, 0)
+    rev = store.revisions("LME.CA.3M")
+    assert rev[["date", "old_value", "new_value"]].values.tolist() == [
+        ["2025-12-12", 11800.0, 11805.5]
+    ]
+    assert rev["old_source"].item() == "bundled:lme_westmetall_charsha"
+    now = store.read(["LME.CA.3M"], fields=["close"], start="2026-08-21")
+    assert now["value"].tolist()[-1] == 11900.0
+    again = store.read(["LME.CA.3M"], fields=["close"], start="2025-12-12", end="2025-12-12")
+    assert again["value"].item() == 11805.5 and again["source"].item() == "revision-test"
+
+
+def test_invalid_frame_writes_nothing(store):
+    before = store.read(["LME.CA.3M"])
+    bad = rows({"2025-12-15": 11900.0, "2025-12-16": -1.0})
+    with pytest.raises(SchemaError, match="LME.CA.3M close: non-positive value -1 on 2025-12-16"):
+        store.upsert(bad)
+    pd.testing.assert_frame_equal(store.read(["LME.CA.3M"]), before)
+
+
+def test_wrong_unit_is_rejected(store):
+    bad = rows({"2025-12-15": 5.3}).assign(unit="USD/lb")
+    with pytest.raises(SchemaError, match="unit/currency USD/lb/USD is not the registered USD/t"):
+        store.upsert(bad)
+
+
+def test_not_a_database_is_a_clear_error_and_untouched(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("my precious notes\n")
+    with pytest.raises(StoreCorruptError, match="is not an SQLite database"):
+        Store(path)
+    assert path.read_text() == "my precious notes\n"
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreCorruptError, match="not a metalwatch store"):
+        Store(path)
+
+
+def test_schema_version_is_checked(store_path):
+    con = sqlite3.connect(store_path)
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreVersionError, match="schema version 99"):
+        Store(store_path)
+
+
+def test_store_path_from_environment(tmp_path, monkeypatch):
+    path = tmp_path / "env.sqlite"
+    monkeypatch.setenv("METALWATCH_STORE", str(path))
+    with Store(seed=False) as st:
+        assert st.path == path
+    assert path.exists()
+
+
+def test_news_seeded(store):
+    news = store.news("2025-12-08", "2025-12-12")
+    assert len(news) == 3
