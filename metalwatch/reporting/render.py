@@ -114,9 +114,8 @@ def write_pdf(
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
-        doc = weasyprint.HTML(
-            string=html, base_url=roots[-1].as_uri() + "/", url_fetcher=_safe_fetcher([*roots, FONT_DIR])
-        )
+        fetcher = _safe_fetcher([*roots, FONT_DIR])
+        doc = weasyprint.HTML(string=html, base_url=roots[-1].as_uri() + "/", url_fetcher=fetcher)
         pdf = doc.write_pdf()
     finally:
         logger.removeHandler(handler)
