@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,10 @@ from metalwatch.errors import InvalidInputError, NoDataError
 from metalwatch.store import Store
 
 StoreArg = Store | str | os.PathLike[str] | None
+
+
+class RenderWarning(UserWarning):
+    """The PDF rendered, but with a defect (e.g. characters no bundled font covers)."""
 
 
 @contextmanager
@@ -121,7 +126,9 @@ def report(
     *,
     lang: str = "en",
     fmt: str = "pdf",
+    analyst: str | os.PathLike[str] | None = None,
     template_dir: str | os.PathLike[str] | None = None,
+    appendix: str | None = None,
     store: StoreArg = None,
 ) -> Path:
     """Write the weekly for ``week`` and return its path.
@@ -132,34 +139,57 @@ def report(
         Any date; the report covers the week ending on the Friday on or before it. Default:
         the latest week the store covers.
     output
-        File to write; default ``reports/metalwatch-weekly-<week>.<fmt>`` in the current folder.
+        File to write; default ``reports/metalwatch-weekly-<week>[-zh].<fmt>``.
     lang
         ``'en'`` or ``'zh'``.
     fmt
-        ``'pdf'`` or ``'html'``.
+        ``'pdf'`` or ``'html'`` (same templates).
+    analyst
+        YAML analyst file: publisher, rating, watch lists, core views, commentary.
+    template_dir
+        Folder whose templates override the packaged ones, one file at a time.
+    appendix
+        ``'csv'`` or ``'xlsx'``: also write every figure with its source and formula next to
+        the report (``<name>-appendix.<ext>``).
     """
     from metalwatch.reporting import build_weekly, render_html, write_pdf
+    from metalwatch.reporting.analyst import load_analyst
+    from metalwatch.reporting.appendix import FORMATS, appendix_path, write_appendix
+    from metalwatch.reporting.i18n import LANGS
     from metalwatch.reporting.render import write_bytes
 
-    if lang not in ("en", "zh"):
+    if lang not in LANGS:
         raise InvalidInputError(f"language {lang!r} is not supported (use en or zh)")
     if fmt not in ("pdf", "html"):
         raise InvalidInputError(f"format {fmt!r} is not supported (use pdf or html)")
+    if appendix is not None and appendix not in FORMATS:
+        raise InvalidInputError(f"appendix format {appendix!r} is not supported (use csv or xlsx)")
+    notes = load_analyst(analyst)
     with _opened(store) as st:
         w = resolve_week(week, st)
-        model = build_weekly(st, w, lang=lang)
+        model = build_weekly(st, w, lang=lang, analyst=notes)
     html = render_html(model, template_dir)
     if output is None:
-        out = Path("reports") / f"metalwatch-weekly-{w:%Y-%m-%d}.{fmt}"
+        suffix = "-zh" if lang == "zh" else ""
+        out = Path("reports") / f"metalwatch-weekly-{w:%Y-%m-%d}{suffix}.{fmt}"
         out.parent.mkdir(exist_ok=True)
     else:
         out = Path(output)
     if fmt == "html":
         write_bytes(out, html.encode("utf-8"))
     else:
-        write_pdf(html, out, template_dir)
+        problems = write_pdf(html, out, template_dir)
+        glyphs = sorted({m for m in problems if ".notdef" in m})
+        if glyphs:
+            warnings.warn(f"{out}: {len(glyphs)} missing glyph(s), e.g. {glyphs[0]}",
+                          RenderWarning, stacklevel=2)  # fmt: skip
+    if appendix:
+        write_appendix(model, appendix_path(out, appendix), appendix)
     return out
 
 
 def _date(value: str | None) -> pd.Timestamp | None:
     return None if value is None else parse_date(value)
+
+
+# -- quant layer: inventories, spreads, context, conversions, statistics, plots ----------

@@ -23,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--week", help="any date; the week ending on the Friday on or before it")
     r.add_argument("--lang", choices=["en", "zh"], default="en")
     r.add_argument("--format", dest="fmt", choices=["pdf", "html"], default="pdf")
+    r.add_argument("--analyst", help="YAML analyst file (publisher, rating, views, watch lists)")
     r.add_argument("--template-dir", help="folder of templates overriding the packaged ones")
+    r.add_argument("--appendix", choices=["csv", "xlsx"], help="also write the data appendix")
     r.add_argument("-o", "--output", help="output file (default reports/metalwatch-weekly-<week>)")
 
     m = sub.add_parser("moves", help="print the week's moves")
@@ -89,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "report":
             out = api.report(args.week, args.output, lang=args.lang, fmt=args.fmt,
-                             template_dir=args.template_dir, store=args.store)  # fmt: skip
+                             analyst=args.analyst, template_dir=args.template_dir,
+                             appendix=args.appendix, store=args.store)  # fmt: skip
             print(f"wrote {out}")
             return 0
         if args.command == "moves":

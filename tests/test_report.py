@@ -1,15 +1,20 @@
-"""The weekly PDF: numbers and words read back from the PDF text layer."""
+"""The weekly PDF: numbers and words read back from the PDF text layer, both languages."""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
 import metalwatch as mw
 from metalwatch.errors import InvalidInputError, OutputError
+from metalwatch.reporting import build_weekly, render_html
+from metalwatch.reporting.appendix import write_appendix
+from metalwatch.store import Store
 
 
 def pdf_text(path) -> str:
@@ -17,57 +22,138 @@ def pdf_text(path) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
 @pytest.fixture(scope="module")
-def dec12_pdf(tmp_path_factory, seeded_path):
-    import shutil
-
-    store = tmp_path_factory.mktemp("r") / "s.sqlite"
-    shutil.copyfile(seeded_path, store)
-    out = tmp_path_factory.mktemp("out") / "weekly.pdf"
-    return mw.report("2025-12-12", out, store=store)
+def module_store(tmp_path_factory, seeded_path):
+    path = tmp_path_factory.mktemp("r") / "s.sqlite"
+    shutil.copyfile(seeded_path, path)
+    return path
 
 
-def test_pdf_has_title_week_and_real_numbers(dec12_pdf):
-    text = pdf_text(dec12_pdf)
+@pytest.fixture(scope="module")
+def en_pdf(module_store, tmp_path_factory):
+    out = tmp_path_factory.mktemp("en") / "weekly.pdf"
+    return mw.report("2025-12-12", out, store=module_store, appendix="csv")
+
+
+@pytest.fixture(scope="module")
+def zh_pdf(module_store, tmp_path_factory):
+    out = tmp_path_factory.mktemp("zh") / "weekly-zh.pdf"
+    return mw.report("2025-12-12", out, lang="zh", store=module_store)
+
+
+@pytest.fixture(scope="module")
+def en_model(module_store):
+    with Store(module_store) as st:
+        return build_weekly(st, pd.Timestamp("2025-12-12"), "en")
+
+
+def test_pdf_has_title_week_and_real_numbers(en_pdf):
+    text = flat(pdf_text(en_pdf))
     assert "Nonferrous Metals Weekly" in text
-    assert "Week ending 2025-12-12" in text
-    assert "11,800.0" in text  # LME copper 3M close
-    assert "+1.58%" in text  # its WoW: 11800 / 11617 - 1
+    assert "Week ending 12 December 2025" in text
+    assert "11,800.0" in text and "+1.58%" in text  # LME copper 3M close; 11800/11617 - 1
     assert "94,170" in text  # SHFE copper close
-    assert "4,300.1" in text  # COMEX gold close
     assert "165,900" in text and "+3,350" in text  # LME copper stocks and weekly change (t)
     assert re.search(r"Page 1 of \d+", text)
+    for heading in ("Core views", "Contents", "Precious metals", "Industrial metals",
+                    "Inventories", "Strategic metals", "Weekly market recap",
+                    "Stocks to watch", "Industry news", "Risks", "Data status", "Sources",
+                    "Disclaimer"):  # fmt: skip
+        assert heading in text, heading
 
 
-def test_pdf_names_missing_and_sources(dec12_pdf):
-    text = pdf_text(dec12_pdf)
-    assert "Missing series" in text and "SGE.AU9999" in text
-    assert "Sources" in text and "westmetall" in text.lower()
-    # COMEX stocks start in January 2026: not in this week's tables, named as missing data
-    assert "COMEX.GC.STOCK" in text
+def test_every_figure_in_the_model_is_printed_as_computed(en_model, en_pdf):
+    """Each figure equals the moves output at its displayed precision and is in the PDF."""
+    text = flat(pdf_text(en_pdf))
+    figs = en_model.figures
+    assert len(figs) > 150
+    moves = en_model.moves
+    for f in figs.itertuples():
+        expected = moves.loc[f.instrument, f.metric]
+        assert f.value == pytest.approx(expected), (f.instrument, f.metric)
+        decimals = 2 if f.metric.endswith("_pct") else int(moves.loc[f.instrument, "decimals"])
+        shown = float(f.text.replace(",", "").rstrip("%"))
+        assert shown == pytest.approx(round(expected, decimals), abs=10**-decimals / 2)
+        assert f.text in text, (f.instrument, f.metric, f.text)
 
 
-def test_latest_week_marks_stale_series(store_path, tmp_path):
-    out = mw.report(None, tmp_path / "latest.pdf", store=store_path)
-    text = pdf_text(out)
-    assert "Week ending 2026-08-21" in text
-    assert "Stale series" in text and "COMEX.GC (as of 2026-05-07)" in text
+def test_core_views_carry_their_numbers(en_model):
+    views = " ".join(en_model.core_views)
+    # SHFE silver: 14892 / 13687 - 1 = +8.80 %, the largest weekly move that week
+    assert "SHFE silver (main continuous) rose 8.80% this week to 14,892 CNY/kg" in views
+    assert "COMEX gold closed the week at 4,300.1 USD/oz (+2.07% WoW)" in views
+    # LME tin stocks 3,085 -> 3,670 t is the largest inventory move in %
+    assert "LME tin stocks rose by 585 t (+18.96%) to 3,670 t." in views
+    assert 3 <= len(en_model.core_views) <= 6
 
 
-def test_html_output_and_block_override(store_path, tmp_path):
+def test_chinese_report_renders_real_glyphs(zh_pdf):
+    text = flat(pdf_text(zh_pdf))
+    for s in ("有色金属行业周报", "截至2025年12月12日当周", "核心观点", "贵金属", "工业金属",
+              "战略金属", "周内交易数据复盘", "关注标的", "风险提示", "免责声明", "沪铜连续",
+              "美元/吨", "氧化镨钕", "第 1 页"):  # fmt: skip
+        assert s in text, s
+    assert "94,170" in text and "+1.58%" in text
+
+
+def test_missing_series_are_named(en_pdf, zh_pdf):
+    text = flat(pdf_text(en_pdf))
+    assert "Missing series" in text
+    assert "SGE Au99.99 spot (SGE.AU9999)" in text
+    assert "Shenwan nonferrous metals index (SW.801050)" in text
+    # COMEX stocks start in January 2026: missing for this week, and said so
+    assert "COMEX gold stocks (COMEX.GC.STOCK): no data on or before this week" in text
+    assert "缺失序列" in flat(pdf_text(zh_pdf))
+
+
+def test_latest_week_marks_stale_series(module_store, tmp_path):
+    out = mw.report(None, tmp_path / "latest.pdf", store=module_store)
+    text = flat(pdf_text(out))
+    assert "Week ending 21 August 2026" in text
+    assert "Stale series" in text
+    assert "COMEX gold (front month) (COMEX.GC): as of 2026-05-07" in text
+
+
+def test_appendix_lists_figures_with_formula(en_pdf):
+    appendix = pd.read_csv(en_pdf.with_name("weekly-appendix.csv"), encoding="utf-8-sig")
+    row = appendix[(appendix["section"] == "industrial") & (appendix["instrument"] == "LME.CA.3M")
+                   & (appendix["metric"] == "wow_pct")].iloc[0]  # fmt: skip
+    assert row["text"] == "+1.58%" and row["as_of"] == "2025-12-12"
+    assert row["formula"] == "close / last observation on or before 2025-12-05 (2025-12-05) - 1"
+    assert "westmetall" in row["source"]
+
+
+def test_xlsx_appendix(en_model, tmp_path):
+    path = write_appendix(en_model, tmp_path / "a.xlsx", "xlsx")
+    df = pd.read_excel(path)
+    assert len(df) == len(en_model.figures)
+
+
+def test_colours_default_by_language(en_model, module_store):
+    assert 'class="green-up"' in render_html(en_model)
+    with Store(module_store) as st:
+        zh = build_weekly(st, pd.Timestamp("2025-12-12"), "zh")
+    assert 'class="red-up"' in render_html(zh)
+
+
+def test_html_output_and_block_override(module_store, tmp_path):
     tpl = tmp_path / "tpl"
     (tpl / "partials").mkdir(parents=True)
     (tpl / "partials" / "disclaimer.html.j2").write_text(
         '<div class="disclaimer">House disclaimer of {{ "<b>Desk</b>" }}</div>'
     )
     out = mw.report("2025-12-12", tmp_path / "w.html", fmt="html", template_dir=tpl,
-                    store=store_path)  # fmt: skip
+                    store=module_store)  # fmt: skip
     html = out.read_text()
     assert "House disclaimer of &lt;b&gt;Desk&lt;/b&gt;" in html  # autoescaped
     assert "11,800.0" in html  # the rest comes from the packaged templates
 
 
-def test_template_cannot_read_local_files_or_network(store_path, tmp_path):
+def test_template_cannot_read_local_files_or_network(module_store, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-LINE")
     tpl = tmp_path / "tpl"
@@ -77,17 +163,26 @@ def test_template_cannot_read_local_files_or_network(store_path, tmp_path):
         '<link rel="attachment" href="file:///etc/passwd">'
         '<img src="http://192.0.2.1/x.png"><p>tail</p>'
     )
-    out = mw.report("2025-12-12", tmp_path / "w.pdf", template_dir=tpl, store=store_path)
+    out = mw.report("2025-12-12", tmp_path / "w.pdf", template_dir=tpl, store=module_store)
     raw = out.read_bytes()
     assert b"TOP-SECRET-LINE" not in raw and b"root:x:0" not in raw
     assert "tail" in pdf_text(out)
 
 
-def test_output_folder_missing_is_one_line_error(store_path, tmp_path):
+def test_template_include_outside_folder_is_refused(module_store, tmp_path):
+    tpl = tmp_path / "tpl"
+    (tpl / "partials").mkdir(parents=True)
+    (tpl / "partials" / "disclaimer.html.j2").write_text('{% include "/etc/passwd" %}')
+    with pytest.raises(InvalidInputError, match="template error.*/etc/passwd"):
+        mw.report("2025-12-12", tmp_path / "w.html", fmt="html", template_dir=tpl,
+                  store=module_store)  # fmt: skip
+
+
+def test_output_folder_missing_is_one_line_error(module_store, tmp_path):
     with pytest.raises(OutputError, match="folder .*nowhere does not exist"):
-        mw.report("2025-12-12", tmp_path / "nowhere" / "w.pdf", store=store_path)
+        mw.report("2025-12-12", tmp_path / "nowhere" / "w.pdf", store=module_store)
 
 
-def test_bad_language(store_path):
+def test_bad_language(module_store):
     with pytest.raises(InvalidInputError, match="language 'fr' is not supported"):
-        mw.report("2025-12-12", lang="fr", store=store_path)
+        mw.report("2025-12-12", lang="fr", store=module_store)

@@ -1,34 +1,51 @@
-"""Report charts: matplotlib figures rendered to SVG and embedded as data URIs."""
+"""Report charts: matplotlib figures rendered to SVG and embedded as data URIs.
+
+Text is drawn as paths with the bundled CJK font, so Chinese labels need no system font.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
 PALETTE = ["#1f3b73", "#c8102e", "#b8860b", "#2e8b57", "#6a5acd", "#ff8c00", "#708090"]
+FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular-subset.otf"
 
 
+@cache
 def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
 
+    family = ["DejaVu Sans"]
+    for path in (FONT, FONT.with_name(FONT.name.replace("Regular", "Bold"))):
+        if path.is_file():
+            font_manager.fontManager.addfont(str(path))
+    if FONT.is_file():
+        family = [font_manager.FontProperties(fname=str(FONT)).get_name(), "DejaVu Sans"]
     plt.rcParams.update(
         {
             "svg.hashsalt": "metalwatch",  # deterministic ids
+            "svg.fonttype": "path",
+            "font.family": family,
             "font.size": 8,
             "axes.spines.top": False,
             "axes.spines.right": False,
+            "axes.unicode_minus": False,
         }
     )
     return plt
 
 
 def svg_data_uri(fig) -> str:
-    """Render a figure to an ``data:image/svg+xml;base64,...`` URI and close it."""
+    """Render a figure to a ``data:image/svg+xml;base64,...`` URI and close it."""
     plt = _pyplot()
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -36,39 +53,46 @@ def svg_data_uri(fig) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str) -> str:
+def _finish(ax, fig, title: str) -> str:
+    ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
+    ax.grid(axis="y", color="#e5e5e5", lw=0.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7, frameon=False, ncol=3)
+    fig.autofmt_xdate()
+    return svg_data_uri(fig)
+
+
+def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, lang: str = "en") -> str:
     """Lines of several series rebased to 100 at their first observation in ``wide``.
 
     Each series is drawn over its own trading days (no forward fill).
     """
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 2.6))
+    fig, ax = plt.subplots(figsize=(7.2, 2.3))
     for n, col in enumerate(wide.columns):
         s = wide[col].dropna()
         if s.empty:
             continue
-        ax.plot(s.index, s / s.iloc[0] * 100.0, lw=1.2, color=PALETTE[n % len(PALETTE)],
+        ax.plot(s.index, s / s.iloc[0] * 100.0, lw=1.1, color=PALETTE[n % len(PALETTE)],
                 label=labels.get(col, col))  # fmt: skip
     ax.axhline(100, color="#999999", lw=0.6, ls=":")
-    ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
-    ax.grid(axis="y", color="#e5e5e5", lw=0.5)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=7, frameon=False, ncol=4)
-    fig.autofmt_xdate()
-    return svg_data_uri(fig)
+    return _finish(ax, fig, title)
 
 
-def level_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, ylabel: str) -> str:
-    """Lines of series sharing one unit, drawn at their levels."""
+def level_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, ylabel: str,
+                lang: str = "en", markers: bool = False) -> str:  # fmt: skip
+    """Series sharing one unit at their levels; ``markers`` for sparse quotes (log scale)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 2.4))
+    fig, ax = plt.subplots(figsize=(7.2, 2.2))
     for n, col in enumerate(wide.columns):
         s = wide[col].dropna()
         if not s.empty:
-            ax.plot(s.index, s, lw=1.2, color=PALETTE[n % len(PALETTE)], label=labels.get(col, col))
-    ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
+            ax.plot(s.index, s, lw=1.0, color=PALETTE[n % len(PALETTE)],
+                    marker="o" if markers else None, ms=3, label=labels.get(col, col))  # fmt: skip
+    if markers:
+        from matplotlib.ticker import NullFormatter
+
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_ylabel(ylabel)
-    ax.grid(axis="y", color="#e5e5e5", lw=0.5)
     ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=7, frameon=False, ncol=4)
-    fig.autofmt_xdate()
-    return svg_data_uri(fig)
+    return _finish(ax, fig, title)

@@ -9,37 +9,37 @@ import pandas as pd
 
 from metalwatch import frame, registry
 from metalwatch.analytics.moves import compute_moves
-from metalwatch.reporting import charts
-from metalwatch.sources import bundled
+from metalwatch.reporting import charts, views
+from metalwatch.reporting.analyst import AnalystInput
+from metalwatch.reporting.cells import FigureBook, Table
+from metalwatch.reporting.i18n import long_date, tr
+from metalwatch.reporting.status import DataStatus, data_status, week_news
+from metalwatch.reporting.tables import TableBuilder
 from metalwatch.store import Store
 
-#: Report sections in order: (group, English title, Chinese title).
-SECTIONS = (
-    ("precious", "Precious metals", "贵金属"),
-    ("industrial", "Industrial metals", "工业金属"),
-    ("inventory", "Inventories", "库存"),
-    ("strategic", "Strategic metals", "战略金属"),
-    ("context", "FX and indices", "汇率与指数"),
-    ("equity", "Stocks to watch", "关注标的"),
-)
 #: The cover's key-figures strip.
 KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
-CHARTS = (
-    ("Precious metals, 1 year (rebased to 100)", ["COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SHFE.AU"]),
-    ("Base metals, LME 3-month and SHFE, 1 year (rebased to 100)",
-     ["LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "SHFE.CU"]),
-    ("LME warehouse stocks, 1 year (rebased to 100)",
-     ["LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"]),
-)  # fmt: skip
-
-
-@dataclass
-class Section:
-    """One table of the report: rows are moves records (dicts) of one instrument group."""
-
-    key: str
-    title: str
-    rows: list[dict]
+PRECIOUS = ["COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG"]
+INDUSTRIAL = ["LME.CA.CASH", "LME.CA.3M", "SHFE.CU", "COMEX.HG", "LME.AH.CASH", "LME.AH.3M",
+              "SHFE.AL", "LME.SN.CASH", "LME.SN.3M", "SHFE.SN"]  # fmt: skip
+INVENTORY = ["LME.CA.STOCK", "SHFE.CU.STOCK", "COMEX.HG.STOCK", "LME.AH.STOCK",
+             "SHFE.AL.STOCK", "LME.SN.STOCK", "SHFE.SN.STOCK", "COMEX.GC.STOCK",
+             "COMEX.SI.STOCK"]  # fmt: skip
+STRATEGIC = ["CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE", "KOMIS.ND", "KOMIS.CE",
+             "CN.CO_ELECTROLYTIC"]  # fmt: skip
+RECAP = ["SW.801050", "SHFE.AU", "COMEX.GC", "SHFE.AG", "COMEX.SI", "SHFE.CU", "LME.CA.3M",
+         "COMEX.HG", "SHFE.AL", "LME.AH.3M", "SHFE.SN", "LME.SN.3M", "SHFE.ZN", "SHFE.NI",
+         "SHFE.PB", "SHFE.AO"]  # fmt: skip
+CHARTS = {
+    "precious": ("Gold and silver, 1 year (rebased to 100)",
+                 ["COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SHFE.AU", "SHFE.AG"]),
+    "industrial": ("Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)",
+                   ["LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "SHFE.CU", "SHFE.AL", "SHFE.SN"]),
+    "inventory": ("LME warehouse stocks, 1 year (rebased to 100)",
+                  ["LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"]),
+    "strategic": ("Rare-earth oxide quotes (SMM, mid of range), 2 years",
+                  ["CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE"]),
+}  # fmt: skip
 
 
 @dataclass
@@ -51,18 +51,20 @@ class Chart:
 
 
 @dataclass
-class SourceRow:
-    """Where one series comes from and how fresh it is."""
+class Section:
+    """A numbered report section: commentary, tables, charts, notes."""
 
-    instrument: str
-    name: str
-    source: str
-    upstream: str
-    licence: str
-    first: str
-    last: str
-    as_of: pd.Timestamp | None
-    stale: bool
+    key: str
+    title: str
+    commentary: str = ""
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """The id the table of contents links to."""
+        return f"sec-{self.key}"
 
 
 @dataclass
@@ -72,18 +74,22 @@ class WeeklyReport:
     week: pd.Timestamp
     lang: str
     generated_at: str
-    sections: list[Section]
-    charts: list[Chart]
-    sources: list[SourceRow]
-    missing: list[dict]
-    stale: list[dict]
+    title: str
+    week_label: str
+    publisher: str
+    analysts: list[str]
+    rating: str
+    rating_status: str
+    colors: str
     key_figures: list[dict]
+    core_views: list[str]
+    sections: list[Section]
+    news: list[dict]
+    risks: list[str]
+    status: DataStatus
+    disclaimer: str
+    figures: pd.DataFrame = field(repr=False)
     moves: pd.DataFrame = field(repr=False)
-
-    @property
-    def title(self) -> str:
-        """Report title."""
-        return "有色金属行业周报" if self.lang == "zh" else "Nonferrous Metals Weekly"
 
 
 def report_instruments() -> list[str]:
@@ -91,80 +97,115 @@ def report_instruments() -> list[str]:
     return [i.id for i in registry.all_instruments().values() if i.group != "reference"]
 
 
-def _charts(data: pd.DataFrame, week: pd.Timestamp, lang: str) -> list[Chart]:
-    start = week - pd.Timedelta(days=365)
-    wide = frame.to_wide(data[(data["date"] > start) & (data["date"] <= week)])
-    out = []
-    for title, ids in CHARTS:
-        cols = [i for i in ids if i in wide.columns]
-        if not cols:
-            continue
-        labels = {i: registry.get(i).name(lang) for i in cols}
-        out.append(Chart(title, charts.rebased_lines(wide[cols], labels, title)))
-    return out
+def _chart(data: pd.DataFrame, week: pd.Timestamp, key: str, lang: str) -> list[Chart]:
+    title, ids = CHARTS[key]
+    days = 730 if key == "strategic" else 365
+    window = data[(data["date"] > week - pd.Timedelta(days=days)) & (data["date"] <= week)]
+    wide = frame.to_wide(window[window["instrument"].isin(ids)])
+    cols = [i for i in ids if i in wide.columns and wide[i].notna().sum() >= 2]
+    if not cols:
+        return []
+    labels = {i: registry.get(i).name(lang) for i in cols}
+    t = tr(lang, title)
+    if key == "strategic":
+        return [Chart(t, charts.level_lines(wide[cols], labels, t, tr(lang, "CNY/t"),
+                                            lang=lang, markers=True))]  # fmt: skip
+    return [Chart(t, charts.rebased_lines(wide[cols], labels, t, lang=lang))]
 
 
-def _sources(store: Store, moves: pd.DataFrame, lang: str) -> list[SourceRow]:
-    prov = bundled.provenance()
-    info = store.info()
-    reg = registry.all_instruments()
-    rows = []
-    for iid, m in moves.iterrows():
-        if m["status"] == "no data":
-            continue
-        inst = reg[str(iid)]
-        span = info[(info["instrument"] == iid) & (info["field"] == inst.field)]
-        p = prov.get(str(iid), {})
-        rows.append(
-            SourceRow(
-                instrument=str(iid),
-                name=inst.name(lang),
-                source=p.get("dataset", "live"),
-                upstream=p.get("upstream", ""),
-                licence=p.get("licence", ""),
-                first=str(span["first"].iloc[0]) if len(span) else "",
-                last=str(span["last"].iloc[0]) if len(span) else "",
-                as_of=m["close_date"],
-                stale=bool(m["stale"]),
-            )
-        )
-    return rows
+def _ranges(store: Store, week: pd.Timestamp) -> pd.DataFrame:
+    """Latest quoted low/high on or before the week for the sparse oxide quotes."""
+    ids = [i for i in STRATEGIC if registry.get(i).field == "mid"]
+    df = store.read(ids, fields=["low", "high"], end=week)
+    if df.empty:
+        return pd.DataFrame(columns=["low", "high"])
+    last = df.sort_values("date").groupby(["instrument", "field"], observed=True).tail(1)
+    return last.pivot(index="instrument", columns="field", values="value")
 
 
-def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en") -> WeeklyReport:
+def _gold_silver_ratio(data: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
+    px = frame.to_wide(data[data["instrument"].isin(["COMEX.GC", "COMEX.SI"])])
+    if not {"COMEX.GC", "COMEX.SI"} <= set(px.columns):
+        return pd.Series(dtype=float)
+    both = px[["COMEX.GC", "COMEX.SI"]].dropna()
+    weekly = both.resample("W-FRI").last().dropna()
+    return (weekly["COMEX.GC"] / weekly["COMEX.SI"]).loc[:week]
+
+
+def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
+                 analyst: AnalystInput | None = None) -> WeeklyReport:  # fmt: skip
     """Compute the weekly for the week ending ``week`` from ``store``."""
+    analyst = analyst or AnalystInput()
     ids = report_instruments()
     reg = registry.all_instruments()
-    fields = sorted({reg[i].field for i in ids})
-    data = store.read(ids, fields=fields, end=week)
+    data = store.read(ids, fields=sorted({reg[i].field for i in ids}), end=week)
     moves = compute_moves(data, week, ids)
-    sections = []
-    for key, title_en, title_zh in SECTIONS:
-        part = moves[(moves["group"] == key) & (moves["status"] != "no data")]
-        if part.empty:
-            continue
-        records = part.reset_index().to_dict("records")
-        sections.append(Section(key, title_zh if lang == "zh" else title_en, records))
-    missing_ids = moves.index[moves["status"] == "no data"]
-    reasons = bundled.provenance().get("missing", {}).get("reason", "no real history bundled")
-    missing = [
-        {"instrument": i, "name": reg[i].name(lang), "reason": reasons} for i in missing_ids
-    ]
-    records = moves.reset_index().to_dict("records")
-    stale = [m for m in records if m["stale"] and m["status"] != "no data"]
-    key_figures = [
-        m for iid in KEY_FIGURES for m in records
-        if m["instrument"] == iid and m["status"] != "no data"
+    status = data_status(store, moves, week, lang)
+    book = FigureBook(lang, sources={r.instrument: r.source for r in status.sources})
+    tb = TableBuilder(moves, week, book)
+    t = lambda text: tr(lang, text)  # noqa: E731
+
+    def commentary(key: str) -> str:
+        item = analyst.commentary.get(key)
+        return analyst.text(item, lang) if item else ""
+
+    sections = [
+        Section("precious", t("Precious metals"), commentary("precious"),
+                [tb.prices("precious", t("Gold and silver"), PRECIOUS)],
+                _chart(data, week, "precious", lang)),
+        Section("industrial", t("Industrial metals"), commentary("industrial"),
+                [tb.prices("industrial", t("Copper, aluminium and tin"), INDUSTRIAL)],
+                _chart(data, week, "industrial", lang)),
+        Section("inventory", t("Inventories"), commentary("inventory"),
+                [tb.inventories("inventory", t("Exchange stocks"), INVENTORY)],
+                _chart(data, week, "inventory", lang)),
+        Section("strategic", t("Strategic metals"), commentary("strategic"),
+                [tb.quotes("strategic", t("Rare earths and cobalt"), STRATEGIC,
+                           _ranges(store, week))],
+                _chart(data, week, "strategic", lang),
+                [t("Rare-earth oxide prices are sparse point quotes: each row shows the date "
+                   "of its quote and its age at the week's end.")]),
+        Section("recap", t("Weekly market recap"), commentary("recap"),
+                [tb.recap("recap", t("Sector index and futures"), RECAP)]),
+        Section("equities", t("Stocks to watch"), commentary("equities"),
+                [tb.equities("equities", t("Watch list"), analyst.watch_lists)], [],
+                [t("A-share closes are forward-adjusted (前复权) as of the snapshot date.")]),
     ]  # fmt: skip
+    key_figures = [moves.loc[i].to_dict() | {"instrument": i} for i in KEY_FIGURES
+                   if tb.has(i)]  # fmt: skip
+    for k in key_figures:
+        tb.metric("cover", k["instrument"], "close")
+        tb.metric("cover", k["instrument"], "wow_pct")
+    generated = views.core_views(moves, lang, ratio=_gold_silver_ratio(data, week))
+    own = analyst.core_views.get(lang) or analyst.core_views.get("any") or []
+    core = own if analyst.core_views_mode == "replace" and own else generated + own
+    risks = analyst.risks.get(lang) or analyst.risks.get("any") or [
+        t("Macro: a stronger US dollar or fewer Fed cuts would weigh on metal prices."),
+        t("Supply: mine disruptions, export controls and quota changes can move prices "
+          "sharply in either direction."),
+        t("Demand: weaker Chinese construction, grid or electronics demand."),
+        t("Data: figures are as published upstream; stale and missing series are listed "
+          "under Data status."),
+    ]  # fmt: skip
+    publisher = analyst.text(analyst.publisher, lang) if analyst.publisher else "metalwatch"
     return WeeklyReport(
         week=week,
         lang=lang,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        sections=sections,
-        charts=_charts(data, week, lang),
-        sources=_sources(store, moves, lang),
-        missing=missing,
-        stale=stale,
+        title=t("Nonferrous Metals Weekly"),
+        week_label=tr(lang, "Week ending %(date)s", date=long_date(week, lang)),
+        publisher=publisher,
+        analysts=analyst.analysts,
+        rating=analyst.text(analyst.rating, lang) if analyst.rating else "",
+        rating_status=t(analyst.rating.get("status", "")) if analyst.rating.get("status") else "",
+        colors=analyst.colors or ("red-up" if lang == "zh" else "green-up"),
         key_figures=key_figures,
+        core_views=core,
+        sections=sections,
+        news=week_news(store, week, analyst.news_keywords),
+        risks=risks,
+        status=status,
+        disclaimer=analyst.text(analyst.disclaimer, lang) if analyst.disclaimer else "",
+        figures=book.frame(),
         moves=moves,
     )

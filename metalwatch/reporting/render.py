@@ -15,6 +15,7 @@ from urllib.request import url2pathname
 import jinja2
 
 from metalwatch.errors import InvalidInputError, OutputError
+from metalwatch.reporting import i18n
 from metalwatch.reporting.formatters import FILTERS
 from metalwatch.reporting.model import WeeklyReport
 
@@ -52,22 +53,29 @@ def template_dirs(template_dir: str | os.PathLike[str] | None = None) -> list[Pa
     return dirs
 
 
-def environment(template_dir: str | os.PathLike[str] | None = None) -> jinja2.Environment:
-    """The Jinja environment: override-aware loader, autoescape, strict undefined, filters."""
+def environment(
+    template_dir: str | os.PathLike[str] | None = None, lang: str = "en"
+) -> jinja2.Environment:
+    """The Jinja environment: override-aware loader, autoescape, gettext for ``lang``, filters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_dir)]),
         autoescape=jinja2.select_autoescape(["html", "j2", "htm", "xml"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    translations = i18n.translations(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(FILTERS)
+    env.filters["num"] = lambda v, d=2: i18n.number(v, int(d), lang)
+    env.filters["unit"] = lambda u: i18n.unit(u, lang)
     return env
 
 
 def render_html(report: WeeklyReport, template_dir: str | os.PathLike[str] | None = None) -> str:
     """The report as one self-contained HTML string."""
-    env = environment(template_dir)
+    env = environment(template_dir, report.lang)
     try:
         return env.get_template(MAIN_TEMPLATE).render(r=report, fonts=font_uris())
     except jinja2.TemplateError as exc:

@@ -1,0 +1,185 @@
+"""The analyst file: publisher, rating, watch lists, core views and commentary for a weekly.
+
+A YAML file (``--analyst FILE``); every key is optional and every text may be given per language
+(``{en: ..., zh: ...}``) or as a plain string used for both. Unknown keys, unknown instruments and
+wrong types are errors naming the file and line, never silently ignored::
+
+    publisher: {en: Example Securities metals desk, zh: 示例证券有色金属组}
+    analysts: [Li Wei (S0000000000)]
+    rating: {en: Outperform-A, zh: 领先大市-A, status: maintained}
+    colors: red-up                      # red-up | green-up
+    core_views: {mode: extend, en: [...], zh: [...]}   # extend | replace the generated views
+    commentary: {precious: {en: ..., zh: ...}, industrial: ..., strategic: ..., inventory: ...}
+    watch_lists: {gold: [SSE.600547], copper: [SSE.600362, SSE.603993]}
+    news_keywords: [稀土, 铜, copper]
+    risks: {en: [...], zh: [...]}
+    disclaimer: {en: ..., zh: ...}
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from metalwatch import registry
+from metalwatch.errors import InvalidInputError, UnknownInstrumentError
+
+SECTIONS = ("precious", "industrial", "inventory", "strategic", "recap", "equities", "news")
+RATING_STATUS = ("maintained", "upgraded", "downgraded", "initiated")
+DEFAULT_WATCH_LISTS = {
+    "gold": ["SSE.600547", "SSE.601899"],
+    "copper": ["SSE.600362", "SSE.603993", "SSE.601899"],
+    "aluminum": ["SSE.601600"],
+    "tin": ["SZSE.000960"],
+    "rare earths": ["SSE.600111"],
+}
+DEFAULT_KEYWORDS = ["稀土", "铜", "铝", "锡", "金", "银", "钴", "rare earth", "copper",
+                    "aluminium", "aluminum", "tin", "gold", "silver", "cobalt"]  # fmt: skip
+
+
+@dataclass
+class AnalystInput:
+    """Validated analyst input; every field has a data-only default."""
+
+    publisher: dict[str, str] = field(default_factory=dict)
+    analysts: list[str] = field(default_factory=list)
+    rating: dict[str, str] = field(default_factory=dict)
+    colors: str | None = None
+    core_views_mode: str = "extend"
+    core_views: dict[str, list[str]] = field(default_factory=dict)
+    commentary: dict[str, dict[str, str]] = field(default_factory=dict)
+    watch_lists: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_WATCH_LISTS))
+    news_keywords: list[str] = field(default_factory=lambda: list(DEFAULT_KEYWORDS))
+    risks: dict[str, list[str]] = field(default_factory=dict)
+    disclaimer: dict[str, str] = field(default_factory=dict)
+
+    def text(self, item: dict[str, str], lang: str) -> str:
+        """The ``lang`` text of a per-language item (else the shared text, else any language)."""
+        return item.get(lang) or item.get("any") or next(iter(item.values()), "")
+
+
+class _Reader:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, node: yaml.Node, message: str) -> InvalidInputError:
+        return InvalidInputError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping")
+        out = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key not in allowed:
+                import difflib
+
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self.fail(key_node, f"unknown key {key!r} in {what}{hint}")
+            if key in out:
+                raise self.fail(key_node, f"duplicate key {key!r} in {what}")
+            out[key] = value_node
+        return out
+
+    def string(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag.endswith((":null", ":bool")):
+            raise self.fail(node, f"{what} must be text")
+        return str(node.value)
+
+    def strings(self, node: yaml.Node, what: str) -> list[str]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return [self.string(n, f"an item of {what}") for n in node.value]
+
+    def per_lang(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict:
+        if isinstance(node, yaml.ScalarNode):
+            return {"any": self.string(node, what)}
+        m = self.mapping(node, what, ("en", "zh", *extra))
+        return {k: self.string(v, f"{what}.{k}") for k, v in m.items()}
+
+    def per_lang_lists(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict:
+        if isinstance(node, yaml.SequenceNode):
+            return {"any": self.strings(node, what)}
+        m = self.mapping(node, what, ("en", "zh", *extra))
+        return {k: v for k, v in m.items() if k in extra} | {
+            k: self.strings(v, f"{what}.{k}") for k, v in m.items() if k not in extra
+        }
+
+
+TOP_KEYS = ("publisher", "analysts", "rating", "colors", "core_views", "commentary",
+            "watch_lists", "news_keywords", "risks", "disclaimer")  # fmt: skip
+
+
+def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
+    """Read and validate an analyst file; ``None`` gives the data-only defaults."""
+    if path is None:
+        return AnalystInput()
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInputError(f"analyst file {p} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"analyst file {p} cannot be read: {exc}") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InvalidInputError(f"{p}{where}: not valid YAML: {problem}") from exc
+    out = AnalystInput()
+    if root is None:
+        return out
+    r = _Reader(str(p))
+    top = r.mapping(root, "the analyst file", TOP_KEYS)
+    if "publisher" in top:
+        out.publisher = r.per_lang(top["publisher"], "publisher")
+    if "analysts" in top:
+        out.analysts = r.strings(top["analysts"], "analysts")
+    if "rating" in top:
+        out.rating = r.per_lang(top["rating"], "rating", extra=("status",))
+        status = out.rating.get("status")
+        if status is not None and status not in RATING_STATUS:
+            raise r.fail(top["rating"], f"rating.status {status!r} is not one of "
+                         f"{', '.join(RATING_STATUS)}")  # fmt: skip
+    if "colors" in top:
+        out.colors = r.string(top["colors"], "colors")
+        if out.colors not in ("red-up", "green-up"):
+            raise r.fail(top["colors"], f"colors {out.colors!r} must be red-up or green-up")
+    if "core_views" in top:
+        views = r.per_lang_lists(top["core_views"], "core_views", extra=("mode",))
+        mode_node = views.pop("mode", None)
+        if mode_node is not None:
+            out.core_views_mode = r.string(mode_node, "core_views.mode")
+            if out.core_views_mode not in ("extend", "replace"):
+                raise r.fail(mode_node, "core_views.mode must be extend or replace")
+        out.core_views = views
+    if "commentary" in top:
+        sections = r.mapping(top["commentary"], "commentary", SECTIONS)
+        out.commentary = {k: r.per_lang(v, f"commentary.{k}") for k, v in sections.items()}
+    if "watch_lists" in top:
+        node = top["watch_lists"]
+        if not isinstance(node, yaml.MappingNode):
+            raise r.fail(node, "watch_lists must map a metal to a list of instrument ids")
+        lists = {}
+        for key_node, value_node in node.value:
+            ids = r.strings(value_node, f"watch_lists.{key_node.value}")
+            for id_node, iid in zip(value_node.value, ids, strict=True):
+                try:
+                    registry.get(iid)
+                except UnknownInstrumentError as exc:
+                    raise r.fail(id_node, str(exc)) from None
+            lists[key_node.value] = ids
+        out.watch_lists = lists
+    if "news_keywords" in top:
+        out.news_keywords = r.strings(top["news_keywords"], "news_keywords")
+    if "risks" in top:
+        out.risks = r.per_lang_lists(top["risks"], "risks")
+    if "disclaimer" in top:
+        out.disclaimer = r.per_lang(top["disclaimer"], "disclaimer")
+    return out

@@ -1,0 +1,96 @@
+"""One translation mechanism for templates and generated sentences: gettext catalogs via Babel.
+
+The catalog source is ``metalwatch/locale/<locale>/LC_MESSAGES/metalwatch.po``; it is compiled
+in memory on first use, so there is no build step. English is the msgid language. Number and date
+formats come from Babel's locale data.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import math
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+LANGS = ("en", "zh")
+LOCALES = {"en": "en", "zh": "zh_CN"}
+DOMAIN = "metalwatch"
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The gettext translations for ``lang`` ('en' has none: msgids are English)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    if lang == "en":
+        return gettext.NullTranslations()
+    po = resources.files("metalwatch").joinpath(
+        "locale", LOCALES[lang], "LC_MESSAGES", f"{DOMAIN}.po"
+    )
+    catalog = read_po(io.BytesIO(po.read_bytes()), locale=LOCALES[lang], domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is translated later (a no-op)."""
+    return message
+
+
+def tr(lang: str, message: str, **params: object) -> str:
+    """Translate ``message`` and fill ``%(name)s`` placeholders."""
+    text = translations(lang).gettext(message)
+    return text % params if params else text
+
+
+#: Messages built at run time (units, metals, statuses, chart titles) that extraction cannot see.
+DYNAMIC_MESSAGES = (
+    "USD/oz", "USD/lb", "USD/t", "USD/kg", "CNY/t", "CNY/g", "CNY/kg", "CNY/USD", "CNY/share",
+    "t", "short t", "oz", "index",
+    "gold", "silver", "copper", "aluminum", "tin", "rare earths", "cobalt", "zinc", "nickel",
+    "Copper", "Aluminum", "Tin",
+    "maintained", "upgraded", "downgraded", "initiated",
+    "main continuous", "front month", "3-month", "cash settlement", "PM fixing",
+    "quote, mid of range", "spot",
+    "Gold and silver, 1 year (rebased to 100)",
+    "Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)",
+    "LME warehouse stocks, 1 year (rebased to 100)",
+    "Rare-earth oxide quotes (SMM, mid of range), 2 years",
+)  # fmt: skip
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
+def number(value: float | None, decimals: int, lang: str) -> str:
+    """A number with grouping and fixed decimals in the locale's format; missing -> '—'."""
+    from babel.numbers import format_decimal
+
+    if _missing(value):
+        return "—"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=fmt, locale=LOCALES[lang])
+
+
+def long_date(value: object, lang: str) -> str:
+    """'12 December 2025' / '2025年12月12日'."""
+    from babel.dates import format_date
+
+    if _missing(value):
+        return "—"
+    d: date = pd.Timestamp(value).date()
+    return format_date(d, "long" if lang == "zh" else "d MMMM y", locale=LOCALES[lang])
+
+
+def unit(text: str, lang: str) -> str:
+    """A unit label in ``lang`` ('USD/t' -> '美元/吨')."""
+    return tr(lang, text) if text else ""

@@ -1,0 +1,224 @@
+"""Build the report's tables from weekly moves: one function per kind of table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metalwatch import registry
+from metalwatch.reporting.cells import Cell, FigureBook, Table
+from metalwatch.reporting.i18n import N_, number, tr, unit
+
+FORMULAS = {
+    "close": "last observation of {field} on or before {week} ({date})",
+    "wow_pct": "close / last observation on or before {prev_week} ({base}) - 1",
+    "d5_pct": "close / observation five trading days back ({base}) - 1",
+    "mtd_pct": "close / previous month's last observation ({base}) - 1",
+    "ytd_pct": "close / previous year's last observation ({base}) - 1",
+    "change": "close - last observation on or before {prev_week} ({base})",
+    "high_52w": "highest {field} over the 52 weeks to {week}",
+    "low_52w": "lowest {field} over the 52 weeks to {week}",
+}
+
+PRICE_COLUMNS = (
+    N_("Instrument"),
+    N_("Venue"),
+    N_("Unit"),
+    N_("Close"),
+    N_("As of"),
+    N_("WoW %"),
+    N_("YTD %"),
+    N_("52-wk low"),
+    N_("52-wk high"),
+)
+INVENTORY_COLUMNS = (
+    N_("Inventory"),
+    N_("Venue"),
+    N_("Unit"),
+    N_("Stock"),
+    N_("As of"),
+    N_("Change"),
+    N_("WoW %"),
+    N_("YTD %"),
+)
+RECAP_COLUMNS = (
+    N_("Series"),
+    N_("Venue"),
+    N_("Contract"),
+    N_("Unit"),
+    N_("Close"),
+    N_("As of"),
+    N_("5-day %"),
+    N_("YTD %"),
+)
+QUOTE_COLUMNS = (
+    N_("Product"),
+    N_("Source"),
+    N_("Unit"),
+    N_("Quote"),
+    N_("Range"),
+    N_("Quote date"),
+    N_("Age (days)"),
+    N_("WoW %"),
+    N_("YTD %"),
+)
+EQUITY_COLUMNS = (
+    N_("Company"),
+    N_("Code"),
+    N_("Watch list"),
+    N_("Close"),
+    N_("As of"),
+    N_("WoW %"),
+    N_("YTD %"),
+)
+
+
+def contract_kind(inst: registry.Instrument, lang: str) -> str:
+    """What the series is: main continuous, front month, 3-month, cash, fixing, quote..."""
+    if inst.venue == "SHFE" and inst.kind == "price":
+        text = "main continuous"
+    elif inst.venue == "COMEX" and inst.kind == "price":
+        text = "front month"
+    elif inst.id.endswith(".3M"):
+        text = "3-month"
+    elif inst.id.endswith(".CASH"):
+        text = "cash settlement"
+    elif inst.field == "fix":
+        text = "PM fixing"
+    elif inst.field == "mid":
+        text = "quote, mid of range"
+    elif inst.kind == "index":
+        text = "index"
+    else:
+        text = "spot"
+    return tr(lang, text)
+
+
+def _d(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+class TableBuilder:
+    """Formats moves rows into tables for one report (one language, one figure book)."""
+
+    def __init__(self, moves: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> None:
+        self.moves, self.week, self.book, self.lang = moves, week, book, book.lang
+
+    def has(self, iid: str) -> bool:
+        return iid in self.moves.index and self.moves.loc[iid, "status"] != "no data"
+
+    def name_cell(self, iid: str) -> Cell:
+        m = self.moves.loc[iid]
+        name = registry.get(iid).name(self.lang)
+        if m["stale"]:
+            name += " [" + tr(self.lang, "stale") + "]"
+        return Cell(name, "text name stale" if m["stale"] else "text name")
+
+    def metric(self, section: str, iid: str, key: str) -> Cell:
+        """One moves figure (close, wow_pct, ...) of one instrument as a cell."""
+        m = self.moves.loc[iid]
+        inst = registry.get(iid)
+        base_col = {"wow_pct": "prev_date", "change": "prev_date", "d5_pct": "d5_date",
+                    "mtd_pct": "mtd_base_date", "ytd_pct": "ytd_base_date"}.get(key)  # fmt: skip
+        formula = FORMULAS[key].format(
+            field=inst.field, week=_d(self.week), date=_d(m["close_date"]),
+            prev_week=_d(self.week - pd.Timedelta(days=7)),
+            base=_d(m[base_col]) if base_col else "",
+        )  # fmt: skip
+        value = m[key]
+        if key.endswith("_pct"):
+            return self.book.pct(section, iid, key, value, m["close_date"], formula)
+        if key == "change":
+            return self.book.change(section, iid, key, value, inst.decimals, inst.unit,
+                                    m["close_date"], formula)  # fmt: skip
+        return self.book.num(section, iid, key, value, inst.decimals, inst.unit,
+                             m["close_date"], formula)  # fmt: skip
+
+    def as_of_cell(self, iid: str) -> Cell:
+        m = self.moves.loc[iid]
+        return Cell(_d(m["close_date"]), "num stale" if m["stale"] else "num")
+
+    def header(self, *labels: str) -> list[Cell]:
+        return [Cell(tr(self.lang, lab), "text" if i < 3 else "num")
+                for i, lab in enumerate(labels)]  # fmt: skip
+
+    def prices(self, key: str, title: str, ids: list[str]) -> Table:
+        """Instrument, venue, unit, close, as of, WoW, YTD, 52-week range."""
+        t = Table(key, title, self.header(*PRICE_COLUMNS))
+        for iid in ids:
+            if not self.has(iid):
+                continue
+            inst = registry.get(iid)
+            t.rows.append([
+                self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
+                self.metric(key, iid, "close"), self.as_of_cell(iid),
+                self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
+                self.metric(key, iid, "low_52w"), self.metric(key, iid, "high_52w"),
+            ])  # fmt: skip
+        return t
+
+    def inventories(self, key: str, title: str, ids: list[str]) -> Table:
+        """Stock level, as of, weekly change in units and in %, YTD %."""
+        t = Table(key, title, self.header(*INVENTORY_COLUMNS))
+        for iid in ids:
+            if not self.has(iid):
+                continue
+            inst = registry.get(iid)
+            t.rows.append([
+                self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
+                self.metric(key, iid, "close"), self.as_of_cell(iid),
+                self.metric(key, iid, "change"), self.metric(key, iid, "wow_pct"),
+                self.metric(key, iid, "ytd_pct"),
+            ])  # fmt: skip
+        return t
+
+    def recap(self, key: str, title: str, ids: list[str]) -> Table:
+        """The broker's market recap: close, 5-day %, YTD %, with venue, contract and unit."""
+        t = Table(key, title, self.header(*RECAP_COLUMNS))
+        t.columns[3] = Cell(t.columns[3].text, "text")
+        for iid in ids:
+            if not self.has(iid):
+                continue
+            inst = registry.get(iid)
+            t.rows.append([
+                self.name_cell(iid), Cell(inst.venue), Cell(contract_kind(inst, self.lang)),
+                Cell(unit(inst.unit, self.lang)), self.metric(key, iid, "close"),
+                self.as_of_cell(iid), self.metric(key, iid, "d5_pct"),
+                self.metric(key, iid, "ytd_pct"),
+            ])  # fmt: skip
+        return t
+
+    def quotes(self, key: str, title: str, ids: list[str], ranges: pd.DataFrame) -> Table:
+        """Sparse quotes: level, quoted range, quote date and its age, WoW and YTD."""
+        t = Table(key, title, self.header(*QUOTE_COLUMNS))
+        for iid in ids:
+            if not self.has(iid):
+                continue
+            inst = registry.get(iid)
+            m = self.moves.loc[iid]
+            rng = Cell("—", "num")
+            if iid in ranges.index:
+                lo, hi = ranges.loc[iid, "low"], ranges.loc[iid, "high"]
+                rng = Cell(f"{number(lo, inst.decimals, self.lang)}–"
+                           f"{number(hi, inst.decimals, self.lang)}", "num")  # fmt: skip
+            age = (self.week - m["close_date"]).days
+            t.rows.append([
+                self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
+                self.metric(key, iid, "close"), rng, self.as_of_cell(iid),
+                Cell(str(age), "num stale" if m["stale"] else "num"),
+                self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
+            ])  # fmt: skip
+        return t
+
+    def equities(self, key: str, title: str, lists: dict[str, list[str]]) -> Table:
+        """Watch lists per metal: close (forward-adjusted), as of, WoW and YTD."""
+        t = Table(key, title, self.header(*EQUITY_COLUMNS))
+        for metal, ids in lists.items():
+            for iid in ids:
+                if not self.has(iid):
+                    continue
+                t.rows.append([
+                    self.name_cell(iid), Cell(iid.split(".", 1)[1]), Cell(tr(self.lang, metal)),
+                    self.metric(key, iid, "close"), self.as_of_cell(iid),
+                    self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
+                ])  # fmt: skip
+        return t
