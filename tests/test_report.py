@@ -186,3 +186,16 @@ def test_output_folder_missing_is_one_line_error(module_store, tmp_path):
 def test_bad_language(module_store):
     with pytest.raises(InvalidInputError, match="language 'fr' is not supported"):
         mw.report("2025-12-12", lang="fr", store=module_store)
+
+
+def test_failed_update_marks_series_stale(store_path):
+    with Store(store_path) as st:
+        st.log_fetch("LME.CA.3M", "akshare", "failed", last_date="2026-08-21",
+                     message="SourceUnavailableError: sina: read timed out")  # fmt: skip
+        model = build_weekly(st, pd.Timestamp("2026-08-21"), "en")
+    stale = {m["instrument"]: m for m in model.status.stale}
+    assert stale["LME.CA.3M"]["as_of"] == "2026-08-21"
+    assert stale["LME.CA.3M"]["reason"] == (
+        "update failed: SourceUnavailableError: sina: read timed out"
+    )
+    assert "[stale]" in render_html(model)

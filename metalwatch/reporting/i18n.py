@@ -45,7 +45,7 @@ def N_(message: str) -> str:
     return message
 
 
-def tr(lang: str, message: str, **params: object) -> str:
+def tr(lang: str, message: str, /, **params: object) -> str:
     """Translate ``message`` and fill ``%(name)s`` placeholders."""
     text = translations(lang).gettext(message)
     return text % params if params else text

@@ -141,6 +141,8 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
     data = store.read(ids, fields=sorted({reg[i].field for i in ids}), end=week)
     moves = compute_moves(data, week, ids)
     status = data_status(store, moves, week, lang)
+    for item in status.stale:  # a failed latest update marks the series stale too
+        moves.loc[item["instrument"], "stale"] = True
     book = FigureBook(lang, sources={r.instrument: r.source for r in status.sources})
     tb = TableBuilder(moves, week, book)
     t = lambda text: tr(lang, text)  # noqa: E731
