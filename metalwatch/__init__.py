@@ -5,7 +5,22 @@
 11800.0
 """
 
-from metalwatch.api import instruments, moves, prices, report, series
+from metalwatch.api import (
+    beta,
+    context,
+    convert,
+    instruments,
+    inventories,
+    move_stats,
+    moves,
+    plot,
+    prices,
+    report,
+    seasonal,
+    series,
+    spreads,
+    volatility,
+)
 from metalwatch.errors import (
     InvalidInputError,
     MetalwatchError,
@@ -29,9 +44,18 @@ __all__ = [
     "StoreError",
     "UnknownInstrumentError",
     "__version__",
+    "beta",
+    "context",
+    "convert",
     "instruments",
+    "inventories",
+    "move_stats",
     "moves",
+    "plot",
     "prices",
     "report",
+    "seasonal",
     "series",
+    "spreads",
+    "volatility",
 ]
