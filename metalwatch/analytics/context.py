@@ -92,7 +92,15 @@ def _rec(kind: str, iid: str, week: pd.Timestamp, **kw) -> dict:
     kw.pop("metal", None)
     rec = dict.fromkeys(FIELDS)
     rec.update(kind=kind, instrument=iid, metal=metal, week=week, **({"detail": {}} | kw))
+    rec["detail"] = _plain(rec["detail"])
     return rec
+
+
+def _plain(value):
+    """Python scalars instead of numpy ones, recursively (details read cleanly and serialise)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _moves(wide, week, ids, lookback, out, skipped):
