@@ -9,8 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from metalwatch import api
-from metalwatch.errors import MetalwatchError
-from metalwatch.reporting.formatters import fmt_date, fmt_number, fmt_pct
+from metalwatch.errors import InvalidInputError, MetalwatchError
 from metalwatch.store import Store
 
 
@@ -34,8 +33,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("instruments", help="list the instrument registry")
 
-    s = sub.add_parser("store", help="inspect the store")
-    s.add_argument("action", choices=["info"])
+    s = sub.add_parser("store", help="inspect, import into or export the store")
+    s.add_argument("action", choices=["info", "import", "export", "check"])
+    s.add_argument("file", nargs="?", help="CSV file for import/export (canonical layout)")
+    s.add_argument("instruments", nargs="*", help="instrument ids to export (default: all)")
     return p
 
 
@@ -52,6 +53,8 @@ def _print_table(title: str, df: pd.DataFrame) -> None:
 
 
 def _cmd_moves(args: argparse.Namespace) -> int:
+    from metalwatch.reporting.formatters import fmt_date, fmt_number, fmt_pct
+
     mv = api.moves(args.week, args.instruments or None, store=args.store)
     show = pd.DataFrame(
         {
@@ -69,6 +72,34 @@ def _cmd_moves(args: argparse.Namespace) -> int:
     )
     _print_table(f"Moves, week ending {mv.attrs['week']:%Y-%m-%d}", show.astype(str))
     return 0
+
+
+def _cmd_store(args: argparse.Namespace) -> int:
+    from metalwatch.store.transfer import export_csv, import_csv
+
+    if args.action in ("import", "export") and not args.file:
+        raise InvalidInputError(f"store {args.action} needs a CSV file")
+    with Store(args.store) as st:
+        if args.action == "import":
+            def committed(iid: str, res) -> None:
+                print(f"committed {iid}: {res.added} added, {res.revised} revised", flush=True)
+
+            def started(rows: int, n: int) -> None:
+                print(f"importing {rows} rows of {n} instruments", flush=True)
+
+            res = import_csv(st, args.file, on_start=started, on_commit=committed)
+            print(f"imported {args.file}: {res.added} added, {res.revised} revised, "
+                  f"{res.unchanged} unchanged")  # fmt: skip
+            return 0
+        if args.action == "export":
+            n = export_csv(st, args.file, args.instruments or None)
+            print(f"exported {n} rows to {args.file}")
+            return 0
+        if args.action == "check":
+            result = st.integrity_check()
+            print(f"{st.path}: integrity {result}")
+            return 0 if result == "ok" else 1
+    return _cmd_store_info(args)
 
 
 def _cmd_store_info(args: argparse.Namespace) -> int:
@@ -102,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cols = ["id", "name_en", "name_zh", "kind", "venue", "unit", "currency", "field"]
             _print_table("Instruments", df[cols].astype(str))
             return 0
-        return _cmd_store_info(args)
+        return _cmd_store(args)
     except MetalwatchError as exc:
         print(f"metalwatch: error: {exc}", file=sys.stderr)
         return 2

@@ -85,9 +85,12 @@ class Store:
             raise self._translate(exc) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreCorruptError(f"store file {self.path} is damaged: {exc}") from exc
-        self._init_schema(fresh)
-        if seed and self.meta("seeded_from") is None:
-            self.seed_from_snapshot()
+        created = self._init_schema(fresh)
+        if self.meta("seeded_from") is None:
+            if seed:
+                self.seed_from_snapshot()
+            elif created:
+                self.set_meta("seeded_from", "none")  # an empty store by choice stays empty
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
@@ -126,7 +129,8 @@ class Store:
             self._con.execute("ROLLBACK")
             raise self._translate(exc) from exc
 
-    def _init_schema(self, fresh: bool) -> None:
+    def _init_schema(self, fresh: bool) -> bool:
+        """Create the schema in an empty file (True) or check an existing store's (False)."""
         try:
             tables = {
                 r[0]
@@ -145,7 +149,7 @@ class Store:
                 if self._con.in_transaction:
                     self._con.execute("ROLLBACK")
                 raise self._translate(exc) from exc
-            return
+            return True
         if "meta" not in tables:
             raise StoreCorruptError(f"{self.path} is an SQLite file but not a metalwatch store")
         version = self.meta("schema_version")
@@ -154,6 +158,7 @@ class Store:
                 f"store {self.path} has schema version {version}; this metalwatch reads "
                 f"version {SCHEMA_VERSION}"
             )
+        return False
 
     # -- meta ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:

@@ -1,0 +1,103 @@
+"""Move canonical rows in and out of the store as CSV (backups, hand-kept series, restores).
+
+The CSV layout is the canonical frame: ``instrument, field, date, value`` and optionally
+``unit, currency, source``. Units must be the registered ones: a file that mixes units for one
+instrument is refused whole, naming the first offending line, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from metalwatch import frame, registry
+from metalwatch.errors import InvalidInputError, OutputError
+from metalwatch.store.database import Store, WriteResult
+
+REQUIRED = ("instrument", "field", "date", "value")
+
+
+def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) -> pd.DataFrame:
+    """Read and validate a canonical CSV; raise a one-line :class:`InvalidInputError` if bad."""
+    p = Path(path)
+    try:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInputError(f"{p} does not exist") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InvalidInputError(f"{p} is not a readable CSV: {str(exc).splitlines()[0]}") from exc
+    missing = [c for c in REQUIRED if c not in raw.columns]
+    if missing:
+        raise InvalidInputError(f"{p}: missing column(s) {', '.join(missing)}")
+    unknown = sorted(set(raw["instrument"]) - set(registry.all_instruments()))
+    if unknown:
+        line = int(raw.index[raw["instrument"] == unknown[0]][0]) + 2
+        raise InvalidInputError(f"{p}:{line}: unknown instrument {unknown[0]!r}")
+    reg = registry.all_instruments()
+    want = raw["instrument"].map(lambda i: reg[i].unit)
+    if "unit" in raw.columns:
+        bad = (raw["unit"] != "") & (raw["unit"] != want)
+        if bad.any():
+            i = int(raw.index[bad][0])
+            raise InvalidInputError(
+                f"{p}:{i + 2}: {raw.at[i, 'instrument']} in {raw.at[i, 'unit']!r}, but it is "
+                f"registered in {want[i]!r}; convert the file first (nothing was imported)"
+            )
+    df = pd.DataFrame(
+        {
+            "instrument": raw["instrument"],
+            "field": raw["field"],
+            "date": raw["date"],
+            "value": raw["value"],
+            "unit": want,
+            "currency": raw["instrument"].map(lambda i: reg[i].currency),
+            "source": source or (raw["source"] if "source" in raw.columns else f"file:{p.name}"),
+        }
+    )
+    try:
+        return frame.validate(df)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{p}: {exc}") from exc
+
+
+def import_csv(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    on_start: Callable[[int, int], None] | None = None,
+    on_commit: Callable[[str, WriteResult], None] | None = None,
+) -> WriteResult:
+    """Validate the whole file, then write it one instrument per transaction.
+
+    ``on_start(rows, instruments)`` is called once the file is validated, before any write;
+    ``on_commit(instrument, result)`` after each instrument's transaction commits.
+    """
+    df = read_canonical_csv(path)
+    if on_start is not None:
+        on_start(len(df), df["instrument"].nunique())
+    added = revised = unchanged = 0
+    for iid, part in df.groupby("instrument", sort=True, observed=True):
+        res = store.upsert(part, validate=False)
+        added, revised, unchanged = added + res.added, revised + res.revised, \
+            unchanged + res.unchanged  # fmt: skip
+        if on_commit is not None:
+            on_commit(str(iid), res)
+    return WriteResult(added, revised, unchanged)
+
+
+def export_csv(
+    store: Store, path: str | os.PathLike[str], instruments: Iterable[str] | None = None
+) -> int:
+    """Write stored rows (all, or ``instruments``) as a canonical CSV; returns the row count."""
+    ids = None if instruments is None else [i.id for i in registry.resolve(list(instruments))]
+    df = store.read(ids)
+    out = df.assign(date=df["date"].dt.strftime("%Y-%m-%d"))
+    p = Path(path)
+    try:
+        out.to_csv(p, index=False, float_format="%.17g")
+    except OSError as exc:
+        raise OutputError(f"cannot write {p}: {exc.strerror or exc}") from exc
+    return len(out)
