@@ -48,13 +48,14 @@ def coerce(df: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].astype("string")
     out["currency"] = out["currency"].replace("", pd.NA)
     try:
-        out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]").dt.normalize()
+        out["date"] = pd.to_datetime(out["date"], format="ISO8601")
+        out["date"] = out["date"].astype("datetime64[ns]").dt.normalize()
     except (ValueError, TypeError, OverflowError) as exc:  # OutOfBoundsDatetime is a ValueError
-        raise SchemaError(f"date column: {exc}") from exc
+        raise SchemaError(f"date column: {str(exc).splitlines()[0]}") from exc
     try:
         out["value"] = pd.to_numeric(out["value"], errors="raise").astype("float64")
     except (ValueError, TypeError) as exc:
-        raise SchemaError(f"value column: {exc}") from exc
+        raise SchemaError(f"value column: {str(exc).splitlines()[0]}") from exc
     return out.reset_index(drop=True)
 
 

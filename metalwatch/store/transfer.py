@@ -8,6 +8,7 @@ instrument is refused whole, naming the first offending line, and nothing is wri
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -24,10 +25,15 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
     """Read and validate a canonical CSV; raise a one-line :class:`InvalidInputError` if bad."""
     p = Path(path)
     try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        with warnings.catch_warnings():
+            # a row with more fields than the header would lose data: refuse it
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                              index_col=False)  # fmt: skip
     except FileNotFoundError:
         raise InvalidInputError(f"{p} does not exist") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            pd.errors.ParserWarning) as exc:  # fmt: skip
         raise InvalidInputError(f"{p} is not a readable CSV: {str(exc).splitlines()[0]}") from exc
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
