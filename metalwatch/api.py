@@ -221,6 +221,12 @@ def _ids(instruments: str | Iterable[str] | None) -> list[str]:
     return _movers() if instruments is None else [i.id for i in registry.resolve(instruments)]
 
 
+def _fields(ids: Iterable[str]) -> list[str]:
+    """The registered fields of ``ids``: what the analytics read (skips open/high/low...)."""
+    reg = registry.all_instruments()
+    return sorted({reg[i].field for i in ids})
+
+
 def inventories(
     instruments: str | Iterable[str] | None = None,
     start: str | None = None,
@@ -335,7 +341,7 @@ def context(
     ids = sorted(set(_movers()) | set(LEGS) | {i for i, r in reg.items() if r.kind == "inventory"})
     with _opened(store) as st:
         w = resolve_week(week, st)
-        data = st.read(ids, end=w)
+        data = st.read(ids, fields=_fields(ids), end=w)
     out = weekly_context(data, w, kinds=None if kinds is None else list(kinds), **params)
     if notable:
         kept = out[out["notable"]].reset_index(drop=True)
@@ -401,7 +407,7 @@ def volatility(
     ids = _ids(instruments)
     with _opened(store) as st:
         w = resolve_week(week, st)
-        data = st.read(ids, end=w)
+        data = st.read(ids, fields=_fields(ids), end=w)
     return realised_vol(data, w, days=days, weeks=weeks)
 
 
@@ -418,7 +424,7 @@ def move_stats(
     ids = _ids(instruments)
     with _opened(store) as st:
         w = resolve_week(week, st)
-        data = st.read(ids, end=w)
+        data = st.read(ids, fields=_fields(ids), end=w)
     return _move_stats(data, w, lookback_weeks=lookback_weeks)
 
 
