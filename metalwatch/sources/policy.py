@@ -1,0 +1,322 @@
+"""How live sources use the network: timeouts, retries with backoff, per-host rate limits.
+
+akshare calls module-level ``requests.get``/``post`` with no timeout and never checks the HTTP
+status. :func:`guard` fixes both for the calls made *inside* it, on the calling thread only: a
+thin wrapper over ``requests.Session.request`` (installed while at least one guard is open,
+removed after) adds the policy's timeout when none was given, waits for the host's rate-limit
+slot, and raises :class:`HTTPStatusError` on a 4xx/5xx answer so a server error is not
+mistaken for a malformed body. Calls on other threads, or outside a guard, pass through
+untouched.
+
+:meth:`Policy.call` runs one fetch under a guard and retries it with exponential backoff on
+transient failures only (timeouts, dropped connections, 5xx, 429); permanent ones (4xx,
+payloads that do not parse) fail at once. Every failure leaves as a typed
+:class:`~metalwatch.errors.SourceError` naming source, series and cause, with the original
+exception chained. Sleeping goes through ``Policy.sleep`` and the limiter's clock, so tests
+run without real waits.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from metalwatch.errors import (
+    RateLimitedError,
+    SourceError,
+    SourceFormatError,
+    SourceUnavailableError,
+)
+
+T = TypeVar("T")
+
+#: Minimum seconds between two requests to one host group. Eastmoney and Sina ban busy
+#: clients (akshare #6585, #6100, #5762); Shenwan bans for 8 h or more (#4901).
+HOST_INTERVALS: dict[str, float] = {
+    "eastmoney.com": 4.0,
+    "sina.com.cn": 2.0,
+    "swsresearch.com": 4.0,
+    "sge.com.cn": 2.0,
+    "jin10.com": 1.0,
+    "komis.or.kr": 1.0,
+    "yahoo.com": 0.5,
+}
+#: Exception class names that mean "try again" whatever library raised them (requests,
+#: curl_cffi, urllib3, http.client).
+TRANSIENT_NAMES = frozenset(
+    {
+        "Timeout", "TimeoutError", "ConnectTimeout", "ReadTimeout", "ConnectionError",
+        "RemoteDisconnected", "ChunkedEncodingError", "ProtocolError", "IncompleteRead",
+    }
+)  # fmt: skip
+
+
+class HTTPStatusError(Exception):
+    """An HTTP error status seen by :func:`guard` (status, host, optional Retry-After)."""
+
+    def __init__(self, status: int, host: str, retry_after: float | None = None) -> None:
+        super().__init__(f"HTTP {status} from {host}")
+        self.status = status
+        self.host = host
+        self.retry_after = retry_after
+
+
+class TransientError(Exception):
+    """Raised by an adapter for a failure it knows is worth retrying (e.g. an outage page)."""
+
+
+class RateLimiter:
+    """Per-host-group spacing of requests, shared by every thread of a run.
+
+    Parameters
+    ----------
+    intervals
+        Host suffix (``"eastmoney.com"``) -> minimum seconds between two requests.
+    clock, sleep
+        Monotonic clock and sleep function (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        intervals: dict[str, float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.intervals = dict(HOST_INTERVALS if intervals is None else intervals)
+        self.clock = clock
+        self.sleep = sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self.waited: dict[str, float] = {}
+        self.requests: dict[str, int] = {}
+
+    def group(self, host: str) -> str | None:
+        """The host group (a configured suffix) ``host`` belongs to, or None."""
+        host = host.lower()
+        for suffix in self.intervals:
+            if host == suffix or host.endswith("." + suffix):
+                return suffix
+        return None
+
+    def acquire(self, host: str) -> float:
+        """Wait for the host group's next free slot; return the seconds waited."""
+        bucket = self.group(host)
+        if bucket is None:
+            return 0.0
+        with self._lock:
+            now = self.clock()
+            slot = max(now, self._next.get(bucket, now))
+            self._next[bucket] = slot + self.intervals[bucket]
+            self.requests[bucket] = self.requests.get(bucket, 0) + 1
+        wait = slot - now
+        if wait > 0:
+            self.sleep(wait)
+            with self._lock:
+                self.waited[bucket] = self.waited.get(bucket, 0.0) + wait
+        return max(wait, 0.0)
+
+
+@dataclass
+class Policy:
+    """Timeouts, retries and rate limits for one update run.
+
+    Parameters
+    ----------
+    timeout
+        ``(connect, read)`` seconds given to every request that sets none.
+    retries
+        Extra attempts after the first, on transient failures only.
+    backoff
+        First backoff in seconds; it doubles per retry, capped at ``max_backoff``.
+    max_retry_after
+        A 429 asking to wait longer than this fails at once (as :class:`RateLimitedError`).
+    limiter
+        The per-host rate limiter.
+    sleep
+        Sleep used for backoff (injectable for tests).
+    """
+
+    timeout: tuple[float, float] = (10.0, 30.0)
+    retries: int = 2
+    backoff: float = 2.0
+    max_backoff: float = 30.0
+    max_retry_after: float = 60.0
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    sleep: Callable[[float], None] = time.sleep
+
+    def call(
+        self, fn: Callable[[], T], *, source: str, series: str, raise_status: bool = True
+    ) -> T:
+        """Run ``fn`` under :func:`guard`, retrying transient failures with backoff.
+
+        Raises
+        ------
+        SourceUnavailableError, RateLimitedError, SourceFormatError
+            One line naming ``source``, ``series`` and the cause; ``__cause__`` is the
+            original exception.
+        """
+        attempts = self.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                with guard(self, raise_status=raise_status):
+                    return fn()
+            except SourceError:
+                raise
+            except Exception as exc:
+                kind, cause, retry_after = classify(exc)
+                last = attempt == attempts
+                if kind == "rate" and (retry_after or 0) > self.max_retry_after:
+                    last = True
+                if kind == "format" or kind == "permanent" or last:
+                    raise _typed(kind, source, series, cause, attempt, retry_after) from exc
+                delay = min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
+                if retry_after is not None:
+                    delay = max(delay, retry_after)
+                self.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def classify(exc: BaseException) -> tuple[str, str, float | None]:
+    """Sort an exception into ``transient``, ``rate``, ``permanent`` or ``format``.
+
+    Returns the kind, a short cause text and a Retry-After in seconds (or None).
+    """
+    if isinstance(exc, HTTPStatusError):
+        if exc.status == 429:
+            return "rate", str(exc), exc.retry_after
+        if exc.status >= 500:
+            return "transient", str(exc), None
+        return "permanent", str(exc), None
+    if isinstance(exc, TransientError):
+        return "transient", _short(exc), None
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & {"YFRateLimitError"}:
+        return "rate", "Yahoo answered 'Too Many Requests'", None
+    if names & {"Timeout", "TimeoutError", "ConnectTimeout", "ReadTimeout"} or isinstance(
+        exc, TimeoutError
+    ):
+        return "transient", f"timed out ({_short(exc)})", None
+    if "JSONDecodeError" in names:
+        return "format", f"body is not valid JSON ({_short(exc)})", None
+    if names & TRANSIENT_NAMES or isinstance(exc, ConnectionError):
+        return "transient", f"connection failed ({_short(exc)})", None
+    return "format", f"cannot read the payload: {type(exc).__name__}: {_short(exc)}", None
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _typed(
+    kind: str, source: str, series: str, cause: str, attempts: int, retry_after: float | None
+) -> SourceError:
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    msg = f"{source} {series}: {cause}{tries}"
+    if kind == "rate":
+        return RateLimitedError(msg, source=source, retry_after=retry_after)
+    if kind == "format":
+        return SourceFormatError(msg, source=source)
+    return SourceUnavailableError(msg, source=source)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date), else None."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+# -- the guard -------------------------------------------------------------------------------
+@dataclass
+class _Context:
+    policy: Policy
+    raise_status: bool
+    seen: list[tuple[int, str]] = field(default_factory=list)
+
+
+_local = threading.local()
+_patch_lock = threading.Lock()
+_patch_users = 0
+_original_request: Callable[..., Any] | None = None
+
+
+def _guarded_request(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+    assert _original_request is not None
+    ctx: _Context | None = getattr(_local, "ctx", None)
+    if ctx is None:
+        return _original_request(self, method, url, *args, **kwargs)
+    if len(args) < 7 and kwargs.get("timeout") is None:  # timeout is the 7th positional
+        kwargs["timeout"] = ctx.policy.timeout
+    host = urlsplit(str(url)).hostname or ""
+    ctx.policy.limiter.acquire(host)
+    resp = _original_request(self, method, url, *args, **kwargs)
+    ctx.seen.append((resp.status_code, host))
+    if ctx.raise_status and resp.status_code >= 400:
+        retry = parse_retry_after(resp.headers.get("Retry-After"))
+        raise HTTPStatusError(resp.status_code, host, retry)
+    return resp
+
+
+def _install() -> None:
+    global _patch_users, _original_request
+    import requests
+
+    with _patch_lock:
+        if _patch_users == 0:
+            _original_request = requests.Session.request
+            requests.Session.request = _guarded_request  # type: ignore[method-assign]
+        _patch_users += 1
+
+
+def _uninstall() -> None:
+    global _patch_users
+    import requests
+
+    with _patch_lock:
+        _patch_users -= 1
+        if _patch_users == 0 and requests.Session.request is _guarded_request:
+            requests.Session.request = _original_request  # type: ignore[method-assign]
+
+
+@contextmanager
+def guard(policy: Policy, *, raise_status: bool = True) -> Iterator[_Context]:
+    """Apply ``policy`` to every ``requests`` call made on this thread inside the block.
+
+    Yields a context whose ``seen`` list records (status, host) of each response.
+    """
+    _install()
+    previous = getattr(_local, "ctx", None)
+    ctx = _Context(policy, raise_status)
+    _local.ctx = ctx
+    try:
+        yield ctx
+    finally:
+        _local.ctx = previous
+        _uninstall()
+
+
+def current_policy() -> Policy | None:
+    """The policy of the innermost guard open on this thread, or None."""
+    ctx: _Context | None = getattr(_local, "ctx", None)
+    return ctx.policy if ctx else None
+
+
+def last_status() -> int | None:
+    """Status of the latest response seen by the innermost guard on this thread."""
+    ctx: _Context | None = getattr(_local, "ctx", None)
+    return ctx.seen[-1][0] if ctx and ctx.seen else None
