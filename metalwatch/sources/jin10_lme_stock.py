@@ -1,0 +1,46 @@
+"""LME warehouse stocks from Jin10 through akshare's ``macro_euro_lme_stock()``.
+
+One JSON body (``cdn.jin10.com/data_center/reports/lme_stock.json``, history from
+2014-07-02) serves every metal, so it is fetched once per run and shared. akshare returns
+``日期`` (a string) and, per metal, ``{metal}-库存`` (total stock), ``{metal}-注册仓单``
+(live warrants) and ``{metal}-注销仓单`` (cancelled warrants), all in tonnes; column order
+follows the body's key order, which varies, so columns are picked by name. Null entries in
+the body become NaN and are counted, not stored. Cancelled warrants have no canonical field
+and are not stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from metalwatch.sources.base import Fetched, Fetcher, Query
+
+
+class LmeStockFetcher(Fetcher):
+    """LME stocks of one metal (registry symbol: 铜, 铝, 锡, 镍, 锌 or 铅)."""
+
+    key = "akshare"
+    function = "macro_euro_lme_stock"
+    fields = ("stock", "registered")
+
+    def prepare(self) -> None:
+        import akshare  # noqa: F401
+
+    def cache_key(self, query: Query) -> tuple:
+        return (self.function,)
+
+    def fetch_raw(self, query: Query) -> pd.DataFrame:
+        import akshare as ak
+
+        return ak.macro_euro_lme_stock()
+
+    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
+        df = pd.DataFrame(raw)
+        if df.empty:
+            raise self.empty_payload(query)
+        metal = query.symbol
+        stock, live = f"{metal}-库存", f"{metal}-注册仓单"
+        self.require(df, ["日期", stock, live], query)
+        return pd.DataFrame({"date": df["日期"], "stock": df[stock], "registered": df[live]})

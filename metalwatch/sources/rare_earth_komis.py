@@ -1,0 +1,109 @@
+"""Rare-earth oxide prices, FOB China in USD/kg, from KOMIS (Korea Mineral Information Service).
+
+Why KOMIS: akshare has no rare-earth function. KOMIS publishes, without login, a daily
+history (Nd and Pr oxide since 2010, Dy 2013, Tb 2019) as JSON behind its public "minor
+metals" page, and each answer states its own unit, currency, grade and delivery basis, so a
+unit change is caught rather than stored. The Chinese alternatives (100ppi, SMM, Asian Metal)
+are HTML news pages with irregular quotes, or paid. Caveats: it is an FOB China export price
+in USD, not the domestic CNY price Chinese brokers quote (load those with
+:mod:`metalwatch.sources.file_prices`); KOMIS announced a phased change of its rare-earth data
+provider from January 2026 with no per-item switch date; it blocks some cloud networks by
+answering 200 with an empty body, which is reported as such.
+
+Requests, all to ``www.komis.or.kr`` (a session cookie is needed, so the page is read first):
+
+1. ``GET /Komis/RsrcPrice/MinorMetals`` (cookie);
+2. ``POST /Komis/RsrcPrice/ajax/getMnrlPriceCrtr`` (``mnrkndUnqCd``): the mineral's price
+   criteria ``[{cdKey, cdVal, spcfct}]``; the registered criterion must be listed (the keys
+   are surrogate keys that KOMIS has been seen to change);
+3. ``POST /Komis/RsrcPrice/ajax/getMnrlPrcByMnrkndUnqCd`` (mineral, criterion, years):
+   ``data.defaultMnrl`` rows ``{crtrYmd: "YYYYMMDD", cmercPrc: "96.74", ...}`` and
+   ``dataAvg.INFO`` ``{weigUnitCd: "kg", prcUnitCdNm: "USD", prcCrtr: "99.5%min FOB China"}``.
+
+Registry symbol: ``"<mineral code>:<criterion>"``, e.g. ``MNRL1001:757`` (Nd oxide 99.5%).
+A price of 0 means "not published": counted as a missing value, not stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from metalwatch import registry
+from metalwatch.errors import SourceFormatError, SourceUnavailableError, UnitScaleError
+from metalwatch.sources.base import Fetched, Fetcher, Query
+
+BASE = "https://www.komis.or.kr"
+PAGE = BASE + "/Komis/RsrcPrice/MinorMetals"
+CRITERIA = BASE + "/Komis/RsrcPrice/ajax/getMnrlPriceCrtr"
+PRICES = BASE + "/Komis/RsrcPrice/ajax/getMnrlPrcByMnrkndUnqCd"
+HEADERS = {"X-Requested-With": "XMLHttpRequest", "Referer": PAGE}
+
+
+class KomisFetcher(Fetcher):
+    """Daily KOMIS price of one mineral and price criterion."""
+
+    key = "komis"
+    fields = ("close",)
+
+    def fetch_raw(self, query: Query) -> dict[str, Any]:
+        import requests
+
+        code, _, criterion = query.symbol.partition(":")
+        with requests.Session() as s:
+            s.get(PAGE)
+            options = self._json(s.post(CRITERIA, data={"HP000": "HP002", "mnrkndUnqCd": code},
+                                        headers=HEADERS), query)  # fmt: skip
+            form = {
+                "HP000": "HP002", "mnrkndUnqRadioCd": code, "srchMnrkndUnqCd": code,
+                "srchPrcCrtr": criterion, "srchAvgOpt": "DAY", "srchField": "year",
+                "srchStartDate": str(query.start.year), "srchEndDate": str(query.end.year),
+            }  # fmt: skip
+            prices = self._json(s.post(PRICES, data=form, headers=HEADERS), query)
+        return {"criterion": criterion, "options": options, "prices": prices}
+
+    def _json(self, resp: Any, query: Query) -> Any:
+        if not resp.content.strip():
+            raise SourceUnavailableError(
+                f"{self.label} {query.instrument}: KOMIS answered an empty body "
+                "(it does so to networks it blocks)",
+                source=self.label,
+            )
+        return resp.json()
+
+    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
+        options = raw["options"].get("data") or []
+        keys = {str(o.get("cdKey")): o for o in options}
+        if raw["criterion"] not in keys:
+            listed = ", ".join(f"{k} {o.get('cdVal')} {o.get('spcfct')}" for k, o in keys.items())
+            raise SourceFormatError(
+                f"{self.label} {query.instrument}: price criterion {raw['criterion']} is no "
+                f"longer offered (offered: {listed or 'none'})",
+                source=self.label,
+            )
+        prices = raw["prices"]
+        info = (prices.get("dataAvg") or {}).get("INFO") or {}
+        unit = f"{info.get('prcUnitCdNm')}/{info.get('weigUnitCd')}"
+        want = registry.get(query.instrument)
+        if unit != "USD/kg" or want.unit != "USD/kg":
+            raise UnitScaleError(
+                f"{self.label} {query.instrument}: KOMIS quotes {unit}, registered unit is "
+                f"{want.unit}"
+            )
+        rows = (prices.get("data") or {}).get("defaultMnrl")
+        if rows is None:
+            raise SourceFormatError(
+                f"{self.label} {query.instrument}: key 'data.defaultMnrl' missing from the payload",
+                source=self.label,
+            )
+        df = pd.DataFrame(rows)
+        if df.empty:
+            raise self.empty_payload(query, "no price rows from KOMIS")
+        self.require(df, ["crtrYmd", "cmercPrc"], query)
+        price = pd.to_numeric(df["cmercPrc"].astype(str).str.replace(",", ""), errors="coerce")
+        unpublished = price == 0  # counted by finish() as missing values
+        return pd.DataFrame(
+            {"date": pd.to_datetime(df["crtrYmd"].astype(str), format="%Y%m%d", errors="coerce"),
+             "close": price.mask(unpublished)}
+        )  # fmt: skip

@@ -1,0 +1,108 @@
+"""Yahoo Finance daily bars through yfinance.
+
+``yf.Ticker(symbol).history(start, end, interval="1d", auto_adjust=False)`` calls
+``query2.finance.yahoo.com/v8/finance/chart/{symbol}`` (after a cookie and crumb from
+``fc.yahoo.com`` and ``query1…/v1/test/getcrumb``, and a one-day probe of the ticker's time
+zone). Tickers used: ``GC=F``, ``SI=F`` (USD/troy oz), ``HG=F`` (USD/lb), ``DX-Y.NYB`` (index),
+``CNY=X`` (CNY per USD), and equity proxies ``MP``, ``REMX`` (USD/share), ``LYC.AX`` (AUD/share).
+
+yfinance keeps process-wide state (one session, cookie and crumb; module-level caches), so
+calls are serialised by a lock, and its ``hide_exceptions`` switch is turned off for the
+duration of a call so a timeout or a dropped connection surfaces as itself instead of a
+logged "possibly delisted". Its in-process response cache is cleared before each attempt so a
+cached error page is never replayed. Yahoo answers an outage with an HTML page, which parses
+as a JSON error: with the ``requests`` backend the status is known and a 5xx is retried; with
+``curl_cffi`` (no status visible) a non-JSON body is treated as transient.
+
+Equities: ``close`` is the unadjusted close and ``adj_close`` Yahoo's dividend-adjusted close,
+kept apart; the adjusted history is requested whole each run because every dividend rewrites
+it. Futures and FX: open, high, low, close and volume for the window only.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pandas as pd
+
+from metalwatch import registry
+from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.sources.policy import (
+    HTTPStatusError,
+    TransientError,
+    current_policy,
+    last_status,
+)
+
+_LOCK = threading.Lock()
+COLUMNS = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Volume": "volume"}
+
+
+class YahooFetcher(Fetcher):
+    """Daily bars of one Yahoo ticker (registry ``yfinance = "GC=F"``)."""
+
+    key = "yfinance"
+    fields = ("open", "high", "low", "close", "volume", "adj_close")
+    rebase_fields = ("adj_close",)
+    raise_status = False  # yfinance reads statuses itself (fc.yahoo.com answers 404)
+    timeout: float = 30.0
+
+    def prepare(self) -> None:
+        import yfinance  # noqa: F401
+
+    def fetch_raw(self, query: Query) -> pd.DataFrame:
+        import yfinance as yf
+
+        equity = registry.get(query.instrument).kind == "equity"
+        start = None if equity else f"{query.start:%Y-%m-%d}"
+        end = f"{query.end + pd.Timedelta(days=1):%Y-%m-%d}"  # Yahoo's end is exclusive
+        policy = current_policy()
+        if policy is not None:  # the curl_cffi backend bypasses the requests guard
+            policy.limiter.acquire("query2.finance.yahoo.com")
+        with _LOCK:
+            hide = yf.config.debug.hide_exceptions
+            yf.config.debug.hide_exceptions = False
+            _clear_response_cache(yf)
+            try:
+                tkr = yf.Ticker(query.symbol)
+                kwargs: dict[str, Any] = {"interval": "1d", "auto_adjust": False,
+                                          "actions": False, "timeout": self.timeout}  # fmt: skip
+                if start is None:
+                    return tkr.history(period="max", **kwargs)
+                return tkr.history(start=start, end=end, **kwargs)
+            except ValueError as exc:  # JSONDecodeError: an outage page, or a broken body
+                if "JSON" not in type(exc).__name__ and "Expecting value" not in str(exc):
+                    raise
+                status = last_status()
+                if status is not None and status >= 400:
+                    raise HTTPStatusError(status, "query2.finance.yahoo.com") from exc
+                if status is None:
+                    raise TransientError(f"Yahoo answered a non-JSON body ({exc})") from exc
+                raise
+            finally:
+                yf.config.debug.hide_exceptions = hide
+
+    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
+        df = pd.DataFrame(raw)
+        if df.empty:
+            raise self.empty_payload(query, "no price rows from Yahoo")
+        self.require(df, ["Open", "High", "Low", "Close"], query)
+        idx = pd.DatetimeIndex(df.index)
+        dates = idx.tz_localize(None) if idx.tz is not None else idx
+        wide = pd.DataFrame({"date": dates.normalize()})
+        for src, dst in COLUMNS.items():
+            if src in df.columns:
+                wide[dst] = df[src].to_numpy()
+        equity = registry.get(query.instrument).kind == "equity"
+        if equity:
+            self.require(df, ["Adj Close"], query)
+            wide["adj_close"] = df["Adj Close"].to_numpy()
+        return wide
+
+
+def _clear_response_cache(yf: Any) -> None:
+    cached = getattr(getattr(yf, "data", None), "YfData", None)
+    cache_get = getattr(cached, "cache_get", None)
+    if cache_get is not None and hasattr(cache_get, "cache_clear"):
+        cache_get.cache_clear()
