@@ -58,6 +58,7 @@ THRESHOLDS = {
     "curve": "the structure flipped this week, or |z| >= 2",
 }
 MOVE_GROUPS = ("precious", "industrial", "context")
+TWO_STATE = {"import_window": ("open", "closed"), "curve": ("backwardation", "contango")}
 
 
 def _level(series: pd.Series, week: pd.Timestamp, lookback: int) -> dict | None:
@@ -221,14 +222,9 @@ def _spread_level(kind, sid, frame, col, unit, week, lookback, out, skipped, det
                window=lv["window"], detail=detail, **kw)  # fmt: skip
     rec["direction"] = rec["direction"] or ("high" if lv["high"] else "low")
     big = abs(lv["z"]) >= 2
-    if kind == "import_window":
-        flipped = bool((lv["value"] > 0) != (lv["prev"] > 0)) if np.isfinite(lv["prev"]) else False
-        rec["direction"] = "open" if lv["value"] > 0 else "closed"
-        rec["detail"]["flipped"] = flipped
-        big = big or flipped
-    if kind == "curve":
-        flipped = bool((lv["value"] > 0) != (lv["prev"] > 0)) if np.isfinite(lv["prev"]) else False
-        rec["direction"] = "backwardation" if lv["value"] > 0 else "contango"
+    if kind in TWO_STATE:  # the sign is the state: open/closed, backwardation/contango
+        flipped = bool(np.isfinite(lv["prev"]) and (lv["value"] > 0) != (lv["prev"] > 0))
+        rec["direction"] = TWO_STATE[kind][0 if lv["value"] > 0 else 1]
         rec["detail"]["flipped"] = flipped
         big = big or flipped
     rec["notable"] = bool(big)
