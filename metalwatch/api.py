@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from metalwatch import frame, registry
+from metalwatch.analytics.inputs import moves_inputs
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.weeks import MARKET_GROUPS, latest_week, parse_date, week_ending
 from metalwatch.errors import InvalidInputError, NoDataError
@@ -78,19 +79,17 @@ def prices(
 
 def resolve_week(week: str | pd.Timestamp | None, st: Store) -> pd.Timestamp:
     """The Friday a report covers: ``week`` (or the Friday before it), else the latest covered."""
-    reg = registry.all_instruments()
-    market = {
-        (i.id, i.field) for i in reg.values() if i.group in MARKET_GROUPS and i.cadence == "daily"
-    }
-    last = pd.Series({k: v for k, v in st.last_dates().items() if k in market}, dtype="object")
-    newest = latest_week(pd.to_datetime(last))
+    market = [
+        (i.id, i.field)
+        for i in registry.all_instruments().values()
+        if i.group in MARKET_GROUPS and i.cadence == "daily"
+    ]
+    spans = st.span(market)
+    newest = latest_week(pd.to_datetime(pd.Series([last for _, last in spans.values()])))
     if week is None:
         return newest
     w = week_ending(week)
-    first = pd.to_datetime(
-        pd.Series([v for k, v in st.info().set_index(["instrument", "field"])["first"].items()
-                   if k in market])  # fmt: skip
-    ).min()
+    first = pd.to_datetime(pd.Series([f for f, _ in spans.values()])).min()
     if w < first or w > newest + pd.Timedelta(days=6):
         raise NoDataError(
             f"no market data for the week ending {w:%Y-%m-%d}: the store covers weeks "
@@ -113,10 +112,9 @@ def moves(
         ids = [i.id for i in registry.all_instruments().values() if i.group != "reference"]
     else:
         ids = [i.id for i in registry.resolve(instruments)]
-    reg = registry.all_instruments()
     with _opened(store) as st:
         w = resolve_week(week, st)
-        data = st.read(ids, fields=sorted({reg[i].field for i in ids}), end=w)
+        data = moves_inputs(st, ids, w)
     return compute_moves(data, w, ids)
 
 

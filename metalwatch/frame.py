@@ -107,8 +107,8 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
     if bad_fields:
         raise SchemaError(f"unknown field(s): {', '.join(bad_fields)}")
     ids = out["instrument"].astype(str)
-    want_unit = ids.map(lambda i: reg[i].unit)
-    want_cur = ids.map(lambda i: reg[i].currency or "")
+    want_unit = ids.map(registry.attribute_map("unit"))
+    want_cur = ids.map(registry.attribute_map("currency")).fillna("")
     have_cur = out["currency"].fillna("").astype(str)
     wrong = (out["unit"].astype(str) != want_unit) | (have_cur != want_cur)
     if wrong.any():
@@ -157,7 +157,7 @@ def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     reg = registry.all_instruments()
     if field is None:
-        wanted = df["instrument"].astype(str).map(lambda i: reg[i].field)
+        wanted = df["instrument"].astype(str).map(registry.attribute_map("field"))
         df = df[df["field"].astype(str) == wanted]
     else:
         df = df[df["field"] == field]

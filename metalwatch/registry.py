@@ -66,6 +66,12 @@ def all_instruments() -> dict[str, Instrument]:
     return _parse(tomllib.loads(text.decode("utf-8")))
 
 
+@cache
+def attribute_map(name: str) -> dict[str, object]:
+    """``{instrument id: attribute}`` for every instrument, for vectorised ``Series.map``."""
+    return {iid: getattr(inst, name) for iid, inst in all_instruments().items()}
+
+
 def get(instrument_id: str) -> Instrument:
     """The instrument with this id.
 

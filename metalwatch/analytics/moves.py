@@ -96,7 +96,7 @@ def compute_moves(
     if ids is None:
         ids = sorted(data["instrument"].astype(str).unique())
     wanted = data["field"].astype(str) == data["instrument"].astype(str).map(
-        lambda i: reg[i].field
+        registry.attribute_map("field")
     )
     sub = data.loc[wanted, ["instrument", "date", "value"]].sort_values(["instrument", "date"])
     groups = {str(k): g for k, g in sub.groupby("instrument", sort=False, observed=True)}

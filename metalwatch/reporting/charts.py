@@ -48,7 +48,7 @@ def svg_data_uri(fig) -> str:
     """Render a figure to a ``data:image/svg+xml;base64,...`` URI and close it."""
     plt = _pyplot()
     buf = io.BytesIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -56,8 +56,7 @@ def svg_data_uri(fig) -> str:
 def _finish(ax, fig, title: str) -> str:
     ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
     ax.grid(axis="y", color="#e5e5e5", lw=0.5)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=7, frameon=False, ncol=3)
-    fig.autofmt_xdate()
+    fig.legend(loc="outside lower center", fontsize=7, frameon=False, ncol=3)
     return svg_data_uri(fig)
 
 
@@ -67,7 +66,7 @@ def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, lang: 
     Each series is drawn over its own trading days (no forward fill).
     """
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 2.3))
+    fig, ax = plt.subplots(figsize=(7.2, 2.6), layout="constrained")
     for n, col in enumerate(wide.columns):
         s = wide[col].dropna()
         if s.empty:
@@ -82,7 +81,7 @@ def level_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, ylabel: 
                 lang: str = "en", markers: bool = False) -> str:  # fmt: skip
     """Series sharing one unit at their levels; ``markers`` for sparse quotes (log scale)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 2.2))
+    fig, ax = plt.subplots(figsize=(7.2, 2.5), layout="constrained")
     for n, col in enumerate(wide.columns):
         s = wide[col].dropna()
         if not s.empty:

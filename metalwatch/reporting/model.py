@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from metalwatch import frame, registry
+from metalwatch.analytics.inputs import moves_inputs
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.reporting import charts, views
 from metalwatch.reporting.analyst import AnalystInput
@@ -137,10 +138,9 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
     """Compute the weekly for the week ending ``week`` from ``store``."""
     analyst = analyst or AnalystInput()
     ids = report_instruments()
-    reg = registry.all_instruments()
-    data = store.read(ids, fields=sorted({reg[i].field for i in ids}), end=week)
+    data = moves_inputs(store, ids, week)
     moves = compute_moves(data, week, ids)
-    status = data_status(store, moves, week, lang)
+    status = data_status(store, moves, data, week, lang)
     for item in status.stale:  # a failed latest update marks the series stale too
         moves.loc[item["instrument"], "stale"] = True
     book = FigureBook(lang, sources={r.instrument: r.source for r in status.sources})

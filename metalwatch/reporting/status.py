@@ -45,11 +45,18 @@ def _failed_updates(store: Store, week: pd.Timestamp) -> dict[str, dict]:
     return {r["instrument"]: r for r in failed.to_dict("records")}  # fmt: skip
 
 
-def data_status(store: Store, moves: pd.DataFrame, week: pd.Timestamp, lang: str) -> DataStatus:
-    """Collect stale and missing series and one sources row per series with data."""
+def data_status(store: Store, moves: pd.DataFrame, data: pd.DataFrame, week: pd.Timestamp,
+                lang: str) -> DataStatus:  # fmt: skip
+    """Collect stale and missing series and one sources row per series with data.
+
+    ``data`` is the canonical frame the moves came from; its ``source`` column says where each
+    week's close came from for series without bundled provenance.
+    """
     prov = bundled.provenance()
     failed = _failed_updates(store, week)
-    info = store.info()
+    fields = registry.attribute_map("field")
+    spans = store.span([(str(i), str(fields[str(i)])) for i in moves.index])
+    close_rows = data.set_index(["instrument", "date"])["source"]
     out = DataStatus()
     for iid, m in moves.iterrows():
         inst = registry.get(str(iid))
@@ -68,17 +75,15 @@ def data_status(store: Store, moves: pd.DataFrame, week: pd.Timestamp, lang: str
                          days=(week - m["close_date"]).days))  # fmt: skip
             out.stale.append({"instrument": iid, "name": inst.name(lang), "as_of": as_of,
                               "reason": reason})  # fmt: skip
-        span = info[(info["instrument"] == iid) & (info["field"] == inst.field)]
+        first, last = spans.get((str(iid), inst.field), ("", ""))
         p = prov.get(str(iid), {})
-        sources = store.read([str(iid)], fields=[inst.field], start=m["close_date"],
-                             end=m["close_date"])["source"]  # fmt: skip
+        row_source = close_rows.get((str(iid), m["close_date"]), "")
+        if isinstance(row_source, pd.Series):  # several fields that day
+            row_source = row_source.iloc[0]
         out.sources.append(SourceRow(
             instrument=str(iid), name=inst.name(lang),
-            source=p.get("upstream") or (str(sources.iloc[0]) if len(sources) else ""),
-            licence=p.get("licence", ""),
-            first=str(span["first"].iloc[0]) if len(span) else "",
-            last=str(span["last"].iloc[0]) if len(span) else "",
-            as_of=as_of, stale=bool(m["stale"]) or fail is not None,
+            source=p.get("upstream") or str(row_source), licence=p.get("licence", ""),
+            first=first, last=last, as_of=as_of, stale=bool(m["stale"]) or fail is not None,
         ))  # fmt: skip
     return out
 

@@ -343,6 +343,21 @@ class Store:
             self._con,
         )
 
+    def span(self, series: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        """First and last stored date of each (instrument, field) pair that has data.
+
+        One indexed MIN/MAX lookup per pair: fast on a large store, unlike :meth:`info`.
+        """
+        out = {}
+        for iid, fld in series:
+            first, last = self._con.execute(
+                "SELECT MIN(date), MAX(date) FROM observations WHERE instrument = ? AND field = ?",
+                (iid, fld),
+            ).fetchone()
+            if first is not None:
+                out[(iid, fld)] = (first, last)
+        return out
+
     def last_dates(self) -> dict[tuple[str, str], str]:
         """The last stored date per (instrument, field)."""
         rows = self._con.execute(

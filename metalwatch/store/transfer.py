@@ -42,8 +42,7 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
     if unknown:
         line = int(raw.index[raw["instrument"] == unknown[0]][0]) + 2
         raise InvalidInputError(f"{p}:{line}: unknown instrument {unknown[0]!r}")
-    reg = registry.all_instruments()
-    want = raw["instrument"].map(lambda i: reg[i].unit)
+    want = raw["instrument"].map(registry.attribute_map("unit"))
     if "unit" in raw.columns:
         bad = (raw["unit"] != "") & (raw["unit"] != want)
         if bad.any():
@@ -59,7 +58,7 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
             "date": raw["date"],
             "value": raw["value"],
             "unit": want,
-            "currency": raw["instrument"].map(lambda i: reg[i].currency),
+            "currency": raw["instrument"].map(registry.attribute_map("currency")),
             "source": source or (raw["source"] if "source" in raw.columns else f"file:{p.name}"),
         }
     )
