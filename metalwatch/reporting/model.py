@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from metalwatch import frame, registry
+from metalwatch.analytics import spreads
 from metalwatch.analytics.inputs import moves_inputs
 from metalwatch.analytics.moves import compute_moves
-from metalwatch.reporting import charts, views
+from metalwatch.errors import MetalwatchError
+from metalwatch.reporting import charts, derived, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.cells import FigureBook, Table
 from metalwatch.reporting.i18n import long_date, tr
@@ -124,13 +126,34 @@ def _ranges(store: Store, week: pd.Timestamp) -> pd.DataFrame:
     return last.pivot(index="instrument", columns="field", values="value")
 
 
-def _gold_silver_ratio(data: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
-    px = frame.to_wide(data[data["instrument"].isin(["COMEX.GC", "COMEX.SI"])])
-    if not {"COMEX.GC", "COMEX.SI"} <= set(px.columns):
+#: Calendar days of history read for the statistical context (520 weeks and a margin).
+CONTEXT_DAYS = 3700
+CONTEXT_KINDS = ["extreme_move", "gold_premium", "import_window", "inventory_vs_norm"]
+
+
+def _context(store: Store, week: pd.Timestamp) -> tuple[pd.DataFrame, list[dict]]:
+    """Spread legs and the week's notable statistical facts (strongest first)."""
+    from metalwatch.analytics.context import weekly_context
+
+    reg = registry.all_instruments()
+    ids = [i for i, inst in reg.items() if inst.group not in ("reference", "equity")
+           and inst.cadence in ("daily", "weekly")]  # fmt: skip
+    data = store.read(ids, fields=sorted({reg[i].field for i in ids}),
+                      start=week - pd.Timedelta(days=CONTEXT_DAYS), end=week)  # fmt: skip
+    data = data[data["field"].astype(str) == data["instrument"].astype(str).map(
+        registry.attribute_map("field"))].reset_index(drop=True)  # fmt: skip
+    try:
+        facts = weekly_context(data, week, kinds=CONTEXT_KINDS)
+    except MetalwatchError:
+        return data, []
+    return data, facts.to_dict("records")
+
+
+def _gold_silver_ratio(legs: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
+    try:
+        return spreads.gold_silver_ratio(legs)["ratio"].loc[:week].dropna()
+    except MetalwatchError:
         return pd.Series(dtype=float)
-    both = px[["COMEX.GC", "COMEX.SI"]].dropna()
-    weekly = both.resample("W-FRI").last().dropna()
-    return (weekly["COMEX.GC"] / weekly["COMEX.SI"]).loc[:week]
 
 
 def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
@@ -140,6 +163,7 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
     ids = report_instruments()
     data = moves_inputs(store, ids, week)
     moves = compute_moves(data, week, ids)
+    legs, facts = _context(store, week)
     status = data_status(store, moves, data, week, lang)
     for item in status.stale:  # a failed latest update marks the series stale too
         moves.loc[item["instrument"], "stale"] = True
@@ -153,10 +177,12 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
 
     sections = [
         Section("precious", t("Precious metals"), commentary("precious"),
-                [tb.prices("precious", t("Gold and silver"), PRECIOUS)],
+                [tb.prices("precious", t("Gold and silver"), PRECIOUS),
+                 derived.precious_table(legs, week, book)],
                 _chart(data, week, "precious", lang)),
         Section("industrial", t("Industrial metals"), commentary("industrial"),
-                [tb.prices("industrial", t("Copper, aluminium and tin"), INDUSTRIAL)],
+                [tb.prices("industrial", t("Copper, aluminium and tin"), INDUSTRIAL),
+                 derived.cross_venue_table(legs, week, book)],
                 _chart(data, week, "industrial", lang)),
         Section("inventory", t("Inventories"), commentary("inventory"),
                 [tb.inventories("inventory", t("Exchange stocks"), INVENTORY)],
@@ -178,7 +204,8 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
     for k in key_figures:
         tb.metric("cover", k["instrument"], "close")
         tb.metric("cover", k["instrument"], "wow_pct")
-    generated = views.core_views(moves, lang, ratio=_gold_silver_ratio(data, week))
+    generated = views.core_views(moves, lang, ratio=_gold_silver_ratio(legs, week),
+                                 context=facts)  # fmt: skip
     own = analyst.core_views.get(lang) or analyst.core_views.get("any") or []
     core = own if analyst.core_views_mode == "replace" and own else generated + own
     risks = analyst.risks.get(lang) or analyst.risks.get("any") or [

@@ -53,15 +53,19 @@ def precious_summary(moves: pd.DataFrame, lang: str) -> list[str]:
                silver_wow=_pct(moves.loc["COMEX.SI", "wow_pct"], lang))]  # fmt: skip
 
 
-def largest_mover(moves: pd.DataFrame, lang: str) -> list[str]:
-    """The largest weekly move among metal prices with fresh data."""
+def _largest_mover_id(moves: pd.DataFrame) -> str | None:
     cand = moves[(moves["group"].isin(["precious", "industrial", "strategic"]))
                  & (moves["kind"] == "price") & (moves["status"] == "ok")
                  & moves["wow_pct"].notna()]  # fmt: skip
-    if cand.empty:
+    return None if cand.empty else str(cand["wow_pct"].abs().idxmax())
+
+
+def largest_mover(moves: pd.DataFrame, lang: str) -> list[str]:
+    """The largest weekly move among metal prices with fresh data."""
+    iid = _largest_mover_id(moves)
+    if iid is None:
         return []
-    iid = cand["wow_pct"].abs().idxmax()
-    value = cand.loc[iid, "wow_pct"]
+    value = moves.loc[iid, "wow_pct"]
     msg = (N_("%(name)s rose %(pct)s this week to %(level)s, the largest move among the metals "
               "tracked.") if value > 0 else
            N_("%(name)s fell %(pct)s this week to %(level)s, the largest move among the metals "
@@ -100,7 +104,7 @@ def venue_divergence(moves: pd.DataFrame, lang: str, threshold: float = 1.5) -> 
 
 
 def gold_silver_ratio(moves: pd.DataFrame, lang: str, ratio: pd.Series | None = None) -> list[str]:
-    """The COMEX gold/silver ratio, flagged at a 52-week high or low (weekly closes)."""
+    """The COMEX gold/silver ratio (daily closes), flagged at a 52-week high or low."""
     if ratio is None or ratio.empty or not (_ok(moves, "COMEX.GC") and _ok(moves, "COMEX.SI")):
         return []
     now = ratio.iloc[-1]
@@ -115,13 +119,88 @@ def gold_silver_ratio(moves: pd.DataFrame, lang: str, ratio: pd.Series | None = 
                high=number(year.max(), 2, lang))]  # fmt: skip
 
 
-def from_context(records: list[dict], lang: str) -> list[str]:
-    """Sentences for statistical context records that carry a ready ``text_<lang>`` or text."""
+def _name(iid: str, lang: str) -> str:
+    try:
+        return registry.get(iid).name(lang)
+    except LookupError:
+        return iid
+
+
+def _extreme_move(rec: dict, lang: str) -> str:
+    up = rec["value"] > 0
+    if rec.get("rank_weeks") and rec["rank_weeks"] >= 8:
+        msg = (N_("%(name)s's weekly gain of %(pct)s is the largest in %(weeks)s weeks "
+                  "(z = %(z)s against %(n)s weekly moves).") if up else
+               N_("%(name)s's weekly drop of %(pct)s is the largest in %(weeks)s weeks "
+                  "(z = %(z)s against %(n)s weekly moves)."))  # fmt: skip
+    else:
+        msg = (N_("%(name)s's weekly gain of %(pct)s is unusually large: z = %(z)s, "
+                  "%(pctile)s percentile of %(n)s weekly moves.") if up else
+               N_("%(name)s's weekly drop of %(pct)s is unusually large: z = %(z)s, "
+                  "%(pctile)s percentile of %(n)s weekly moves."))  # fmt: skip
+    return tr(lang, msg, name=_name(rec["instrument"], lang),
+              pct=number(abs(rec["value"]), 2, lang) + "%", weeks=rec.get("rank_weeks"),
+              z=number(rec["z"], 2, lang), n=rec["n"],
+              pctile=number(rec["percentile"], 1, lang))  # fmt: skip
+
+
+def _inventory_vs_norm(rec: dict, lang: str) -> str:
+    d = rec["detail"]
+    msg = (N_("%(name)s are %(pct)s above their seasonal norm (%(stock)s against %(norm)s "
+              "%(unit)s).") if rec["value"] > 0 else
+           N_("%(name)s are %(pct)s below their seasonal norm (%(stock)s against %(norm)s "
+              "%(unit)s)."))  # fmt: skip
+    return tr(lang, msg, name=_name(rec["instrument"], lang),
+              pct=number(abs(rec["value"]), 1, lang) + "%", stock=number(d["stock"], 0, lang),
+              norm=number(d["norm"], 0, lang), unit=unit(d.get("stock_unit", "t"), lang))
+
+
+def _import_window(rec: dict, lang: str) -> str:
+    d = rec["detail"]
+    msg = (N_("%(metal)s import window open: %(pl)s CNY/t (SHFE %(shfe)s against LME "
+              "3-month %(lme)s at USD/CNY %(fx)s).") if rec["value"] > 0 else
+           N_("%(metal)s import window closed: %(pl)s CNY/t (SHFE %(shfe)s against LME "
+              "3-month %(lme)s at USD/CNY %(fx)s)."))  # fmt: skip
+    return tr(lang, msg, metal=tr(lang, str(rec["metal"]).capitalize()),
+              pl=("+" if rec["value"] > 0 else "") + number(rec["value"], 0, lang),
+              shfe=number(d["shfe"], 0, lang), lme=number(d["lme"], 1, lang),
+              fx=number(d["usdcny"], 4, lang))  # fmt: skip
+
+
+def _gold_premium(rec: dict, lang: str) -> str:
+    msg = (N_("Shanghai gold traded %(value)s USD/oz above London, the widest premium in "
+              "%(weeks)s weeks.") if rec["value"] > 0 else
+           N_("Shanghai gold traded %(value)s USD/oz below London, the widest discount in "
+              "%(weeks)s weeks."))  # fmt: skip
+    return tr(lang, msg, value=number(abs(rec["value"]), 2, lang), weeks=rec.get("rank_weeks"))
+
+
+CONTEXT_RULES = {
+    "extreme_move": _extreme_move,
+    "inventory_vs_norm": _inventory_vs_norm,
+    "import_window": _import_window,
+    "gold_premium": _gold_premium,
+}
+#: Context facts the core views may cite, at most this many, strongest first.
+MAX_CONTEXT_VIEWS = 2
+
+
+def from_context(records: list[dict], lang: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Sentences for the strongest notable context records the rules know how to say.
+
+    ``gold_premium`` is cited only when it is the most extreme in 26 weeks or more; records
+    about an instrument in ``skip`` (already the subject of another view) are passed over.
+    """
     out = []
     for rec in records:
-        text = rec.get(f"text_{lang}") or (rec.get("text") if lang == "en" else None)
-        if text:
-            out.append(str(text))
+        rule = CONTEXT_RULES.get(rec.get("kind", ""))
+        if rule is None or not rec.get("notable") or rec.get("instrument") in skip:
+            continue
+        if rec["kind"] == "gold_premium" and (rec.get("rank_weeks") or 0) < 26:
+            continue
+        out.append(rule(rec, lang))
+        if len(out) == MAX_CONTEXT_VIEWS:
+            break
     return out
 
 
@@ -132,9 +211,11 @@ def core_views(moves: pd.DataFrame, lang: str, *, ratio: pd.Series | None = None
                context: list[dict] | None = None) -> list[str]:  # fmt: skip
     """The generated core views for a week, in order, at most :data:`MAX_VIEWS`."""
     views: list[str] = []
-    views += largest_mover(moves, lang)
+    mover = largest_mover(moves, lang)
+    views += mover
     views += precious_summary(moves, lang)
-    views += from_context(context or [], lang)
+    top = {_largest_mover_id(moves)} if mover else set()
+    views += from_context(context or [], lang, skip=frozenset(top))
     views += venue_divergence(moves, lang)
     views += inventory_change(moves, lang)
     views += gold_silver_ratio(moves, lang, ratio)
