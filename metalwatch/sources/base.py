@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.errors import SchemaError, SourceError, SourceFormatError
+from metalwatch.errors import MetalwatchError, SourceError, SourceFormatError
 from metalwatch.sources.policy import Policy
 
 #: Venue calendar -> (time zone, local time after which the day's bar is final).
@@ -190,7 +190,7 @@ class Fetcher:
         out = Fetched(frame.empty(), self.label)
         try:
             wide = self.normalize(query, raw, out)
-        except (SourceFormatError, SchemaError):
+        except MetalwatchError:  # typed already (a format, schema or unit error)
             raise
         except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
             raise SourceFormatError(

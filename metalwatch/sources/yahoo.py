@@ -22,6 +22,7 @@ it. Futures and FX: open, high, low, close and volume for the window only.
 from __future__ import annotations
 
 import threading
+import warnings
 from typing import Any
 
 import pandas as pd
@@ -50,6 +51,12 @@ class YahooFetcher(Fetcher):
 
     def prepare(self) -> None:
         import yfinance  # noqa: F401
+
+        # yfinance's import shows DeprecationWarnings raised from its own modules; pandas 3
+        # raises one per call for yfinance's ``inplace=True``: harmless, and not ours to fix.
+        warnings.filterwarnings(
+            "ignore", message="The inplace keyword", category=DeprecationWarning, module="yfinance"
+        )
 
     def fetch_raw(self, query: Query) -> pd.DataFrame:
         import yfinance as yf
