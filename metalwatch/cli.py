@@ -11,6 +11,7 @@ import pandas as pd
 from metalwatch import api
 from metalwatch.errors import InvalidInputError, MetalwatchError
 from metalwatch.store import Store
+from metalwatch.update import cli as update_cli
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("instruments", nargs="*", help="instrument ids (default: all)")
 
     sub.add_parser("instruments", help="list the instrument registry")
+    update_cli.add_parser(sub)
 
     s = sub.add_parser("store", help="inspect, import into or export the store")
     s.add_argument("action", choices=["info", "import", "export", "check"])
@@ -126,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              appendix=args.appendix, store=args.store)  # fmt: skip
             print(f"wrote {out}")
             return 0
+        if args.command == "update":
+            return update_cli.run(args)
         if args.command == "moves":
             return _cmd_moves(args)
         if args.command == "instruments":

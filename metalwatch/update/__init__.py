@@ -1,0 +1,19 @@
+"""``metalwatch update``: fetch every live series incrementally, fault-isolated.
+
+Per series: a window from the last stored date minus a small overlap (to catch revisions) to
+the venue's today; fetch through the series' adapters (primary, then fallbacks); validate
+(schema, unit, currency, dates, values); check the scale against the stored history; write in
+one transaction of its own; log the attempt in the store's ``fetch_log``. Fetches run in a
+bounded thread pool with per-host rate limits; writes stay on the calling thread. One failing
+source never stops the others: the run ends with a summary and a non-zero exit if anything
+failed.
+
+>>> from metalwatch.update import update          # doctest: +SKIP
+>>> report = update(["LME.CA.3M", "SHFE.CU"])     # doctest: +SKIP
+>>> report.failed                                 # doctest: +SKIP
+[]
+"""
+
+from metalwatch.update.runner import SeriesOutcome, UpdateReport, update
+
+__all__ = ["SeriesOutcome", "UpdateReport", "update"]

@@ -1,0 +1,339 @@
+"""The update runner: fetch in a bounded pool, check and write on the calling thread."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metalwatch import frame, registry
+from metalwatch.errors import MetalwatchError
+from metalwatch.sources.base import Fetched, PayloadCache, Query
+from metalwatch.sources.policy import Policy
+from metalwatch.store import Store
+from metalwatch.update.checks import check_scale
+from metalwatch.update.plan import Job, plan, window_start
+
+#: Default number of fetch threads (per-host rate limits still space requests to one host).
+WORKERS = 4
+
+
+@dataclass
+class Attempt:
+    """One route tried for a series: its source label and, if it failed, the error."""
+
+    source: str
+    error: BaseException | None = None
+
+
+@dataclass
+class SeriesOutcome:
+    """What happened to one series (or the news feed, or a price file)."""
+
+    instrument: str
+    status: str  # ok | failed | skipped
+    source: str = ""
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    last_date: pd.Timestamp | None = None
+    message: str = ""
+    attempts: list[Attempt] = field(default_factory=list)
+    error: BaseException | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True unless the series failed."""
+        return self.status != "failed"
+
+
+@dataclass
+class UpdateReport:
+    """All outcomes of a run, with request counts and rate-limit waits per host."""
+
+    outcomes: list[SeriesOutcome]
+    seconds: float
+    requests: dict[str, int]
+    waited: dict[str, float]
+
+    @property
+    def failed(self) -> list[SeriesOutcome]:
+        """The outcomes that failed."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def added(self) -> int:
+        """Rows added over the run."""
+        return sum(o.added for o in self.outcomes)
+
+    @property
+    def revised(self) -> int:
+        """Rows revised over the run."""
+        return sum(o.revised for o in self.outcomes)
+
+
+@dataclass
+class _Fetch:
+    job: Job
+    fetched: Fetched | None
+    query: Query | None
+    attempts: list[Attempt]
+    seconds: float
+
+
+def update(
+    instruments: Sequence[str] | None = None,
+    *,
+    since: str | pd.Timestamp | None = None,
+    force: bool = False,
+    store: Store | str | os.PathLike[str] | None = None,
+    files: Iterable[str | os.PathLike[str]] = (),
+    news: bool | None = None,
+    workers: int = WORKERS,
+    policy: Policy | None = None,
+    now: pd.Timestamp | None = None,
+    on_done: Callable[[SeriesOutcome], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
+) -> UpdateReport:
+    """Fetch the live series (or ``instruments``) and write new and revised rows.
+
+    Parameters
+    ----------
+    instruments
+        Ids to update; default every instrument with a live source (and the news feed).
+        With ``files`` and no ids, only the files are loaded (no network).
+    since
+        Fetch from this date instead of the last stored date minus the overlap.
+    force
+        Ignore what is stored and fetch each source's default history again.
+    store
+        A :class:`Store`, a path, or None for the default store.
+    files
+        Price files to load (see :mod:`metalwatch.sources.file_prices`).
+    news
+        Fetch the metals headlines (default: when no ids are given).
+    workers
+        Fetch threads.
+    policy
+        Timeouts, retries and rate limits (default :class:`Policy`).
+    now
+        The run's time (UTC); default the current time.
+    on_done, on_plan
+        Progress callbacks: the number of tasks once planned, each outcome when done.
+    """
+    started = time.monotonic()
+    policy = policy or Policy()
+    now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    since_ts = pd.Timestamp(since) if since is not None else None
+    files = list(files)
+    live = instruments is not None or not files
+    owned = not isinstance(store, Store)
+    st = Store(store) if owned else store
+    try:
+        last_dates = st.last_dates()
+        ids = None if instruments is None else list(instruments)
+        jobs, skipped = plan(ids, last_dates) if live else ([], [])
+        want_news = (instruments is None and live) if news is None else news
+        outcomes = [SeriesOutcome(i, "skipped", message="no live source (load it from a file)")
+                    for i in skipped]  # fmt: skip
+        if on_plan:
+            on_plan(len(jobs) + len(files) + int(want_news))
+        for path in files:
+            outcomes += _load_file(st, path, now, last_dates, on_done)
+        _prepare(jobs)
+        cache = PayloadCache()
+        snapshot = dict(last_dates)  # read by pool threads; ``last_dates`` moves on writes
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures: dict[Future, str] = {}
+            for job in jobs:
+                fut = pool.submit(_fetch_job, job, policy, cache, snapshot, now, since_ts, force)
+                futures[fut] = job.instrument
+            if want_news:
+                from metalwatch.sources.news import fetch_news
+
+                futures[pool.submit(_timed, fetch_news, policy)] = "news"
+            for fut in as_completed(futures):
+                if futures[fut] == "news":
+                    outcome = _write_news(st, fut)
+                else:
+                    outcome = _write_series(st, fut.result(), now, last_dates)
+                outcomes.append(outcome)
+                if on_done:
+                    on_done(outcome)
+    finally:
+        if owned:
+            st.close()
+    order = {iid: n for n, iid in enumerate(registry.all_instruments())}
+    outcomes.sort(key=lambda o: (order.get(o.instrument, len(order)), o.instrument))
+    return UpdateReport(outcomes, time.monotonic() - started, dict(policy.limiter.requests),
+                        dict(policy.limiter.waited))  # fmt: skip
+
+
+def _prepare(jobs: list[Job]) -> None:
+    """Import each adapter's library once, before threads start."""
+    seen = set()
+    for job in jobs:
+        for route in job.routes:
+            if (route.key, route.function) not in seen:
+                seen.add((route.key, route.function))
+                route.fetcher().prepare()
+
+
+def _timed(fn: Callable, *args: object) -> tuple[object, float]:
+    t0 = time.monotonic()
+    return fn(*args), time.monotonic() - t0
+
+
+def _fetch_job(
+    job: Job,
+    policy: Policy,
+    cache: PayloadCache,
+    last_dates: dict[tuple[str, str], str],
+    now: pd.Timestamp,
+    since: pd.Timestamp | None,
+    force: bool,
+) -> _Fetch:
+    """Try the routes of one series in order; runs on a pool thread (no store access)."""
+    t0 = time.monotonic()
+    attempts: list[Attempt] = []
+    for n, route in enumerate(job.routes):
+        fetcher = route.fetcher(cache)
+        start = window_start(fetcher, job.instrument, last_dates, now, since=since, force=force)
+        query = fetcher.build_query(job.instrument, route.symbol, start, now)
+        try:
+            got = fetcher.fetch(query, policy)
+        except MetalwatchError as exc:
+            attempts.append(Attempt(route.label, exc))
+            continue
+        except Exception as exc:  # a bug in one adapter must not stop the run
+            attempts.append(
+                Attempt(
+                    route.label,
+                    RuntimeError(
+                        f"{route.label} {job.instrument}: unexpected {type(exc).__name__}: {exc}"
+                    ),
+                )
+            )
+            attempts[-1].error.__cause__ = exc  # type: ignore[union-attr]
+            continue
+        if n > 0 and job.last_stored is not None:  # a fallback only extends the series
+            old = got.frame["date"] <= job.last_stored
+            got.drop("dates already stored from the primary source", int(old.sum()))
+            got.frame = got.frame[~old.to_numpy()].reset_index(drop=True)
+        attempts.append(Attempt(route.label))
+        return _Fetch(job, got, query, attempts, time.monotonic() - t0)
+    return _Fetch(job, None, None, attempts, time.monotonic() - t0)
+
+
+def _latest_day(now: pd.Timestamp) -> pd.Timestamp:
+    """The latest calendar date anywhere at ``now`` (UTC+14), for the future-date check."""
+    return now.tz_convert("Pacific/Kiritimati").tz_localize(None).normalize()
+
+
+def _write_series(
+    st: Store, res: _Fetch, now: pd.Timestamp, last_dates: dict[tuple[str, str], str]
+) -> SeriesOutcome:
+    """Log failed routes, then validate, scale-check and write the fetched rows.
+
+    ``last_dates`` (the store's last date per series and field) is kept current here.
+    """
+    inst = res.job.instrument
+    key = (inst, registry.get(inst).field)
+    last_good = last_dates.get(key)
+    out = SeriesOutcome(inst, "failed", attempts=res.attempts, seconds=res.seconds)
+    for att in res.attempts:
+        if att.error is not None:
+            st.log_fetch(inst, att.source, "failed", last_date=last_good, message=str(att.error))
+    if res.fetched is None:
+        errors = [a.error for a in res.attempts if a.error is not None]
+        out.error = errors[-1] if errors else None
+        out.source = res.attempts[-1].source if res.attempts else ""
+        out.message = " | ".join(str(e) for e in errors)
+        out.last_date = pd.Timestamp(last_good) if last_good else None
+        return out
+    got = res.fetched
+    out.source = got.source
+    try:
+        df = frame.validate(got.frame, today=_latest_day(now))
+        check_scale(st, df)
+        result = st.upsert(df, validate=False)
+    except MetalwatchError as exc:
+        out.error = exc
+        msg = str(exc)
+        out.message = msg if msg.startswith(got.source) else f"{got.source} {msg}"
+        out.last_date = pd.Timestamp(last_good) if last_good else None
+        st.log_fetch(inst, got.source, "failed", last_date=last_good, message=out.message)
+        return out
+    for fld, day in df.groupby("field")["date"].max().items():
+        day_text = f"{day:%Y-%m-%d}"
+        if day_text > last_dates.get((inst, str(fld)), ""):
+            last_dates[(inst, str(fld))] = day_text
+    new_last = last_dates.get(key)
+    out.status = "ok"
+    out.added, out.revised, out.unchanged = result.added, result.revised, result.unchanged
+    out.last_date = pd.Timestamp(new_last) if new_last else None
+    notes = got.describe()
+    if df.empty:
+        notes = "; ".join(filter(None, ["no rows in the window", notes]))
+    if len(res.attempts) > 1:
+        notes = "; ".join(filter(None, [f"fallback after: {res.attempts[0].error}", notes]))
+    out.message = notes
+    st.log_fetch(inst, got.source, "ok", result=result, last_date=new_last, message=notes)
+    return out
+
+
+def _write_news(st: Store, fut: Future) -> SeriesOutcome:
+    from metalwatch.sources.news import SOURCE
+
+    out = SeriesOutcome("news", "failed", source=SOURCE)
+    try:
+        got, seconds = fut.result()
+    except MetalwatchError as exc:
+        out.error, out.message = exc, str(exc)
+        return out
+    out.seconds = seconds
+    try:
+        out.added = st.add_news(got.frame)
+    except MetalwatchError as exc:
+        out.error, out.message = exc, f"{SOURCE} news: {exc}"
+        return out
+    out.status = "ok"
+    out.unchanged = got.matched - out.added
+    out.message = f"{got.matched} of {got.read} headlines matched the keywords"
+    return out
+
+
+def _load_file(
+    st: Store,
+    path: str | os.PathLike[str],
+    now: pd.Timestamp,
+    last_dates: dict[tuple[str, str], str],
+    on_done: Callable[[SeriesOutcome], None] | None,
+) -> list[SeriesOutcome]:
+    """Load one price file; each instrument in it is checked and written on its own."""
+    from metalwatch.sources.file_prices import read_prices
+
+    name = f"file:{os.path.basename(os.fspath(path))}"
+    try:
+        df = read_prices(path)
+    except MetalwatchError as exc:
+        out = SeriesOutcome(name, "failed", source=name, error=exc, message=str(exc))
+        if on_done:
+            on_done(out)
+        return [out]
+    outcomes = []
+    for inst, part in df.groupby("instrument", sort=True):
+        fetched = Fetched(part.reset_index(drop=True), str(part["source"].iloc[0]))
+        job = Job(str(inst), (), None)
+        res = _Fetch(job, fetched, None, [Attempt(fetched.source)], 0.0)
+        outcomes.append(_write_series(st, res, now, last_dates))
+    if on_done:
+        for out in outcomes:
+            on_done(out)
+    return outcomes
