@@ -2,22 +2,32 @@
 
 Every case replays a payload through the real akshare / yfinance code: ``responses`` answers
 at the HTTP adapter of ``requests`` (yfinance falls back to ``requests`` because the test
-session sets ``YF_DISABLE_CURL_CFFI=1`` before importing it, see ``conftest.py``).
+session sets ``YF_DISABLE_CURL_CFFI=1`` before importing it, here).
+
+yfinance is imported at collection time on purpose: on import it puts a "default" filter for
+its own DeprecationWarnings at the front of the warning filters; imported inside a test, that
+filter would outrank pytest's and show pandas 3's ``inplace`` noise from yfinance.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+import os
 
-import pandas as pd
-import responses
-from responses import matchers
+os.environ.setdefault("YF_DISABLE_CURL_CFFI", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")
 
-from metalwatch.sources.policy import Policy, RateLimiter
+import json  # noqa: E402
+import re  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import responses  # noqa: E402
+import yfinance  # noqa: E402, F401
+from responses import matchers  # noqa: E402
+
+from metalwatch.sources.policy import Policy, RateLimiter  # noqa: E402
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 JSON = "application/json; charset=utf-8"
@@ -353,3 +363,62 @@ def cases() -> list[Case]:
               ("close", "2025-12-08"): 5.364500045776367},
              "2025-12-01"),
     ]  # fmt: skip
+
+
+# -- every source at once (end-to-end) -------------------------------------------------------
+#: Instruments with a replay payload for the week of 2025-12-12 (Shenwan: its one real datum,
+#: that Friday's close). Left out: the SHFE weekly stocks (the one real report is from 2019),
+#: SGE (2007) and MP (2020): their only real data are years old, and the weekly's 52-week
+#: high/low cannot take a series whose last row is over a year before the week (reported);
+#: each has its own replay and runner tests.
+E2E_INSTRUMENTS = [
+    "COMEX.GC", "COMEX.SI", "COMEX.HG", "SHFE.CU", "SHFE.AL", "SHFE.SN", "SHFE.AU", "SHFE.AG",
+    "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK",
+    "COMEX.GC.STOCK", "COMEX.SI.STOCK", "KOMIS.ND", "KOMIS.CE", "FX.USDCNY", "ICE.DXY",
+    "SW.801050", "SSE.601899", "SSE.600362", "SSE.603993", "SSE.600111", "SSE.601600",
+    "SZSE.000960", "SSE.600547",
+]  # fmt: skip
+
+
+def _param(name: str, value: str) -> list:
+    return [matchers.query_param_matcher({name: value}, strict_match=False)]
+
+
+def register_everything(rsps: responses.RequestsMock) -> None:
+    """Answer every endpoint the E2E instruments (and the news feed) call."""
+    for sym in ("CU0", "AL0", "SN0", "AU0", "AG0"):
+        rsps.add(responses.GET, SINA_DOMESTIC, body=body(f"sina_kline/{sym}.jsonp"),
+                 content_type="text/html", match=_param("symbol", sym))  # fmt: skip
+    for sym in ("CAD", "AHD", "SND", "GC", "SI", "HG"):
+        rsps.add(responses.GET, SINA_FOREIGN, body=body(f"sina_kline/{sym}.jsonp"),
+                 content_type="text/html", match=_param("symbol", sym))  # fmt: skip
+    for t in ("GC=F", "SI=F", "HG=F", "DX-Y.NYB", "CNY=X", "MP"):
+        yahoo_chart(rsps, t, body(f"yahoo_chart/constructed/{t}.body.json"))
+    rsps.add(responses.GET, JIN10_LME,
+             body=body("jin10_lme_stock/lme_stock.excerpt_2026-03-02_to_2026-07-17.json"),
+             content_type=JSON)  # fmt: skip
+    for ind, metal in (("EMI00069026", "gold"), ("EMI00069027", "silver")):
+        flt = f'(INDICATOR_ID1="{ind}")(@STORAGE_TON<>"NULL")'
+        rsps.add(responses.GET, EM_DATACENTER, body=body(f"eastmoney/comex_{metal}.json"),
+                 content_type=JSON, match=_param("filter", flt))  # fmt: skip
+    for code in ("601899", "600362", "603993", "600111", "601600", "000960", "600547"):
+        secid = f"{1 if code.startswith('6') else 0}.{code}"
+        for fqt, kind in (("0", "raw"), ("1", "qfq")):
+            rsps.add(responses.GET, EM_KLINE, body=body(f"eastmoney/a_share_{code}_{kind}.json"),
+                     content_type=JSON,
+                     match=[matchers.query_param_matcher({"secid": secid, "fqt": fqt},
+                                                         strict_match=False)])  # fmt: skip
+    rsps.add(responses.POST, SGE, body=body("sge/Au99.99_2007-03-14.json"), content_type=JSON)
+    rsps.add(responses.GET, SHENWAN, body=body("shenwan/801050_2025-12-12.json"),
+             content_type=JSON)  # fmt: skip
+    rsps.add(responses.GET, KOMIS_PAGE, body="<html>KOMIS</html>", content_type="text/html")
+    for el, code in (("Nd", "MNRL1001"), ("Ce", "MNRL1002")):
+        rsps.add(responses.POST, KOMIS_CRITERIA, body=body(f"komis/{el}_criteria.json"),
+                 content_type=JSON,
+                 match=[matchers.urlencoded_params_matcher({"mnrkndUnqCd": code},
+                                                           strict_match=False)])  # fmt: skip
+        rsps.add(responses.POST, KOMIS_PRICES, body=body(f"komis/{el}_prices.json"),
+                 content_type=JSON,
+                 match=[matchers.urlencoded_params_matcher({"srchMnrkndUnqCd": code},
+                                                           strict_match=False)])  # fmt: skip
+    rsps.add(responses.GET, EM_NEWS, body=body("eastmoney/news_7x24.json"), content_type=JSON)

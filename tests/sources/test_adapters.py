@@ -25,9 +25,6 @@ from metalwatch.store import Store
 from metalwatch.update import update
 from tests.sources.replay import Case, cases, fast_policy
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:.*inplace.*:pandas.errors.Pandas4Warning"),
-]
 CASES = {c.name: c for c in cases()}
 IDS = list(CASES)
 
