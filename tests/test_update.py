@@ -98,6 +98,8 @@ def test_second_run_reports_no_new_rows(store_path) -> None:
     [out] = run(store_path, ["SHFE.CU"], sina).outcomes
     assert out.status == "ok" and out.added == 0 and out.unchanged > 0
     assert summary.status_text(out) == "ok: no new rows"
+    # run on 2026-11-25, a feed whose newest bar is 2025-12-12 is flagged, not hidden
+    assert "the source's newest row is 2025-12-12 (348 days old)" in out.message
 
 
 def test_a_revision_in_the_overlap_keeps_the_old_value(store_path) -> None:

@@ -73,6 +73,8 @@ class Fetched:
     source: str
     dropped: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: The newest date the upstream sent, inside the window or not (None if nothing).
+    latest: pd.Timestamp | None = None
 
     def drop(self, reason: str, count: int) -> None:
         """Count ``count`` rows or values left out for ``reason``."""
@@ -254,6 +256,8 @@ def finish(
     df["date"] = dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
     df = df[dates.notna().to_numpy()]
     df["date"] = df["date"].dt.normalize()
+    if len(df):
+        out.latest = df["date"].max()
     dup = df.duplicated("date", keep="last")
     out.drop("duplicate dates (last kept)", int(dup.sum()))
     df = df[~dup.to_numpy()]

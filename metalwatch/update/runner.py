@@ -281,11 +281,25 @@ def _write_series(
     notes = got.describe()
     if df.empty:
         notes = "; ".join(filter(None, ["no rows in the window", notes]))
+    lag = _lag_note(inst, got.latest, now)
+    if lag:
+        notes = "; ".join(filter(None, [notes, lag]))
     if len(res.attempts) > 1:
         notes = "; ".join(filter(None, [f"fallback after: {res.attempts[0].error}", notes]))
     out.message = notes
     st.log_fetch(inst, got.source, "ok", result=result, last_date=new_last, message=notes)
     return out
+
+
+def _lag_note(instrument: str, latest: pd.Timestamp | None, now: pd.Timestamp) -> str:
+    """A note when the upstream's newest row is older than the series' staleness limit."""
+    if latest is None:
+        return ""
+    inst = registry.get(instrument)
+    age = (now.tz_localize(None).normalize() - latest).days
+    if age <= inst.stale_after_days:
+        return ""
+    return f"the source's newest row is {latest:%Y-%m-%d} ({age} days old)"
 
 
 def _write_news(st: Store, fut: Future) -> SeriesOutcome:
