@@ -37,6 +37,7 @@ def wanted_codepoints() -> set[int]:
         (0xA0, 0xFF),  # Latin-1
         (0x2000, 0x206F),  # general punctuation (— – · … ‰)
         (0x2190, 0x2199),  # arrows
+        (0x2200, 0x22FF),  # mathematical operators (− ×  ≈ ≤ ≥)
         (0x2100, 0x214F),  # letterlike (℃ №)
         (0x3000, 0x303F),  # CJK symbols and punctuation
         (0xFF00, 0xFFEF),  # full-width forms

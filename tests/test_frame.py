@@ -97,3 +97,13 @@ def test_prices_do_not_forward_fill_holidays(store):
     px = mw.prices(["SHFE.CU", "LME.CA.3M"], start="2025-10-01", end="2025-10-08", store=store)
     assert px["SHFE.CU"].isna().all()  # SHFE closed for National Day
     assert px["LME.CA.3M"].notna().sum() == 6
+
+
+def test_import_is_lazy():
+    import subprocess
+    import sys
+
+    code = ("import sys, metalwatch as mw; assert 'pandas' not in sys.modules; "
+            "mw.instruments(); assert 'pandas' in sys.modules; "
+            "assert not {'akshare', 'yfinance', 'weasyprint', 'statsmodels'} & set(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -42,3 +42,16 @@ def test_formats():
     assert i18n.number(float("nan"), 2, "en") == "—"
     assert i18n.unit("USD/oz", "zh") == "美元/盎司" and i18n.unit("t", "zh") == "吨"
     assert i18n.tr("zh", "Week ending %(date)s", date="2025年12月12日") == "截至2025年12月12日当周"
+
+
+def test_bundled_font_covers_every_translation():
+    from fontTools.ttLib import TTFont
+
+    from metalwatch.reporting.render import FONT_DIR, FONT_FILES
+
+    zh = i18n.translations("zh")
+    text = "".join(zh.gettext(m) for m in _extract())
+    for weight, name in FONT_FILES.items():
+        cmap = TTFont(FONT_DIR / name).getBestCmap()
+        missing = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
+        assert missing == [], (weight, missing)

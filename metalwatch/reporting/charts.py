@@ -54,7 +54,7 @@ def svg_data_uri(fig) -> str:
 
 
 def _finish(ax, fig, title: str) -> str:
-    ax.set_title(title, loc="left", fontsize=9, fontweight="bold")
+    ax.set_title(title, loc="left", fontsize=9)
     ax.grid(axis="y", color="#e5e5e5", lw=0.5)
     fig.legend(loc="outside lower center", fontsize=7, frameon=False, ncol=3)
     return svg_data_uri(fig)
