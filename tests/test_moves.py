@@ -121,3 +121,12 @@ def test_week_without_data_is_a_clear_error(store):
 def test_unregistered_instrument_has_a_no_data_row(store):
     mv = mw.moves(week="2025-12-12", instruments=["SGE.AU9999"], store=store)
     assert mv.loc["SGE.AU9999", "status"] == "no data"
+
+
+def test_row_order_does_not_matter(store):
+    data = store.read(["SHFE.CU", "LME.CA.3M", "LME.CA.STOCK"], end="2025-12-12")
+    week = pd.Timestamp("2025-12-12")
+    expected = compute_moves(data, week)
+    shuffled = compute_moves(data.sample(frac=1.0, random_state=3), week)
+    pd.testing.assert_frame_equal(shuffled, expected)
+    assert expected.loc["SHFE.CU", "close"] == 94170

@@ -93,19 +93,26 @@ def compute_moves(
         in the instrument's unit (tonnes for inventories).
     """
     reg = registry.all_instruments()
+    codes, uniques = pd.factorize(data["instrument"].to_numpy(dtype=object))
+    uniques = [str(u) for u in uniques]
     if ids is None:
-        ids = sorted(data["instrument"].astype(str).unique())
-    wanted = data["field"].astype(str) == data["instrument"].astype(str).map(
-        registry.attribute_map("field")
-    )
-    sub = data.loc[wanted, ["instrument", "date", "value"]].sort_values(["instrument", "date"])
-    groups = {str(k): g for k, g in sub.groupby("instrument", sort=False, observed=True)}
+        ids = sorted(uniques)
+    fieldmap = registry.attribute_map("field")
+    want = np.array([fieldmap.get(u) for u in uniques] + [None], dtype=object)
+    keep = data["field"].astype(str).to_numpy(dtype=object) == want[codes]
+    codes = codes[keep]
+    dates = data["date"].to_numpy("datetime64[ns]")[keep]
+    values = data["value"].to_numpy("float64")[keep]
+    in_order = (codes[1:] > codes[:-1]) | ((codes[1:] == codes[:-1]) & (dates[1:] >= dates[:-1]))
+    if not in_order.all():  # the store already returns rows by instrument and date
+        order = np.lexsort((dates, codes))
+        codes, dates, values = codes[order], dates[order], values[order]
+    bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
+    where = {u: (bounds[k], bounds[k + 1]) for k, u in enumerate(uniques)}
     rows = {}
     for iid in ids:
-        g = groups.get(iid)
-        d = g["date"].to_numpy("datetime64[ns]") if g is not None else np.array([], "M8[ns]")
-        v = g["value"].to_numpy("float64") if g is not None else np.array([], "float64")
-        rows[iid] = _one(reg[iid], d, v, week)
+        lo, hi = where.get(iid, (0, 0))
+        rows[iid] = _one(reg[iid], dates[lo:hi], values[lo:hi], week)
     out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=COLUMNS)
     out.index.name = "instrument"
     out.attrs["week"] = week
