@@ -14,6 +14,7 @@ failed.
 []
 """
 
-from metalwatch.update.runner import SeriesOutcome, UpdateReport, update
+from metalwatch.update.outcome import SeriesOutcome, UpdateReport
+from metalwatch.update.runner import update
 
 __all__ = ["SeriesOutcome", "UpdateReport", "update"]

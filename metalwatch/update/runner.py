@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -16,65 +16,11 @@ from metalwatch.sources.base import Fetched, PayloadCache, Query
 from metalwatch.sources.policy import Policy
 from metalwatch.store import Store
 from metalwatch.update.checks import check_scale
+from metalwatch.update.outcome import Attempt, SeriesOutcome, UpdateReport
 from metalwatch.update.plan import Job, plan, window_start
 
 #: Default number of fetch threads (per-host rate limits still space requests to one host).
 WORKERS = 4
-
-
-@dataclass
-class Attempt:
-    """One route tried for a series: its source label and, if it failed, the error."""
-
-    source: str
-    error: BaseException | None = None
-
-
-@dataclass
-class SeriesOutcome:
-    """What happened to one series (or the news feed, or a price file)."""
-
-    instrument: str
-    status: str  # ok | failed | skipped
-    source: str = ""
-    added: int = 0
-    revised: int = 0
-    unchanged: int = 0
-    last_date: pd.Timestamp | None = None
-    message: str = ""
-    attempts: list[Attempt] = field(default_factory=list)
-    error: BaseException | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True unless the series failed."""
-        return self.status != "failed"
-
-
-@dataclass
-class UpdateReport:
-    """All outcomes of a run, with request counts and rate-limit waits per host."""
-
-    outcomes: list[SeriesOutcome]
-    seconds: float
-    requests: dict[str, int]
-    waited: dict[str, float]
-
-    @property
-    def failed(self) -> list[SeriesOutcome]:
-        """The outcomes that failed."""
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    @property
-    def added(self) -> int:
-        """Rows added over the run."""
-        return sum(o.added for o in self.outcomes)
-
-    @property
-    def revised(self) -> int:
-        """Rows revised over the run."""
-        return sum(o.revised for o in self.outcomes)
 
 
 @dataclass

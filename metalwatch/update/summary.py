@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from metalwatch.update.runner import SeriesOutcome, UpdateReport
+from metalwatch.update.outcome import SeriesOutcome, UpdateReport
 
 
 def status_text(o: SeriesOutcome) -> str:
