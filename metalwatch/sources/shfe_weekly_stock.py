@@ -8,8 +8,9 @@ adapter reads them by position and takes the report date from the column name wh
 one. Units: tonnes, but 黄金 in kg and the row ``白银(千克)`` in kg; a row of ours labelled in
 kilograms is rejected as a unit change.
 
-One request per week: Friday first, then Thursday down to Monday for holiday weeks. Weeks
-whose report is not out yet (or never came) are counted, not silently skipped. Bodies are
+One request per week: Friday first, then (for weeks already over) Thursday down to Monday for
+holiday weeks. Weeks whose report is not out yet (or never came) are counted, not silently
+skipped. Bodies are
 shared by the three metals within a run.
 """
 
@@ -43,7 +44,8 @@ class ShfeWeeklyStockFetcher(Fetcher):
         reports = []
         friday = query.end - pd.Timedelta(days=(query.end.day_of_week - 4) % 7)
         while friday >= query.start:
-            for back in range(5):  # Friday, then Thursday ... Monday
+            # Friday, then Thursday ... Monday; not for this week's Friday (may come later today)
+            for back in range(5 if friday < query.end else 1):
                 day = friday - pd.Timedelta(days=back)
                 if day > query.end or day < query.start:
                     continue

@@ -163,3 +163,14 @@ def test_komis_empty_body_means_blocked_and_is_not_retried() -> None:
         fetch("komis", "", "KOMIS.ND", "MNRL1001:757", "2025-12-01", "2026-11-25 12:00",
               lambda r: _komis("Nd")(r, [b""]))  # fmt: skip
     assert "attempts" not in str(err.value)
+
+
+def test_shfe_weekly_this_fridays_report_is_not_chased_back_through_the_week() -> None:
+    """Friday 13:00 in Shanghai: today's report is not out; earlier days are not asked. (The
+    body is the 2019-06-28 report relabelled: only the request sequence is tested.)"""
+    raw = body("jin10_shfe_weekly/2019-06-28.json")
+    relabelled = raw.replace(b"2019-06-21", b"2019-06-14").replace(b"2019-06-28", b"2019-06-21")
+    got, urls = fetch("akshare", "futures_stock_shfe_js", "SHFE.SN.STOCK", "锡", "2019-06-17",
+                      "2019-06-28 05:00", _weekly({"2019-06-21": relabelled}))  # fmt: skip
+    assert [u.split("date=")[1][:10] for u in urls] == ["2019-06-28", "2019-06-21"]
+    assert got.dropped == {"weeks with no report (holiday, or not published yet)": 1}
