@@ -197,7 +197,9 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
                 [tb.recap("recap", t("Sector index and futures"), RECAP)]),
         Section("equities", t("Stocks to watch"), commentary("equities"),
                 [tb.equities("equities", t("Watch list"), analyst.watch_lists)], [],
-                [t("A-share closes are forward-adjusted (前复权) as of the snapshot date.")]),
+                [t("A-share closes are forward-adjusted (前复权) as of the snapshot date. YTD "
+                   "needs the previous year's last close on the same basis; it shows — where "
+                   "the adjusted history starts later.")]),
     ]  # fmt: skip
     key_figures = [moves.loc[i].to_dict() | {"instrument": i} for i in KEY_FIGURES
                    if tb.has(i)]  # fmt: skip
