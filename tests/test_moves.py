@@ -130,3 +130,16 @@ def test_row_order_does_not_matter(store):
     shuffled = compute_moves(data.sample(frac=1.0, random_state=3), week)
     pd.testing.assert_frame_equal(shuffled, expected)
     assert expected.loc["SHFE.CU", "close"] == 94170
+
+
+def test_series_dead_for_over_a_year_is_stale_not_an_error():
+    data = pd.DataFrame(
+        {
+            "instrument": "SGE.AU9999", "field": "close",
+            "date": pd.to_datetime(["2007-01-05", "2007-01-08"]), "value": [160.0, 161.5],
+            "unit": "CNY/g", "currency": "CNY", "source": "t",
+        }
+    )  # fmt: skip
+    m = compute_moves(data, pd.Timestamp("2025-12-12")).loc["SGE.AU9999"]
+    assert m["stale"] and m["close"] == 161.5 and m["close_date"] == pd.Timestamp("2007-01-08")
+    assert math.isnan(m["high_52w"]) and math.isnan(m["low_52w"]) and math.isnan(m["wow_pct"])

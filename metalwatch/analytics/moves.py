@@ -63,8 +63,8 @@ def _one(inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Times
         mtd_base_date=pd.Timestamp(d[m]) if m >= 0 else pd.NaT,
         ytd_pct=_pct(close, float(v[y])) if y >= 0 else np.nan,
         ytd_base_date=pd.Timestamp(d[y]) if y >= 0 else pd.NaT,
-        high_52w=float(window.max()),
-        low_52w=float(window.min()),
+        high_52w=float(window.max()) if window.size else np.nan,
+        low_52w=float(window.min()) if window.size else np.nan,
         stale=bool(stale),
         status="stale" if stale else ("no trading this week" if not traded_this_week else "ok"),
     )
