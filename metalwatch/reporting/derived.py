@@ -33,6 +33,15 @@ def _date(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
+#: A derived figure older than this many days at the week's end is marked stale.
+STALE_DAYS = 10
+
+
+def _as_of(day: pd.Timestamp, week: pd.Timestamp) -> Cell:
+    stale = (week - pd.Timestamp(day)).days > STALE_DAYS
+    return Cell(_date(day), "num stale" if stale else "num")
+
+
 def precious_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> Table:
     """Gold/silver ratio (COMEX) and the Shanghai-London gold premium (SHFE vs LBMA PM)."""
     lang = book.lang
@@ -53,7 +62,7 @@ def precious_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> 
             book.change("precious", "AU/AG", "wow_change", row["ratio"] - prev, 2, "oz/oz",
                         row.name, "ratio - ratio a week earlier"),
             Cell(f"{number(row['gold'], 1, lang)} / {number(row['silver'], 3, lang)}", "text"),
-            Cell(_date(row.name), "num"),
+            _as_of(row.name, week),
         ])  # fmt: skip
     try:
         prem = spreads.gold_premium(data)
@@ -74,7 +83,7 @@ def precious_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> 
             book.change("precious", "AU.SH-LDN", "wow_change", row["premium"] - prev, 2,
                         "USD/oz", row.name, "premium - premium a week earlier"),
             Cell(inputs, "text wrap"),
-            Cell(_date(row.name), "num"),
+            _as_of(row.name, week),
         ])  # fmt: skip
     return t
 
@@ -88,6 +97,8 @@ def cross_venue_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) 
     t.note = tr(lang, "SHFE/LME = SHFE CNY/t / (LME 3-month USD/t x USD/CNY). Break-even = "
                 "(1 + VAT) x (1 + import duty). Import P/L = SHFE - LME x USD/CNY x (1 + duty) "
                 "x (1 + VAT), in CNY/t, before premiums and fees. Cash–3M > 0 is backwardation.")
+    t.note += " " + tr(lang, "Each row is the last day on or before the week's end with both "
+                       "prices and a USD/CNY rate at most 5 days old.")  # fmt: skip
     for code, m in spreads.METALS.items():
         try:
             pl = spreads.import_pl(data, code)
@@ -103,13 +114,12 @@ def cross_venue_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) 
         spread_cell = Cell("—", "num")
         try:
             c3 = spreads.cash_3m(data, code)
-            c3row, _ = _at(c3, "spread", week)
-            if c3row is not None:
-                spread_cell = book.change("industrial", f"{code}.CASH-3M", "spread",
-                                          c3row["spread"], 1, "USD/t", c3row.name,
-                                          f"{m.lme_cash} - {m.lme_3m}")  # fmt: skip
         except MetalwatchError:
-            pass
+            c3 = None
+        if c3 is not None and day in c3.index and pd.notna(c3.loc[day, "spread"]):
+            spread_cell = book.change("industrial", f"{code}.CASH-3M", "spread",
+                                      c3.loc[day, "spread"], 1, "USD/t", day,
+                                      f"{m.lme_cash} - {m.lme_3m}")  # fmt: skip
         t.rows.append([
             Cell(tr(lang, m.name), "text name"),
             Cell(number(row["shfe"], 0, lang), "num"),
@@ -122,6 +132,6 @@ def cross_venue_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) 
             book.change("industrial", f"{code}.IMPORT", "pl", row["pl"], 0, "CNY/t", day,
                         f"{m.shfe} - {m.lme_3m} x USD/CNY x (1 + duty) x (1 + VAT); {fx}"),
             spread_cell,
-            Cell(_date(day), "num"),
+            _as_of(day, week),
         ])  # fmt: skip
     return t
