@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: report test lint snapshot clean
+.PHONY: report test lint snapshot system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ lint: $(STAMP)
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py
+
+# Optional, Debian/Ubuntu as root: HarfBuzz subsetting makes Chinese PDFs several times faster;
+# poppler-utils gives pdftoppm for looking at pages. Neither is needed for `make report`.
+system-deps:
+	apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+		libharfbuzz-subset0 poppler-utils
 
 clean:
 	rm -rf $(VENV) reports build dist *.egg-info
