@@ -141,9 +141,10 @@ class TableBuilder:
         return [Cell(tr(self.lang, lab), "text" if i < 3 else "num")
                 for i, lab in enumerate(labels)]  # fmt: skip
 
-    def prices(self, key: str, title: str, ids: list[str]) -> Table:
-        """Instrument, venue, unit, close, as of, WoW, YTD, 52-week range."""
-        t = Table(key, title, self.header(*PRICE_COLUMNS))
+    def _venue_table(self, key: str, title: str, columns: tuple[str, ...], ids: list[str],
+                     metrics: tuple[str, ...]) -> Table:  # fmt: skip
+        """Name, venue, unit, close, as of, then ``metrics``, for each id with data."""
+        t = Table(key, title, self.header(*columns))
         for iid in ids:
             if not self.has(iid):
                 continue
@@ -151,25 +152,19 @@ class TableBuilder:
             t.rows.append([
                 self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
                 self.metric(key, iid, "close"), self.as_of_cell(iid),
-                self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
-                self.metric(key, iid, "low_52w"), self.metric(key, iid, "high_52w"),
+                *(self.metric(key, iid, m) for m in metrics),
             ])  # fmt: skip
         return t
 
+    def prices(self, key: str, title: str, ids: list[str]) -> Table:
+        """Instrument, venue, unit, close, as of, WoW, YTD, 52-week range."""
+        return self._venue_table(key, title, PRICE_COLUMNS, ids,
+                                 ("wow_pct", "ytd_pct", "low_52w", "high_52w"))  # fmt: skip
+
     def inventories(self, key: str, title: str, ids: list[str]) -> Table:
         """Stock level, as of, weekly change in units and in %, YTD %."""
-        t = Table(key, title, self.header(*INVENTORY_COLUMNS))
-        for iid in ids:
-            if not self.has(iid):
-                continue
-            inst = registry.get(iid)
-            t.rows.append([
-                self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
-                self.metric(key, iid, "close"), self.as_of_cell(iid),
-                self.metric(key, iid, "change"), self.metric(key, iid, "wow_pct"),
-                self.metric(key, iid, "ytd_pct"),
-            ])  # fmt: skip
-        return t
+        return self._venue_table(key, title, INVENTORY_COLUMNS, ids,
+                                 ("change", "wow_pct", "ytd_pct"))  # fmt: skip
 
     def recap(self, key: str, title: str, ids: list[str]) -> Table:
         """The broker's market recap: close, 5-day %, YTD %, with venue, contract and unit."""
