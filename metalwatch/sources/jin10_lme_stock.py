@@ -7,10 +7,16 @@ One JSON body (``cdn.jin10.com/data_center/reports/lme_stock.json``, history fro
 follows the body's key order, which varies, so columns are picked by name. Null entries in
 the body become NaN and are counted, not stored. Cancelled warrants have no canonical field
 and are not stored.
+
+akshare reads each ``[stock, live, cancelled]`` cell with ``eval(str(cell))``: a string in
+the body would run as Python code, and a metal absent on one date (``nan``) breaks the whole
+parse. :func:`_safe_eval` replaces that ``eval`` in akshare's module: literals only, and an
+absent metal reads as three missing values.
 """
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import pandas as pd
@@ -34,6 +40,7 @@ class LmeStockFetcher(Fetcher):
     def fetch_raw(self, query: Query) -> pd.DataFrame:
         import akshare as ak
 
+        _disarm(ak.macro_euro_lme_stock)
         return ak.macro_euro_lme_stock()
 
     def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
@@ -44,3 +51,15 @@ class LmeStockFetcher(Fetcher):
         stock, live = f"{metal}-库存", f"{metal}-注册仓单"
         self.require(df, ["日期", stock, live], query)
         return pd.DataFrame({"date": df["日期"], "stock": df[stock], "registered": df[live]})
+
+
+def _safe_eval(text: str) -> Any:
+    """What akshare's ``eval(str(cell))`` should be: a literal, never code."""
+    if text == "nan":  # the metal is absent on that date
+        return (None, None, None)
+    return ast.literal_eval(text)
+
+
+def _disarm(function: Any) -> None:
+    """Point the ``eval`` of ``function``'s module at :func:`_safe_eval` (idempotent)."""
+    function.__globals__["eval"] = _safe_eval
