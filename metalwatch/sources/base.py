@@ -12,8 +12,10 @@ canonical frame of :mod:`metalwatch.frame` in three steps, after OpenBB's fetche
     :class:`~metalwatch.errors.SourceFormatError` naming the column.
 
 :meth:`Fetcher.fetch` chains them and trims the result to the window. Nothing is dropped
-silently: rows outside the window, bars of a session that has not closed, duplicate dates and
-missing values are counted in :attr:`Fetched.dropped` and reported by ``metalwatch update``.
+silently: rows outside the window, bars of a session that has not closed, duplicate dates,
+missing values and values that are not numbers are counted in :attr:`Fetched.dropped` and
+reported by ``metalwatch update``; a registered field with no readable value at all in the
+window is a format change (:class:`~metalwatch.errors.SourceFormatError`).
 :func:`check_contract` is the per-fetcher contract the tests run.
 """
 
@@ -276,14 +278,37 @@ def finish(
     if rebase:
         parts.append(df[["date", *rebase]])
     rows = []
+    registered = registry.get(query.instrument).field
     for part in parts:
-        values = part.drop(columns="date").apply(pd.to_numeric, errors="coerce")
+        given = part.drop(columns="date")
+        values = given.apply(pd.to_numeric, errors="coerce")
         for col in values.columns:
-            out.drop(f"missing {col} values", int(values[col].isna().sum()))
+            lost = values[col].isna().to_numpy()
+            unreadable = lost & ~_blank(given[col])
+            out.drop(f"missing {col} values", int((lost & ~unreadable).sum()))
+            out.drop(f"unreadable {col} values", int(unreadable.sum()))
+            if col == registered and unreadable.any() and lost.all():
+                example = given[col].to_numpy()[unreadable][0]
+                raise SourceFormatError(
+                    f"{source} {query.instrument}: no {col} value in the window is a number "
+                    f"({int(unreadable.sum())} unreadable, e.g. {str(example)[:40]!r}): the "
+                    "payload's format changed?",
+                    source=source,
+                )
         part = pd.concat([part[["date"]], values], axis=1)
         rows.append(frame.from_wide(part, query.instrument, source))
     result = frame.coerce(pd.concat(rows, ignore_index=True)) if rows else frame.empty()
     return result.sort_values(["field", "date"], ignore_index=True)
+
+
+#: Cell texts upstreams use for "no value" (not a format change).
+BLANKS = frozenset({"", "-", "--", "null", "none", "nan", "n/a", "na"})
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Which cells hold no value at all (null, or a placeholder such as ``-``)."""
+    text = column.astype("string").str.strip().str.lower()
+    return (column.isna() | text.isin(BLANKS).fillna(True)).to_numpy(dtype=bool)
 
 
 def check_contract(fetcher: Fetcher, query: Query, got: Fetched) -> pd.DataFrame:
