@@ -1,4 +1,7 @@
-"""The scale check: reject a batch whose values jump by an order of magnitude.
+"""Checks on a fetched batch against itself and the stored history, before anything is written.
+
+Scale
+-----
 
 An upstream unit change (CNY/t to 万元/t, USD/lb to cents/lb, kg to t) shows as a jump of
 10x to 10,000x against the stored history. Each batch is compared, per field, with the stored
@@ -7,6 +10,22 @@ the one before it. Prices may not move by more than ``PRICE_FACTOR`` from one ob
 the next, quantities (stocks) by more than ``QUANTITY_FACTOR``; volume and open interest are
 not checked. A jump raises :class:`~metalwatch.errors.UnitScaleError` and nothing of the series
 is stored.
+
+Bars
+----
+High below low on more than ``MAX_INCONSISTENT`` of a batch's bars means the upstream swapped or
+mislabelled its columns (:func:`check_bars`).
+
+Overlap
+-------
+Each run re-fetches a few days already stored, so a batch can be compared with what the store
+holds for the same dates (:func:`check_overlap`). Revisions are allowed, but two patterns are
+not: the stored values reappearing one calendar day early or late (a time-zone slip in the
+upstream's timestamps), and most overlapping values differing by more than a few per cent
+(a payload for another symbol: SHFE aluminium served for copper is only 4x off, inside the
+scale limit). Forward-adjusted closes (``adj_close``) are rewritten whole by every dividend
+and are not compared. Both raise :class:`~metalwatch.errors.SourceFormatError`; nothing of the
+series is stored.
 """
 
 from __future__ import annotations
@@ -14,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metalwatch.errors import UnitScaleError
+from metalwatch.errors import SourceFormatError, UnitScaleError
 from metalwatch.frame import NON_PRICE_FIELDS
 from metalwatch.store import Store
 
@@ -22,6 +41,17 @@ PRICE_FACTOR = 10.0
 QUANTITY_FACTOR = 50.0
 UNCHECKED = frozenset({"volume", "open_interest"})
 LOOKBACK = pd.Timedelta(days=400)
+#: Share of a batch's bars allowed to have high < low (upstream history has a few bad bars).
+MAX_INCONSISTENT = 0.05
+#: Fields rewritten whole upstream (forward-adjusted): not compared with the stored history.
+REBASED = frozenset({"adj_close"})
+#: Relative difference under which two values are "the same print" (float32 round trips).
+SAME = 1e-6
+#: Minimum overlapping values that must reappear shifted before dates are called shifted.
+MIN_SHIFTED = 3
+#: Relative difference from the stored value beyond which an overlapping value is "other".
+PRICE_MISMATCH = 0.05
+QUANTITY_MISMATCH = 0.20
 
 
 def check_scale(store: Store, df: pd.DataFrame) -> None:
@@ -65,3 +95,79 @@ def _raise_if_jump(inst: str, pairs: pd.DataFrame, what: str) -> None:
         f"{ratio[i]:,.4g}x the {what} {b[i]:,.6g} of {pd.Timestamp(row['date_ref']):%Y-%m-%d}: "
         "an upstream unit change? nothing stored for this series"
     )
+
+
+def check_bars(df: pd.DataFrame) -> None:
+    """Raise SourceFormatError if high < low on too many bars of ``df`` (one instrument)."""
+    hl = df[df["field"].isin(["high", "low"])]
+    if hl.empty:
+        return
+    wide = hl.pivot(index="date", columns="field", values="value").dropna()
+    if not {"high", "low"} <= set(wide.columns) or wide.empty:
+        return
+    bad = wide["high"] < wide["low"]
+    if not bad.any() or bad.mean() <= MAX_INCONSISTENT:
+        return
+    day = bad.idxmax()
+    inst = str(df["instrument"].iloc[0])
+    raise SourceFormatError(
+        f"{inst}: high is below low on {int(bad.sum())} of {len(wide)} bars (e.g. "
+        f"{day:%Y-%m-%d}: high {wide.at[day, 'high']:,.6g}, low {wide.at[day, 'low']:,.6g}): "
+        "the payload's columns look swapped; nothing stored for this series",
+        source=str(df["source"].iloc[0]),
+    )
+
+
+def check_overlap(store: Store, df: pd.DataFrame) -> None:
+    """Raise SourceFormatError if ``df`` contradicts the stored rows of the dates it overlaps.
+
+    See the module docstring: shifted dates, or values of another series.
+    """
+    new = df.loc[~df["field"].isin(UNCHECKED | REBASED), ["field", "date", "value"]]
+    if new.empty:
+        return
+    inst, source = str(df["instrument"].iloc[0]), str(df["source"].iloc[0])
+    day = pd.Timedelta(days=1)
+    old = store.read([inst], fields=sorted(set(new["field"].astype(str))),
+                     start=new["date"].min() - day, end=new["date"].max() + day)  # fmt: skip
+    if old.empty:
+        return
+    old = old[["field", "date", "value"]].astype({"field": "string"})
+    new = new.astype({"field": "string"})
+
+    def pairs(shift: int) -> pd.DataFrame:
+        moved = new.assign(date=new["date"] + shift * day)
+        both = moved.merge(old, on=["field", "date"], suffixes=("", "_old"))
+        a, b = both["value"].to_numpy(float), both["value_old"].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(b != 0, np.abs(a / b - 1), np.where(a == 0, 0.0, np.inf))
+        return both.assign(rel=rel)
+
+    same = pairs(0)
+    matched = int((same["rel"] <= SAME).sum())
+    for shift in (-1, 1):
+        moved = pairs(shift)
+        hits = int((moved["rel"] <= SAME).sum())
+        if hits >= MIN_SHIFTED and hits >= 0.8 * len(moved) and matched < 0.5 * len(same):
+            first = moved.loc[moved["rel"] <= SAME, "date"].min()
+            late = "late" if shift == -1 else "early"
+            raise SourceFormatError(
+                f"{inst}: dates look one day {late}: {hits} of {len(moved)} values match the "
+                f"stored ones of the day {'before' if shift == -1 else 'after'} (from "
+                f"{first:%Y-%m-%d}): a time-zone slip upstream? nothing stored for this series",
+                source=source,
+            )
+    if same.empty:
+        return
+    limit = np.where(same["field"].isin(NON_PRICE_FIELDS), QUANTITY_MISMATCH, PRICE_MISMATCH)
+    off = same["rel"].to_numpy() > limit
+    if off.sum() >= 2 and off.sum() > 0.5 * len(same):
+        i = int(np.argmax(off))
+        row = same.iloc[i]
+        raise SourceFormatError(
+            f"{inst}: {int(off.sum())} of {len(same)} values on dates already stored differ "
+            f"from them by more than {limit[i]:.0%} (e.g. {row['field']} "
+            f"{row['date']:%Y-%m-%d}: {row['value']:,.6g}, stored {row['value_old']:,.6g}): a "
+            "payload for another symbol? nothing stored for this series",
+            source=source,
+        )

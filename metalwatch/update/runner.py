@@ -15,7 +15,7 @@ from metalwatch.errors import MetalwatchError
 from metalwatch.sources.base import Fetched, PayloadCache, Query
 from metalwatch.sources.policy import Policy
 from metalwatch.store import Store
-from metalwatch.update.checks import check_scale
+from metalwatch.update.checks import check_bars, check_overlap, check_scale
 from metalwatch.update.outcome import Attempt, SeriesOutcome, UpdateReport
 from metalwatch.update.plan import Job, plan, window_start
 
@@ -208,6 +208,8 @@ def _write_series(
     try:
         df = frame.validate(got.frame, today=_latest_day(now))
         check_scale(st, df)
+        check_bars(df)
+        check_overlap(st, df)
         result = st.upsert(df, validate=False)
     except MetalwatchError as exc:
         out.error = exc
