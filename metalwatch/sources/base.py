@@ -194,15 +194,17 @@ class Fetcher:
         out = Fetched(frame.empty(), self.label)
         try:
             wide = self.normalize(query, raw, out)
+            out.frame = finish(query, wide, out, self.label, self.rebase_fields)
         except MetalwatchError:  # typed already (a format, schema or unit error)
             raise
-        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError,
+                ArithmeticError) as exc:  # fmt: skip
+            text = " ".join(str(exc).split())
             raise SourceFormatError(
                 f"{self.label} {query.instrument}: cannot read the payload: "
-                f"{type(exc).__name__}: {exc}",
+                f"{type(exc).__name__}: {text[:200]}",
                 source=self.label,
             ) from exc
-        out.frame = finish(query, wide, out, self.label, self.rebase_fields)
         return out
 
     # -- helpers for subclasses ---------------------------------------------------------
@@ -252,6 +254,12 @@ def finish(
     """Trim a wide frame to the query window and melt it to canonical rows, counting drops."""
     if wide.empty:
         return frame.empty()
+    twice = wide.columns[wide.columns.duplicated()]
+    if len(twice):
+        raise SourceFormatError(
+            f"{source} {query.instrument}: column {str(twice[0])!r} appears twice in the payload",
+            source=source,
+        )
     df = wide.copy()
     dates = pd.to_datetime(df["date"], errors="coerce")
     out.drop("rows with an unreadable date", int(dates.isna().sum()))
@@ -282,6 +290,7 @@ def finish(
     for part in parts:
         given = part.drop(columns="date")
         values = given.apply(pd.to_numeric, errors="coerce")
+        values = values.mask(values.isin([np.inf, -np.inf]))  # "inf", "1e400": not a price
         for col in values.columns:
             lost = values[col].isna().to_numpy()
             unreadable = lost & ~_blank(given[col])

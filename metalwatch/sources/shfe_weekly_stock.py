@@ -74,7 +74,7 @@ class ShfeWeeklyStockFetcher(Fetcher):
                 raise self.empty_payload(
                     query, f"unexpected columns {list(map(str, df.columns))} on {day:%Y-%m-%d}"
                 )
-            names = df["商品"].astype(str).str.strip()
+            names = df["商品"].astype(str).str.strip().fillna("")  # pandas 3 keeps NaN
             base = names.str.replace(r"[(（].*$", "", regex=True)
             hit = df[base == query.symbol]
             if hit.empty:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from metalwatch.errors import SourceFormatError
@@ -44,7 +45,7 @@ class _SinaKline(Fetcher):
         if len(cols) < 4 or df.empty:
             return
         px = df[cols].apply(pd.to_numeric, errors="coerce").dropna()
-        px = px[(px > 0).all(axis=1)]
+        px = px[(px > 0).all(axis=1) & np.isfinite(px).all(axis=1)]  # others are counted
         if px.empty:
             return
         bad = (px["low"] > px[["open", "close"]].min(axis=1) + 1e-9) | (
