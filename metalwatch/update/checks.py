@@ -54,15 +54,31 @@ PRICE_MISMATCH = 0.05
 QUANTITY_MISMATCH = 0.20
 
 
-def check_scale(store: Store, df: pd.DataFrame) -> None:
-    """Raise UnitScaleError if ``df`` (one instrument, canonical) jumps in scale."""
+def stored_history(store: Store, df: pd.DataFrame) -> pd.DataFrame:
+    """The stored rows both checks compare ``df`` with, read once (field, date, value).
+
+    Every checked field of ``df``'s instrument, from ``LOOKBACK`` before its first date on.
+    """
+    new = df.loc[~df["field"].isin(UNCHECKED)]
+    if new.empty:
+        return pd.DataFrame({"field": pd.Series(dtype="string"),
+                             "date": pd.Series(dtype="datetime64[ns]"),
+                             "value": pd.Series(dtype=float)})  # fmt: skip
+    old = store.read([str(df["instrument"].iloc[0])], fields=sorted(set(new["field"].astype(str))),
+                     start=new["date"].min() - LOOKBACK)  # fmt: skip
+    return old[["field", "date", "value"]].astype({"field": "string"})
+
+
+def check_scale(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = None) -> None:
+    """Raise UnitScaleError if ``df`` (one instrument, canonical) jumps in scale.
+
+    ``old`` is :func:`stored_history` of ``df`` (read here when not given).
+    """
     new = df.loc[~df["field"].isin(UNCHECKED), ["field", "date", "value"]]
     if new.empty:
         return
     inst = str(df["instrument"].iloc[0])
-    fields = sorted(set(new["field"].astype(str)))
-    old = store.read([inst], fields=fields, start=new["date"].min() - LOOKBACK)
-    old = old[["field", "date", "value"]].astype({"field": "string"})
+    old = stored_history(store, df) if old is None else old
     new = new.astype({"field": "string"}).sort_values(["field", "date"], ignore_index=True)
     limit = np.where(new["field"].isin(NON_PRICE_FIELDS), QUANTITY_FACTOR, PRICE_FACTOR)
     same = new.assign(limit=limit).merge(old, on=["field", "date"], suffixes=("", "_ref"))
@@ -118,21 +134,22 @@ def check_bars(df: pd.DataFrame) -> None:
     )
 
 
-def check_overlap(store: Store, df: pd.DataFrame) -> None:
+def check_overlap(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = None) -> None:
     """Raise SourceFormatError if ``df`` contradicts the stored rows of the dates it overlaps.
 
-    See the module docstring: shifted dates, or values of another series.
+    See the module docstring: shifted dates, or values of another series. ``old`` is
+    :func:`stored_history` of ``df`` (read here when not given).
     """
     new = df.loc[~df["field"].isin(UNCHECKED | REBASED), ["field", "date", "value"]]
     if new.empty:
         return
     inst, source = str(df["instrument"].iloc[0]), str(df["source"].iloc[0])
     day = pd.Timedelta(days=1)
-    old = store.read([inst], fields=sorted(set(new["field"].astype(str))),
-                     start=new["date"].min() - day, end=new["date"].max() + day)  # fmt: skip
+    old = stored_history(store, df) if old is None else old
+    near = (old["date"] >= new["date"].min() - day) & (old["date"] <= new["date"].max() + day)
+    old = old[near & old["field"].isin(set(new["field"].astype(str)))]
     if old.empty:
         return
-    old = old[["field", "date", "value"]].astype({"field": "string"})
     new = new.astype({"field": "string"})
 
     def pairs(shift: int) -> pd.DataFrame:

@@ -30,7 +30,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="load licensed prices from a CSV/Excel file (repeatable)")  # fmt: skip
     p.add_argument("--no-news", dest="news", action="store_false", default=None,
                    help="do not fetch headlines")  # fmt: skip
-    p.add_argument("--workers", type=int, default=None, help="fetch threads (default 4)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="fetch threads (default 16; each host keeps its rate limit)")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
 
