@@ -116,6 +116,17 @@ def a_share(code: str, qfq: bytes, raw: bytes | None = None) -> Callable:
     return register
 
 
+def yahoo_without_cookie(ticker: str, raw: bytes) -> Callable:
+    """fc.yahoo.com unreachable (blocked, say); the crumb and chart endpoints answer."""
+
+    def register(rsps: responses.RequestsMock) -> None:
+        rsps.add(responses.GET, "https://fc.yahoo.com",
+                 body=requests.exceptions.ConnectionError("fc.yahoo.com unreachable"))
+        R.yahoo_chart(rsps, ticker, raw)  # its fc.yahoo.com answer comes second: never used
+
+    return register
+
+
 def both(*registers: Callable) -> Callable:
     def register(rsps: responses.RequestsMock) -> None:
         for reg in registers:
@@ -237,6 +248,10 @@ def fell_back(s: Seen) -> None:
                                    old)  # fmt: skip
 
 
+def from_yahoo(s: Seen) -> None:
+    assert set(s.after.loc[s.after["date"] > pd.Timestamp(CUT), "source"]) == {"yfinance"}
+
+
 def nothing_new(s: Seen) -> None:
     pd.testing.assert_frame_equal(s.before, s.after)
 
@@ -337,6 +352,8 @@ FAULTS = [
           SourceFormatError, "akshare:futures_zh_daily_sina SHFE.SN: body is not valid JSON"),
     Fault("shared_payload_failure", ("LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"),
           jin10(HTML), SourceFormatError, "body is not valid JSON", fetched_once, now=LME_NOW),
+    Fault("yahoo_cookie_host_unreachable", ("COMEX.HG",),
+          yahoo_without_cookie("HG=F", HG), None, "", from_yahoo),
     Fault("primary_5xx_fallback_serves", ("FX.USDCNY",),
           both(yahoo("CNY=X", (503, HTML)), eastmoney(R.body("eastmoney/kline_USDCNYC.json"))),
           None, "fallback after: yfinance FX.USDCNY: HTTP 503", fell_back),

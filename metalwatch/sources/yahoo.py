@@ -61,6 +61,7 @@ class YahooFetcher(Fetcher):
     def fetch_raw(self, query: Query) -> pd.DataFrame:
         import yfinance as yf
 
+        _name_dns_error(yf)
         equity = registry.get(query.instrument).kind == "equity"
         start = None if equity else f"{query.start:%Y-%m-%d}"
         end = f"{query.end + pd.Timedelta(days=1):%Y-%m-%d}"  # Yahoo's end is exclusive
@@ -106,6 +107,20 @@ class YahooFetcher(Fetcher):
             self.require(df, ["Adj Close"], query)
             wide["adj_close"] = df["Adj Close"].to_numpy()
         return wide
+
+
+def _name_dns_error(yf: Any) -> None:
+    """Let yfinance's ``except requests.exceptions.DNSError`` work on plain ``requests``.
+
+    yfinance names curl_cffi's ``DNSError`` when fetching its cookie from ``fc.yahoo.com``; on
+    its ``requests`` fallback (no curl_cffi, or ``YF_DISABLE_CURL_CFFI``) the name is missing,
+    so any failure there (a timeout, a blocked host) became an ``AttributeError`` instead of
+    the "continue without the cookie" yfinance intends. A subclass nobody raises restores it.
+    """
+    backend = getattr(getattr(yf, "_http", None), "requests", None)
+    exceptions = getattr(backend, "exceptions", None)
+    if exceptions is not None and not hasattr(exceptions, "DNSError"):
+        exceptions.DNSError = type("DNSError", (exceptions.ConnectionError,), {})
 
 
 def _clear_response_cache(yf: Any) -> None:
