@@ -207,6 +207,8 @@ def _write_series(
         return out
     got = res.fetched
     out.source = got.source
+    if len(res.attempts) > 1:  # a fallback only extends the series as stored *now*
+        _extend_only(st, got, key, res.job.last_stored)
     try:
         df = frame.validate(got.frame, today=_latest_day(now))
         old = stored_history(st, df)
@@ -240,6 +242,18 @@ def _write_series(
     out.message = notes
     st.log_fetch(inst, got.source, "ok", result=result, last_date=new_last, message=notes)
     return out
+
+
+def _extend_only(
+    st: Store, got: Fetched, key: tuple[str, str], planned: pd.Timestamp | None
+) -> None:
+    """Drop a fallback's rows up to the store's last date, if another run moved it meanwhile."""
+    latest = st.span([key]).get(key, ("", ""))[1]
+    if not latest or (planned is not None and pd.Timestamp(latest) <= planned):
+        return
+    old = got.frame["date"] <= pd.Timestamp(latest)
+    got.drop("dates stored meanwhile by another run", int(old.sum()))
+    got.frame = got.frame[~old.to_numpy()].reset_index(drop=True)
 
 
 def _lag_note(instrument: str, latest: pd.Timestamp | None, now: pd.Timestamp) -> str:
