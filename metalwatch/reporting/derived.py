@@ -29,6 +29,14 @@ def _at(df: pd.DataFrame, col: str, week: pd.Timestamp) -> tuple[pd.Series | Non
     return row, float(prev.iloc[-1]) if len(prev) else float("nan")
 
 
+def _latest(compute, data: pd.DataFrame, col: str, week: pd.Timestamp):
+    """``_at`` of ``compute(data)``, or ``(None, nan)`` when its legs are missing."""
+    try:
+        return _at(compute(data), col, week)
+    except MetalwatchError:
+        return None, float("nan")
+
+
 def _date(value) -> str:
     return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
@@ -48,11 +56,7 @@ def precious_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> 
     t = Table("precious-derived", tr(lang, "Ratios and premium"),
               [Cell(tr(lang, c), "text" if i in (0, 2, 4) else "num")
                for i, c in enumerate(PRECIOUS_COLUMNS)])  # fmt: skip
-    try:
-        ratio = spreads.gold_silver_ratio(data)
-        row, prev = _at(ratio, "ratio", week)
-    except MetalwatchError:
-        row = None
+    row, prev = _latest(spreads.gold_silver_ratio, data, "ratio", week)
     if row is not None:
         src = "COMEX.GC / COMEX.SI close"
         t.rows.append([
@@ -64,11 +68,7 @@ def precious_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> 
             Cell(f"{number(row['gold'], 1, lang)} / {number(row['silver'], 3, lang)}", "text"),
             _as_of(row.name, week),
         ])  # fmt: skip
-    try:
-        prem = spreads.gold_premium(data)
-        row, prev = _at(prem, "premium", week)
-    except MetalwatchError:
-        row = None
+    row, prev = _latest(spreads.gold_premium, data, "premium", week)
     if row is not None:
         formula = ("SHFE.AU CNY/g / USD/CNY x 31.1034768 g/oz - LBMA.AU.PM USD/oz; "
                    f"USD/CNY {row['usdcny']:.4f} of {_date(row['fx_date'])}")
