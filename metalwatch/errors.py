@@ -8,23 +8,49 @@ branch also inherits the builtin it naturally is, so ``except LookupError`` or
     ├── NotFoundError (LookupError)
     │   ├── UnknownInstrumentError
     │   └── NoDataError
-    ├── InvalidInputError (ValueError)
-    │   ├── SchemaError          a frame that breaks the canonical schema
-    │   └── UnitScaleError       a value off by orders of magnitude from the stored history
-    ├── SourceError (ConnectionError)
-    │   ├── SourceUnavailableError   network down, timeout, 5xx after retries
-    │   ├── RateLimitedError         429 or a ban; carries ``retry_after``
-    │   └── SourceFormatError        payload parsed but not what we expect (renamed column...)
+    ├── InvalidInputError (ValueError)   input a user gave that cannot be used (a date, a file)
+    ├── DataError (ValueError)           data that arrived but is not what it should be
+    │   ├── SchemaError                  a frame that breaks the canonical schema
+    │   ├── UnitScaleError               a value off by orders of magnitude (a unit change)
+    │   └── SourceFormatError  ──┐       payload parsed but not in the expected shape
+    ├── SourceError (ConnectionError) │  a data source failed
+    │   ├── SourceUnavailableError    │  network down, timeout, 5xx after retries
+    │   ├── RateLimitedError          │  429 or a ban; carries ``retry_after``
+    │   └── SourceFormatError  ◄──────┘  (the same class: a bad payload is both)
     ├── StoreError (OSError)
     │   ├── StoreCorruptError
     │   ├── StoreVersionError
     │   └── StoreBusyError
-    └── OutputError (OSError)        the report cannot be written where asked
+    └── OutputError (OSError)            the report cannot be written where asked
+
+    RenderWarning (UserWarning)          a warning, not an error: the PDF has a defect
+
+:class:`SourceFormatError` has two parents on purpose: ``except DataError`` catches every
+data-quality problem (a renamed column as well as a unit change), and ``except SourceError``
+catches every failed fetch (a bad payload as well as a timeout).
+
+Errors carry their context as attributes, and code reads those, never the message text:
+
+- :class:`SourceError` has ``series`` (instrument id, or ``"news"``), ``source`` (the source
+  label, e.g. ``akshare:futures_zh_daily_sina``), ``url`` and ``status`` (the URL asked and the
+  HTTP status of its answer, None when unknown or when no answer came); ``__cause__`` is the
+  original exception. :class:`RateLimitedError` adds ``retry_after`` (seconds, or None).
+- :class:`DataError` has ``series`` and ``source`` (empty when not known where it is raised);
+  :class:`UnitScaleError` adds ``field`` and ``ratio`` (how many times the expected scale
+  the value is, None when not measured).
+- ``reason`` is the message without its place; ``str(error)`` is
+  ``"<source> <series>: <reason>"`` (the parts that are known).
 
 This module imports only the standard library.
 """
 
 from __future__ import annotations
+
+
+def _placed(reason: str, source: str, series: str) -> str:
+    """``"<source> <series>: <reason>"``, leaving out the parts that are empty."""
+    head = " ".join(part for part in (source, series) if part)
+    return f"{head}: {reason}" if head else reason
 
 
 class MetalwatchError(Exception):
@@ -47,23 +73,99 @@ class NoDataError(NotFoundError):
 
 
 class InvalidInputError(MetalwatchError, ValueError):
-    """Input that cannot be used as given (a date, an option, a file)."""
+    """Input a user gave that cannot be used as given (a date, an option, a file)."""
 
 
-class SchemaError(InvalidInputError):
+class DataError(MetalwatchError, ValueError):
+    """Data that arrived but is not what it should be (its schema, scale or shape).
+
+    Parameters
+    ----------
+    message
+        What is wrong, without the series and source (they are put in front by ``str``).
+    series, source
+        The instrument id and the source label, when known where the error is raised.
+    """
+
+    def __init__(self, message: str = "", *, series: str = "", source: str = "") -> None:
+        super().__init__(message)
+        self.series = series
+        self.source = source
+
+    @property
+    def reason(self) -> str:
+        """The message without its place (series and source)."""
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        return _placed(self.reason, self.source, self.series)
+
+
+class SchemaError(DataError):
     """A frame that does not follow the canonical schema."""
 
 
-class UnitScaleError(InvalidInputError):
-    """A value whose scale jumps against the stored history (an upstream unit change)."""
+class UnitScaleError(DataError):
+    """A value whose scale jumps against the stored history or the registry (a unit change).
+
+    ``field`` is the canonical field concerned (empty if not one field) and ``ratio`` how many
+    times the expected scale the value is (None when the unit is known to differ rather than
+    measured, e.g. a payload labelled in kilograms).
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        series: str = "",
+        source: str = "",
+        field: str = "",
+        ratio: float | None = None,
+    ) -> None:
+        super().__init__(message, series=series, source=source)
+        self.field = field
+        self.ratio = ratio
 
 
 class SourceError(MetalwatchError, ConnectionError):
-    """A data source failed; ``source`` names it and ``__cause__`` keeps the original error."""
+    """A data source failed; the attributes say where and ``__cause__`` keeps the original.
 
-    def __init__(self, message: str, *, source: str = "") -> None:
+    Parameters
+    ----------
+    message
+        The cause, without the series and source (they are put in front by ``str``).
+    series
+        The instrument id (``"news"`` for the headline feed).
+    source
+        The source label stored on rows, e.g. ``akshare:futures_zh_daily_sina``.
+    url
+        The URL asked when it failed, if known.
+    status
+        The HTTP status of that URL's answer; None if no answer came or it is not known.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        series: str = "",
+        source: str = "",
+        url: str | None = None,
+        status: int | None = None,
+    ) -> None:
         super().__init__(message)
+        self.series = series
         self.source = source
+        self.url = url
+        self.status = status
+
+    @property
+    def reason(self) -> str:
+        """The message without its place (series and source)."""
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        return _placed(self.reason, self.source, self.series)
 
 
 class SourceUnavailableError(SourceError):
@@ -71,15 +173,38 @@ class SourceUnavailableError(SourceError):
 
 
 class RateLimitedError(SourceError):
-    """The source refused us for asking too often."""
+    """The source refused us for asking too often; ``retry_after`` is its wait, in seconds."""
 
-    def __init__(self, message: str, *, source: str = "", retry_after: float | None = None):
-        super().__init__(message, source=source)
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        series: str = "",
+        source: str = "",
+        url: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, series=series, source=source, url=url, status=status)
         self.retry_after = retry_after
 
 
-class SourceFormatError(SourceError):
-    """The source answered, but not in the shape its adapter parses."""
+class SourceFormatError(DataError, SourceError):
+    """The source answered, but not in the shape its adapter parses (a renamed column...).
+
+    Both a :class:`DataError` and a :class:`SourceError`, with the attributes of the latter.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        series: str = "",
+        source: str = "",
+        url: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        SourceError.__init__(self, message, series=series, source=source, url=url, status=status)
 
 
 class StoreError(MetalwatchError, OSError):
@@ -102,13 +227,19 @@ class OutputError(MetalwatchError, OSError):
     """An output file cannot be written."""
 
 
+class RenderWarning(UserWarning):
+    """The PDF rendered, but with a defect (e.g. characters no bundled font covers)."""
+
+
 __all__ = [
+    "DataError",
     "InvalidInputError",
     "MetalwatchError",
     "NoDataError",
     "NotFoundError",
     "OutputError",
     "RateLimitedError",
+    "RenderWarning",
     "SchemaError",
     "SourceError",
     "SourceFormatError",

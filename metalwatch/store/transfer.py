@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.errors import InvalidInputError, OutputError
+from metalwatch.errors import DataError, InvalidInputError, OutputError
 from metalwatch.store.database import Store, WriteResult
 
 REQUIRED = ("instrument", "field", "date", "value")
@@ -64,7 +64,7 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
     )
     try:
         return frame.validate(df)
-    except InvalidInputError as exc:
+    except (InvalidInputError, DataError) as exc:
         raise InvalidInputError(f"{p}: {exc}") from exc
 
 
