@@ -18,19 +18,11 @@ import pandas as pd
 
 from metalwatch import registry
 from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.measures import MASS_KG
+from metalwatch.measures import POUND_KG as POUND_KG  # re-exported: units.POUND_KG
+from metalwatch.measures import SHORT_TON_KG as SHORT_TON_KG
+from metalwatch.measures import TROY_OUNCE_KG as TROY_OUNCE_KG
 
-#: Kilograms per unit of mass (exact definitions).
-TROY_OUNCE_KG = 0.0311034768
-POUND_KG = 0.45359237
-SHORT_TON_KG = 907.18474
-MASS_KG: dict[str, float] = {
-    "oz": TROY_OUNCE_KG,
-    "lb": POUND_KG,
-    "g": 1e-3,
-    "kg": 1.0,
-    "t": 1000.0,
-    "short t": SHORT_TON_KG,
-}
 CURRENCIES = ("USD", "CNY")
 FX_ID = "FX.USDCNY"
 #: Default staleness limit for the USD/CNY as-of join, in calendar days.

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.dates import parse_date
+from metalwatch.errors import NoDataError
 
 FRIDAY = 4
 #: Groups whose daily series define "the latest week the data covers".
 MARKET_GROUPS = ("precious", "industrial")
-
-
-def parse_date(value: str | pd.Timestamp, what: str = "date") -> pd.Timestamp:
-    """A date from user input, or a one-line :class:`InvalidInputError`."""
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError(f"{what} {value!r} is not a date (use YYYY-MM-DD)") from exc
-    if ts is pd.NaT or pd.isna(ts):
-        raise InvalidInputError(f"{what} {value!r} is not a date (use YYYY-MM-DD)")
-    if not 1900 <= ts.year <= 2200:
-        raise InvalidInputError(f"{what} {value!r} is out of range")
-    return ts.tz_localize(None).normalize() if ts.tzinfo else ts.normalize()
 
 
 def week_ending(value: str | pd.Timestamp) -> pd.Timestamp:
