@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: report test lint snapshot system-deps clean
+.PHONY: report test lint docs snapshot system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check metalwatch tests scripts
 	$(BIN)/ruff format --check metalwatch tests scripts
+
+# The documentation site (mkdocs.yml, docs/): offline, and --strict fails on any warning.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -d build/site
 
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py
