@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-import metalwatch
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import (
     as_wide,
@@ -18,27 +15,23 @@ from metalwatch.analytics.resample import (
     weekly_returns,
 )
 from metalwatch.errors import InvalidInputError
-from metalwatch.sources import bundled
-
-SNAP = Path(metalwatch.__file__).parent / "data" / "snapshot"
-
-
-def raw(iid: str, field: str = "close") -> pd.Series:
-    df = pd.read_csv(SNAP / f"{iid}.csv.gz", parse_dates=["date"])
-    df = df[df["field"] == field]
-    return pd.Series(df["value"].to_numpy(), index=pd.DatetimeIndex(df["date"]), name=iid)
+from tests.snapshot_data import loaded, raw
 
 
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
-    return bundled.load(["SHFE.CU", "LME.CA.3M", "LME.CA.STOCK", "FX.USDCNY"])
+    return loaded(["SHFE.CU", "LME.CA.3M", "LME.CA.STOCK", "FX.USDCNY"])
 
 
 def test_week_label_is_the_friday_ending_a_saturday_to_friday_week():
     days = pd.DatetimeIndex(["2025-12-06", "2025-12-08", "2025-12-12", "2025-12-13", "2025-12-14"])
     assert week_label(days).strftime("%Y-%m-%d").tolist() == [
-        "2025-12-12", "2025-12-12", "2025-12-12", "2025-12-19", "2025-12-19",
-    ]  # fmt: skip
+        "2025-12-12",
+        "2025-12-12",
+        "2025-12-12",
+        "2025-12-19",
+        "2025-12-19",
+    ]
 
 
 def test_weekly_close_is_the_venues_last_trading_day(data):
@@ -61,8 +54,9 @@ def test_weekly_closes_match_an_independent_pandas_resample(data):
     for iid in ("SHFE.CU", "LME.CA.3M", "FX.USDCNY"):
         ref = raw(iid).resample("W-FRI").last()  # Saturday..Friday bins labelled by Friday
         got = closes[iid].loc[ref.index[0] : ref.index[-1]]
-        pd.testing.assert_series_equal(got, ref, check_names=False, check_freq=False,
-                                       check_index_type=False)  # fmt: skip
+        pd.testing.assert_series_equal(
+            got, ref, check_names=False, check_freq=False, check_index_type=False
+        )
     stock = raw("LME.CA.STOCK", "stock").resample("W-FRI").last()
     assert np.allclose(closes["LME.CA.STOCK"].loc[stock.index], stock, equal_nan=True)
 

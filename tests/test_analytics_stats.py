@@ -3,8 +3,6 @@ from the raw bundled files (weekly closes via pandas ``resample('W-FRI')``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,18 +14,19 @@ import metalwatch
 from metalwatch.analytics import stats
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.errors import InvalidInputError, NoDataError
-from metalwatch.sources import bundled
+from tests.snapshot_data import WEEK, loaded, raw
 
-SNAP = Path(metalwatch.__file__).parent / "data" / "snapshot"
-WEEK = pd.Timestamp("2025-12-12")
-PRICES = ["SHFE.CU", "LME.CA.3M", "COMEX.GC", "COMEX.SI", "SHFE.AG", "SHFE.SN", "ICE.DXY",
-          "SHFE.AL", "FX.USDCNY"]  # fmt: skip
-
-
-def raw(iid: str, field: str = "close") -> pd.Series:
-    df = pd.read_csv(SNAP / f"{iid}.csv.gz", parse_dates=["date"])
-    df = df[df["field"] == field]
-    return pd.Series(df["value"].to_numpy(), index=pd.DatetimeIndex(df["date"]), name=iid)
+PRICES = [
+    "SHFE.CU",
+    "LME.CA.3M",
+    "COMEX.GC",
+    "COMEX.SI",
+    "SHFE.AG",
+    "SHFE.SN",
+    "ICE.DXY",
+    "SHFE.AL",
+    "FX.USDCNY",
+]
 
 
 def weekly_log_returns(iid: str, end=WEEK, field: str = "close") -> pd.Series:
@@ -37,7 +36,7 @@ def weekly_log_returns(iid: str, end=WEEK, field: str = "close") -> pd.Series:
 
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
-    return metalwatch.frame.to_wide(bundled.load([*PRICES, "LME.CA.STOCK", "LME.SN.STOCK"]))
+    return metalwatch.frame.to_wide(loaded([*PRICES, "LME.CA.STOCK", "LME.SN.STOCK"]))
 
 
 def test_move_stats_against_a_direct_computation(data):
@@ -63,7 +62,7 @@ def test_move_stats_against_a_direct_computation(data):
 
 def test_move_stats_agree_with_weekly_moves(data):
     got = stats.move_stats(data[PRICES], WEEK)
-    mv = compute_moves(bundled.load(PRICES), WEEK, PRICES)
+    mv = compute_moves(loaded(PRICES), WEEK, PRICES)
     assert np.allclose(got.loc[PRICES, "move_pct"], mv.loc[PRICES, "wow_pct"], rtol=1e-12)
     # SHFE silver +8.8 % on the week of 2025-12-12 (shared/data SOURCE.md: 14892 vs 13687)
     assert got.loc["SHFE.AG", "move_pct"] == pytest.approx((14892 / 13687 - 1) * 100)
@@ -86,10 +85,12 @@ def test_realised_vol(data):
         last = r[-63:]
         assert got.loc[iid, "daily_pct"] == pytest.approx(last.std(ddof=1) * 100, rel=1e-9)
         assert got.loc[iid, "daily_ann_pct"] == pytest.approx(
-            last.std(ddof=1) * np.sqrt(252) * 100, rel=1e-9)  # fmt: skip
+            last.std(ddof=1) * np.sqrt(252) * 100, rel=1e-9
+        )
         wk = weekly_log_returns(iid).to_numpy()[-26:]
         assert got.loc[iid, "weekly_ann_pct"] == pytest.approx(
-            wk.std(ddof=1) * np.sqrt(52) * 100, rel=1e-9)  # fmt: skip
+            wk.std(ddof=1) * np.sqrt(52) * 100, rel=1e-9
+        )
         roll = pd.Series(r).rolling(63).std().dropna().to_numpy()
         pct = (roll <= roll[-1]).mean() * 100
         assert got.loc[iid, "ann_percentile"] == pytest.approx(pct)
