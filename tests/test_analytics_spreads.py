@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,22 +9,13 @@ import pytest
 import metalwatch
 from metalwatch.analytics import spreads as sp
 from metalwatch.errors import InvalidInputError, NoDataError
-from metalwatch.sources import bundled
-
-SNAP = Path(metalwatch.__file__).parent / "data" / "snapshot"
-FX_1212 = 7.057899951934815
-DAY = pd.Timestamp("2025-12-12")
-
-
-def raw(iid: str, field: str = "close") -> pd.Series:
-    df = pd.read_csv(SNAP / f"{iid}.csv.gz", parse_dates=["date"])
-    df = df[df["field"] == field]
-    return pd.Series(df["value"].to_numpy(), index=pd.DatetimeIndex(df["date"]), name=iid)
+from tests.snapshot_data import FX_1212, loaded, raw, rows
+from tests.snapshot_data import WEEK as DAY
 
 
 @pytest.fixture(scope="module")
 def tidy() -> pd.DataFrame:
-    return bundled.load([*sp.LEGS, "SHFE.AG"])
+    return loaded([*sp.LEGS, "SHFE.AG"])
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +58,9 @@ def test_import_pl_defaults(data):
 
 
 def test_import_pl_every_term_is_a_parameter(data):
-    got = sp.import_pl(data, "CU", tenor="CASH", vat=0.1, duty=0.02, premium_usd=100,
-                       fees_cny=150).loc[DAY]  # fmt: skip
+    got = sp.import_pl(
+        data, "CU", tenor="CASH", vat=0.1, duty=0.02, premium_usd=100, fees_cny=150
+    ).loc[DAY]
     cost = (11816 + 100) * FX_1212 * 1.02 * 1.1 + 150
     assert got["pl"] == pytest.approx(94170 - cost, rel=1e-12)
     assert not got["open"]
@@ -91,6 +81,30 @@ def test_import_pl_uses_dated_vat_and_duty(data):
     sn = sp.import_pl(data, "SN").loc[DAY]
     assert sn["pl"] == pytest.approx(333000 - 41850 * FX_1212 * 1.03 * 1.13, rel=1e-12)
     assert not sn["open"]
+
+
+@pytest.mark.parametrize(
+    ("code", "effective", "vat", "before", "after"),
+    [("AL", "2025-01-01", 0.13, 0.05, 0.0), ("CU", "2008-01-01", 0.17, 0.02, 0.0)],
+)
+def test_duty_changes_on_its_effective_date(code, effective, vat, before, after):
+    """Every duty change falls on 1 January, when no exchange trades: legs built by hand."""
+    m = sp.METALS[code]
+    days = [f"{pd.Timestamp(effective) - pd.Timedelta(days=1):%Y-%m-%d}", effective]
+    data = pd.concat(
+        [
+            rows(m.shfe, days, [20000.0, 20000.0]),
+            rows(m.lme_3m, days, [2500.0, 2500.0]),
+            rows("FX.USDCNY", days, [7.0, 7.0]),
+        ]
+    )
+    pl = sp.import_pl(data, code)
+    assert pl["duty"].tolist() == [before, after]
+    assert pl["vat"].tolist() == [vat, vat]
+    expected = [20000 - 2500 * 7.0 * (1 + d) * (1 + vat) for d in (before, after)]
+    assert pl["pl"].to_numpy() == pytest.approx(expected, rel=1e-12)
+    parity = sp.shfe_lme_ratio(data, code)["parity"]
+    assert parity.to_numpy() == pytest.approx([(1 + vat) * (1 + before), 1 + vat], rel=1e-12)
 
 
 def test_import_pl_without_a_fresh_rate_is_missing_not_guessed(data):

@@ -5,8 +5,6 @@ Expected values are computed here by hand from the raw bundled snapshot files.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,15 +12,7 @@ import pytest
 import metalwatch
 from metalwatch.analytics import units as u
 from metalwatch.errors import InvalidInputError, NoDataError
-
-SNAP = Path(metalwatch.__file__).parent / "data" / "snapshot"
-FX_1212 = 7.057899951934815  # CNY=X close on 2025-12-12 (shared/data/yf_fx_alitalbi)
-
-
-def raw(iid: str, field: str = "close") -> pd.Series:
-    df = pd.read_csv(SNAP / f"{iid}.csv.gz", parse_dates=["date"])
-    df = df[df["field"] == field]
-    return pd.Series(df["value"].to_numpy(), index=pd.DatetimeIndex(df["date"]), name=iid)
+from tests.snapshot_data import FX_1212, raw
 
 
 def test_mass_factors_are_exact_definitions():
@@ -47,9 +37,15 @@ def test_unknown_mass_unit_is_an_error():
 
 @pytest.mark.parametrize(
     ("text", "currency", "mass"),
-    [("USD/oz", "USD", "oz"), ("CNY/t", "CNY", "t"), ("short t", None, "short t"),
-     ("CNY/USD", "CNY", None), ("index", None, None), ("CNY/kg", "CNY", "kg")],
-)  # fmt: skip
+    [
+        ("USD/oz", "USD", "oz"),
+        ("CNY/t", "CNY", "t"),
+        ("short t", None, "short t"),
+        ("CNY/USD", "CNY", None),
+        ("index", None, None),
+        ("CNY/kg", "CNY", "kg"),
+    ],
+)
 def test_parse_unit(text, currency, mass):
     unit = u.parse_unit(text)
     assert (unit.currency, unit.mass) == (currency, mass)
@@ -62,6 +58,19 @@ def test_vat_is_dated_and_only_where_included():
     assert u.vat_rate("SHFE.AU", days).tolist() == [0.0] * 5  # exchange gold is VAT-exempt
     assert u.vat_rate("LME.CA.3M", days).tolist() == [0.0] * 5
     assert u.vat_rate("COMEX.GC", days).tolist() == [0.0] * 5
+
+
+@pytest.mark.parametrize(
+    ("days", "rates"),
+    [
+        (["1993-12-31", "1994-01-01"], [np.nan, 0.17]),  # before the schedule: unknown
+        (["2018-04-30", "2018-05-01"], [0.17, 0.16]),
+        (["2019-03-31", "2019-04-01"], [0.16, 0.13]),
+    ],
+)
+def test_vat_changes_on_its_effective_date(days, rates):
+    got = u.vat_rate("SHFE.CU", pd.DatetimeIndex(days))
+    np.testing.assert_array_equal(got.to_numpy(), rates)
 
 
 def test_fx_asof_takes_the_last_rate_within_the_limit():
