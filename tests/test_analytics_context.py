@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 
-import metalwatch
 from metalwatch.analytics import stats
 from metalwatch.analytics.context import FIELDS, THRESHOLDS, weekly_context
 from metalwatch.errors import InvalidInputError
-from metalwatch.sources import bundled
-
-SNAP = Path(metalwatch.__file__).parent / "data" / "snapshot"
-WEEK = pd.Timestamp("2025-12-12")
-FX_1212 = 7.057899951934815
-
-
-def raw(iid: str, field: str = "close") -> pd.Series:
-    df = pd.read_csv(SNAP / f"{iid}.csv.gz", parse_dates=["date"])
-    df = df[df["field"] == field]
-    return pd.Series(df["value"].to_numpy(), index=pd.DatetimeIndex(df["date"]), name=iid)
+from tests.snapshot_data import FX_1212, WEEK, analytics_ids, loaded, raw, rows
 
 
 @pytest.fixture(scope="module")
 def data() -> pd.DataFrame:
-    reg = metalwatch.registry.all_instruments()
-    ids = [i for i in bundled.available() if reg[i].group not in ("reference", "equity")]
-    return bundled.load(ids)
+    return loaded(analytics_ids())
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +27,10 @@ def one(ctx: pd.DataFrame, kind: str, iid: str) -> pd.Series:
     rows = ctx[(ctx["kind"] == kind) & (ctx["instrument"] == iid)]
     assert len(rows) == 1, (kind, iid)
     return rows.iloc[0]
+
+
+def weekly_log_returns(iid: str) -> pd.Series:
+    return np.log(raw(iid).loc[:WEEK].resample("W-FRI").last().dropna()).diff().dropna()
 
 
 def test_record_shape(ctx):
@@ -105,23 +95,123 @@ def test_inventory_record_matches_the_seasonal_norm(ctx, data):
     assert rec["detail"]["stock"] == 165900.0
     assert rec["change"] == 165900.0 - 162550.0
     assert rec["direction"] == "above"
-    assert rec["notable"] == (abs(rec["value"]) >= 20 or abs(rec["z"]) >= 1.5)
+    # copper +33.8 % and aluminium -22.1 % against their norms pass 20 %; tin +15.2 % does not
+    for iid, value, z, notable in (
+        ("LME.CA.STOCK", 33.8, 1.06, True),
+        ("LME.AH.STOCK", -22.1, 0.36, True),
+        ("LME.SN.STOCK", 15.2, 0.70, False),
+    ):
+        r = one(ctx, "inventory_vs_norm", iid)
+        assert (round(r["value"], 1), round(r["z"], 2), r["notable"]) == (value, z, notable), iid
 
 
-def test_volatility_trend_and_beta_records(ctx):
+@pytest.mark.parametrize(
+    ("vs_norm", "z", "notable"),
+    [
+        (20.0, 0.0, True),
+        (19.999, 1.499, False),
+        (-20.0, 0.0, True),
+        (-19.999, -1.499, False),
+        (0.0, 1.5, True),
+        (0.0, -1.5, True),
+    ],
+)
+def test_inventory_threshold_boundary(monkeypatch, vs_norm, z, notable):
+    """The threshold on its edge: the seasonal norm is stubbed to put the figure exactly there."""
+    assert THRESHOLDS["inventory_vs_norm"] == "|vs norm| >= 20 % or |z| >= 1.5"
+    weeks = pd.DatetimeIndex([WEEK - pd.Timedelta(days=7), WEEK])
+
+    def norm_at_the_edge(data, series, week):
+        assert (series, week) == ("LME.CA.STOCK", WEEK)
+        out = pd.DataFrame(
+            {
+                "stock": [1000.0, 1200.0],
+                "norm": 1000.0,
+                "seasonal_pct": 0.0,
+                "vs_norm_pct": [0.0, vs_norm],
+                "z": [0.0, z],
+            },
+            index=weeks,
+        )
+        out.attrs = {
+            "sample": (weeks[0], WEEK, 2),
+            "window": "stub",
+            "filled_weeks": 0,
+            "units": {"stock": "t"},
+        }
+        return out
+
+    monkeypatch.setattr(stats, "seasonal_norm", norm_at_the_edge)
+    data = rows("LME.CA.STOCK", ["2025-12-05", "2025-12-12"], [1000.0, 1200.0])
+    rec = one(
+        weekly_context(data, WEEK, kinds=["inventory_vs_norm"]), "inventory_vs_norm", "LME.CA.STOCK"
+    )
+    assert (rec["value"], rec["z"], rec["change"]) == (vs_norm, z, 200.0)
+    assert rec["notable"] == notable
+
+
+def test_volatility_record(ctx):
     vol = one(ctx, "volatility", "LME.CA.3M")
     r = np.diff(np.log(raw("LME.CA.3M").loc[:WEEK].to_numpy()))[-63:]
     assert vol["value"] == pytest.approx(r.std(ddof=1) * np.sqrt(252) * 100, rel=1e-9)
-    trend = one(ctx, "trend", "COMEX.GC")
-    assert trend["direction"] == "up" and trend["unit"] == "% per week"
-    beta = one(ctx, "dollar_beta", "COMEX.GC")
-    assert -1 <= beta["value"] <= 0 and beta["n"] == 52
+
+
+def test_trend_records_against_statsmodels_hac(ctx):
+    # gold's drift (p = 0.041) misses the 1 % threshold; silver's (p = 0.0025) passes it
+    for iid, p, notable in (("COMEX.GC", 0.041, False), ("COMEX.SI", 0.0025, True)):
+        r = weekly_log_returns(iid).iloc[-26:]
+        fit = sm.OLS(r.to_numpy(), np.ones(26)).fit(cov_type="HAC", cov_kwds={"maxlags": 4})
+        rec = one(ctx, "trend", iid)
+        assert rec["value"] == pytest.approx(np.expm1(r.mean()) * 100, rel=1e-9)
+        assert rec["z"] == pytest.approx(fit.tvalues[0], rel=1e-9)
+        assert rec["detail"]["p"] == pytest.approx(fit.pvalues[0], rel=1e-9)
+        assert round(rec["detail"]["p"], 4 if p < 0.01 else 3) == p
+        assert (rec["n"], rec["sample_start"], rec["sample_end"]) == (26, r.index[0], WEEK)
+        assert rec["direction"] == "up" and rec["unit"] == "% per week"
+        assert rec["detail"]["regime"] == "up" and rec["notable"] == notable
+    assert round(one(ctx, "trend", "COMEX.GC")["value"], 3) == 0.872  # % per week
+
+
+def test_dollar_beta_records_against_numpy(ctx):
+    dxy = weekly_log_returns("ICE.DXY")
+    for iid, corr in (("COMEX.GC", -0.410), ("LME.CA.3M", -0.224)):
+        pair = pd.concat([weekly_log_returns(iid), dxy], axis=1, join="inner").iloc[-52:]
+        y, x = pair.iloc[:, 0].to_numpy(), pair.iloc[:, 1].to_numpy()
+        c = np.corrcoef(x, y)[0, 1]
+        rec = one(ctx, "dollar_beta", iid)
+        assert rec["value"] == pytest.approx(c, rel=1e-9)
+        assert round(rec["value"], 3) == corr
+        assert rec["detail"]["beta"] == pytest.approx(np.polyfit(x, y, 1)[0], rel=1e-9)
+        assert rec["detail"]["r2"] == pytest.approx(c * c, rel=1e-9)
+        assert rec["z"] == pytest.approx(c * np.sqrt(50 / (1 - c * c)), rel=1e-9)
+        assert (rec["n"], rec["sample_start"], rec["date"]) == (52, pair.index[0], WEEK)
+        assert rec["direction"] == "negative" and rec["unit"] == "corr"
+        assert not rec["notable"]  # |corr| < 0.5
 
 
 def test_no_look_ahead(data, ctx):
-    cut = weekly_context(data[data["date"] <= WEEK], WEEK)
-    cols = ["kind", "instrument", "value", "z", "score"]
-    pd.testing.assert_frame_equal(ctx[cols], cut[cols])
+    later = data["date"] > WEEK
+    assert data.loc[later, "date"].max() == pd.Timestamp("2026-08-21")  # 8 months after
+    cols = [c for c in FIELDS if c != "detail"]
+
+    def same(got: pd.DataFrame) -> None:
+        pd.testing.assert_frame_equal(got[cols], ctx[cols])
+        assert got["detail"].map(repr).tolist() == ctx["detail"].map(repr).tolist()
+
+    same(weekly_context(data[~later], WEEK))
+    wild = data.copy()
+    wild.loc[later, "value"] *= 3.0  # every price and stock triples the day after the week
+    same(weekly_context(wild, WEEK))
+    # ...and those rows would change the facts if anything read them:
+    px = raw("LME.CA.3M").loc[: WEEK + pd.Timedelta(days=7)]
+    px[px.index > WEEK] *= 3.0
+    ahead = np.diff(np.log(px.to_numpy()))[-63:].std(ddof=1) * np.sqrt(252) * 100
+    assert ahead > 100 > one(ctx, "volatility", "LME.CA.3M")["value"]  # 16.5 % a year
+    two_sided = stats.seasonal_norm(data, "LME.CA.STOCK")  # STL over the later weeks too
+    seen = one(ctx, "inventory_vs_norm", "LME.CA.STOCK")["value"]
+    assert abs(two_sided.loc[WEEK, "vs_norm_pct"] - seen) > 0.5
+    moved = weekly_context(wild, WEEK + pd.Timedelta(days=7), kinds=["extreme_move"])
+    assert one(moved, "extreme_move", "SHFE.CU")["value"] > 150  # the tripling, one week on
 
 
 def test_stale_fx_is_skipped_with_a_reason(data):
