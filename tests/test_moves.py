@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 import metalwatch as mw
+from metalwatch import registry
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.weeks import week_ending
-from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.errors import InvalidInputError, NoDataError, UnknownInstrumentError
+from metalwatch.sources import bundled
 
 
 def pct(now: float, base: float) -> float:
@@ -83,11 +85,15 @@ def test_no_trading_week_is_empty_not_forward_filled():
     week = pd.Timestamp("2025-10-10")
     data = pd.DataFrame(
         {
-            "instrument": "SHFE.CU", "field": "close",
+            "instrument": "SHFE.CU",
+            "field": "close",
             "date": pd.to_datetime(["2025-09-26", "2025-09-30"]),
-            "value": [82470.0, 83110.0], "unit": "CNY/t", "currency": "CNY", "source": "t",
+            "value": [82470.0, 83110.0],
+            "unit": "CNY/t",
+            "currency": "CNY",
+            "source": "t",
         }
-    )  # fmt: skip
+    )
     m = compute_moves(data, week).loc["SHFE.CU"]
     assert math.isnan(m["wow_pct"]) and m["status"] == "no trading this week"
     assert m["close_date"] == pd.Timestamp("2025-09-30")
@@ -118,9 +124,53 @@ def test_week_without_data_is_a_clear_error(store):
         mw.moves(week="2031-01-03", store=store)
 
 
-def test_unregistered_instrument_has_a_no_data_row(store):
+def test_registered_instrument_without_history_has_a_no_data_row(store):
+    assert registry.get("SGE.AU9999").venue == "SGE"  # registered...
+    assert "SGE.AU9999" in bundled.missing()  # ...but the snapshot holds no history for it
     mv = mw.moves(week="2025-12-12", instruments=["SGE.AU9999"], store=store)
-    assert mv.loc["SGE.AU9999", "status"] == "no data"
+    row = mv.loc["SGE.AU9999"]
+    assert (row["status"], row["stale"], row["unit"]) == ("no data", True, "CNY/g")
+    assert math.isnan(row["close"]) and pd.isna(row["close_date"])
+
+
+def test_unregistered_instrument_is_an_error(store):
+    with pytest.raises(UnknownInstrumentError, match=r"unknown instrument 'SGE\.AU999'.*AU9999"):
+        mw.moves(week="2025-12-12", instruments=["SGE.AU999"], store=store)
+
+
+def one_close(iid: str, day: str, value: float = 100.0) -> pd.DataFrame:
+    inst = registry.get(iid)
+    return pd.DataFrame(
+        {
+            "instrument": [iid],
+            "field": inst.field,
+            "date": pd.to_datetime([day]),
+            "value": value,
+            "unit": inst.unit,
+            "currency": inst.currency,
+            "source": "t",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("iid", "limit", "close_date", "week", "status"),
+    [
+        ("SHFE.CU", 10, "2025-10-07", "2025-10-17", "no trading this week"),  # 10 days old
+        ("SHFE.CU", 10, "2025-10-06", "2025-10-17", "stale"),  # 11 days
+        ("LME.CA.3M", 5, "2025-12-07", "2025-12-12", "ok"),
+        ("LME.CA.3M", 5, "2025-12-06", "2025-12-12", "stale"),
+        ("WB.CU", 45, "2025-10-28", "2025-12-12", "no trading this week"),  # monthly: 45 days
+        ("WB.CU", 45, "2025-10-27", "2025-12-12", "stale"),
+    ],
+)
+def test_stale_limit_boundary(iid, limit, close_date, week, status):
+    """A close exactly ``stale_after_days`` before the week is not stale; a day older is."""
+    assert registry.get(iid).stale_after_days == limit
+    stale = status == "stale"
+    assert (pd.Timestamp(week) - pd.Timestamp(close_date)).days == limit + stale
+    m = compute_moves(one_close(iid, close_date), pd.Timestamp(week)).loc[iid]
+    assert (m["stale"], m["status"], m["close"]) == (stale, status, 100.0)
 
 
 def test_row_order_does_not_matter(store):
@@ -135,11 +185,15 @@ def test_row_order_does_not_matter(store):
 def test_series_dead_for_over_a_year_is_stale_not_an_error():
     data = pd.DataFrame(
         {
-            "instrument": "SGE.AU9999", "field": "close",
-            "date": pd.to_datetime(["2007-01-05", "2007-01-08"]), "value": [160.0, 161.5],
-            "unit": "CNY/g", "currency": "CNY", "source": "t",
+            "instrument": "SGE.AU9999",
+            "field": "close",
+            "date": pd.to_datetime(["2007-01-05", "2007-01-08"]),
+            "value": [160.0, 161.5],
+            "unit": "CNY/g",
+            "currency": "CNY",
+            "source": "t",
         }
-    )  # fmt: skip
+    )
     m = compute_moves(data, pd.Timestamp("2025-12-12")).loc["SGE.AU9999"]
     assert m["stale"] and m["close"] == 161.5 and m["close_date"] == pd.Timestamp("2007-01-08")
     assert math.isnan(m["high_52w"]) and math.isnan(m["low_52w"]) and math.isnan(m["wow_pct"])
