@@ -21,8 +21,19 @@ SNAP = DATA / "snapshot"
 SHARED = ROOT.parent / "shared" / "data"  # the build script's default --shared
 SCRIPT = ROOT / "scripts" / "build_snapshot.py"
 OUTPUTS = ("snapshot/*.csv.gz", "provenance.toml", "news.csv.gz")  # what the script writes
-PROVENANCE_KEYS = {"dataset", "upstream", "repository", "commit", "path", "licence", "fields",
-                   "first", "last", "rows", "notes"}  # fmt: skip
+PROVENANCE_KEYS = {
+    "dataset",
+    "upstream",
+    "repository",
+    "commit",
+    "path",
+    "licence",
+    "fields",
+    "first",
+    "last",
+    "rows",
+    "notes",
+}
 
 
 @cache
@@ -52,8 +63,121 @@ def value(iid: str, date: str, field: str) -> float:
     return float(hit.iloc[0])
 
 
-def test_snapshot_is_not_empty():
-    assert len(snapshot_ids()) >= 40
+BUNDLED = (
+    "CN.DY_OXIDE",
+    "CN.PRND_OXIDE",
+    "CN.TB_OXIDE",
+    "COMEX.GC",
+    "COMEX.GC.STOCK",
+    "COMEX.HG",
+    "COMEX.HG.STOCK",
+    "COMEX.SI",
+    "COMEX.SI.STOCK",
+    "DATAHUB.AU.MONTHLY",
+    "FX.USDCNY",
+    "ICE.DXY",
+    "KOMIS.CE",
+    "KOMIS.ND",
+    "LBMA.AU.PM",
+    "LME.AH.3M",
+    "LME.AH.CASH",
+    "LME.AH.STOCK",
+    "LME.CA.3M",
+    "LME.CA.CASH",
+    "LME.CA.STOCK",
+    "LME.SN.3M",
+    "LME.SN.CASH",
+    "LME.SN.STOCK",
+    "SHFE.AG",
+    "SHFE.AL",
+    "SHFE.AO",
+    "SHFE.AU",
+    "SHFE.CU",
+    "SHFE.NI",
+    "SHFE.PB",
+    "SHFE.SN",
+    "SHFE.ZN",
+    "SSE.600111",
+    "SSE.600362",
+    "SSE.600547",
+    "SSE.601600",
+    "SSE.601899",
+    "SSE.603993",
+    "SZSE.000960",
+    "WB.AG",
+    "WB.AL",
+    "WB.AU",
+    "WB.CU",
+    "WB.NI",
+    "WB.PB",
+    "WB.PT",
+    "WB.SN",
+    "WB.ZN",
+)
+
+
+def test_snapshot_holds_exactly_the_bundled_series():
+    assert len(BUNDLED) == len(set(BUNDLED)) == 49
+    assert snapshot_ids() == sorted(BUNDLED)
+
+
+@pytest.mark.parametrize(
+    ("iid", "rows", "field", "first", "last"),
+    [
+        ("LME.CA.3M", {"close": 4711}, "close", ("2008-01-02", 6706.0), ("2026-08-21", 14235.0)),
+        (
+            "LME.CA.STOCK",
+            {"stock": 4710},
+            "stock",
+            ("2008-01-02", 198925.0),
+            ("2026-08-21", 238575.0),
+        ),
+        (
+            "SHFE.CU",
+            {
+                "close": 5263,
+                "high": 5263,
+                "low": 5263,
+                "open": 5263,
+                "open_interest": 5263,
+                "settle": 3899,
+                "volume": 5263,
+            },
+            "close",
+            ("2005-01-04", 28560.0),
+            ("2026-08-21", 107520.0),
+        ),
+        (
+            "COMEX.GC",
+            {"close": 6445, "high": 6376, "low": 6376, "open": 6376, "volume": 6376},
+            "close",
+            ("2000-08-30", 273.9),
+            ("2026-05-07", 4696.0),
+        ),
+        (
+            "FX.USDCNY",
+            {"close": 6168, "high": 6168, "low": 6168, "open": 6168},
+            "close",
+            ("2001-06-25", 8.2768),
+            ("2026-02-20", 6.9081),
+        ),
+        (
+            "CN.PRND_OXIDE",
+            {"high": 20, "low": 20, "mid": 20},
+            "mid",
+            ("2013-05-31", 260000.0),
+            ("2025-12-25", 593500.0),
+        ),
+        ("WB.CU", {"mean": 798}, "mean", ("1960-01-31", 715.0), ("2026-06-30", 13552.0)),
+    ],
+)
+def test_series_rows_and_span(iid, rows, field, first, last):
+    df = load(iid)
+    assert df.groupby("field").size().to_dict() == rows
+    main = df[df["field"] == field]
+    for (date, expected), row in ((first, main.iloc[0]), (last, main.iloc[-1])):
+        assert row["date"] == date
+        assert row["value"] == pytest.approx(expected, abs=1e-4)  # FX is float32-sourced
 
 
 @pytest.mark.parametrize(
@@ -220,8 +344,10 @@ def test_news():
 def test_script_fails_loudly_without_shared(tmp_path):
     run = subprocess.run(
         [sys.executable, str(SCRIPT), "--shared", str(tmp_path / "nope"), "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode != 0
     assert "shared data folder not found" in run.stderr
 
@@ -229,8 +355,9 @@ def test_script_fails_loudly_without_shared(tmp_path):
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared datasets not found at {SHARED}")
 def test_rebuild_is_identical(tmp_path):
     """Rebuilding from shared/data reproduces the committed files (content, not zlib's stream)."""
-    subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True, capture_output=True
+    )
     built, bundled = (
         sorted(p.relative_to(d) for g in OUTPUTS for p in d.glob(g)) for d in (tmp_path, DATA)
     )
