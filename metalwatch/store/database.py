@@ -53,12 +53,13 @@ def _check_file(path: Path) -> None:
 class Store:
     """A metalwatch store file.
 
+    Opening a store never writes data into it: seeding a new store from the bundled snapshot
+    is an explicit step (:func:`metalwatch.open_store` does it on first use).
+
     Parameters
     ----------
     path
         The SQLite file. ``None`` uses ``$METALWATCH_STORE`` or the user data directory.
-    seed
-        Seed an empty store from the snapshot bundled with the package (default True).
 
     Examples
     --------
@@ -66,7 +67,7 @@ class Store:
     ...     st.read(["LME.CA.3M"], start="2025-12-01")
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, seed: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = resolve_store_path(path)
         _check_file(self.path)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
@@ -85,12 +86,7 @@ class Store:
             raise self._translate(exc) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreCorruptError(f"store file {self.path} is damaged: {exc}") from exc
-        created = self._init_schema(fresh)
-        if self.meta("seeded_from") is None:
-            if seed:
-                self.seed_from_snapshot()
-            elif created:
-                self.set_meta("seeded_from", "none")  # an empty store by choice stays empty
+        self._init_schema(fresh)
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
@@ -229,15 +225,6 @@ class Store:
             con.execute("DELETE FROM incoming")
         return WriteResult(added, revised, len(rows) - added - revised)
 
-    def seed_from_snapshot(self) -> WriteResult:
-        """Load the history bundled with the package (done once, on first use)."""
-        from metalwatch.sources import bundled
-
-        result = self.upsert(bundled.load(), validate=False)
-        self.add_news(bundled.news())
-        self.set_meta("seeded_from", bundled.snapshot_id())
-        return result
-
     def add_news(self, news: pd.DataFrame) -> int:
         """Store headlines (date, title, source, url[, keyword]); returns rows added."""
         if news.empty:
@@ -343,16 +330,21 @@ class Store:
             self._con,
         )
 
-    def span(self, series: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    def span(
+        self, series: list[tuple[str, str]], *, end: str | pd.Timestamp | None = None
+    ) -> dict[tuple[str, str], tuple[str, str]]:
         """First and last stored date of each (instrument, field) pair that has data.
 
         One indexed MIN/MAX lookup per pair: fast on a large store, unlike :meth:`info`.
+        ``end`` ignores rows dated after it.
         """
+        last_day = "9999-12-31" if end is None else f"{pd.Timestamp(end):%Y-%m-%d}"
         out = {}
         for iid, fld in series:
             first, last = self._con.execute(
-                "SELECT MIN(date), MAX(date) FROM observations WHERE instrument = ? AND field = ?",
-                (iid, fld),
+                "SELECT MIN(date), MAX(date) FROM observations "
+                "WHERE instrument = ? AND field = ? AND date <= ?",
+                (iid, fld, last_day),
             ).fetchone()
             if first is not None:
                 out[(iid, fld)] = (first, last)

@@ -1,0 +1,472 @@
+"""The quant layer of the notebook API: inventories, spreads, context, conversions, statistics.
+
+Same conventions as :mod:`metalwatch.api`: ``ids``, ``start``, ``end``, ``week``, ``store``,
+everything after the first argument keyword-only. Re-exported from ``metalwatch``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from metalwatch import frame, registry
+from metalwatch.analytics import weeks as week_rules
+from metalwatch.analytics.units import MAX_FX_AGE_DAYS
+from metalwatch.api import DateArg, Ids, _date, _market_spans, prices
+from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.update.seed import StoreArg, opened
+
+__all__ = [
+    "beta",
+    "context",
+    "convert",
+    "inventories",
+    "move_stats",
+    "plot",
+    "seasonal",
+    "spreads",
+    "volatility",
+]
+
+
+def _tidy(wide: pd.DataFrame) -> pd.DataFrame:
+    """Long rows ``date, instrument, value, unit`` from a wide frame with units in ``.attrs``."""
+    units = _units(wide)
+    long = wide.rename_axis("date").reset_index().melt(
+        id_vars="date", var_name="instrument", value_name="value"
+    ).dropna(subset=["value"])
+    long["instrument"] = long["instrument"].astype("string")
+    long["unit"] = long["instrument"].map(units).astype("string")
+    out = long.sort_values(["instrument", "date"]).reset_index(drop=True)
+    out.attrs = {k: v for k, v in wide.attrs.items() if k != "units"}
+    return out
+
+
+def _units(wide: pd.DataFrame) -> dict[str, str]:
+    """``{column: unit}`` from ``.attrs['units']`` (a dict, or one unit for every column)."""
+    units = wide.attrs.get("units", {})
+    return units if isinstance(units, dict) else dict.fromkeys(map(str, wide.columns), units)
+
+
+def _movers(ids: Ids | None) -> list[str]:
+    from metalwatch.analytics.context import is_mover
+
+    if ids is not None:
+        return [i.id for i in registry.resolve(ids)]
+    return [i.id for i in registry.all_instruments().values() if is_mover(i)]
+
+
+def _registered_rows(st: Any, ids: list[str], week: pd.Timestamp | None) -> pd.DataFrame:
+    """Each id's registered field up to ``week`` (all history), one read."""
+    reg = registry.all_instruments()
+    return frame.registered(st.read(ids, fields=sorted({reg[i].field for i in ids}), end=week))
+
+
+def inventories(
+    ids: Ids | None = None,
+    *,
+    start: DateArg = None,
+    end: DateArg = None,
+    unit: str | None = None,
+    tidy: bool = False,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """Warehouse stocks: DatetimeIndex x inventory ids (default: every one with data).
+
+    Parameters
+    ----------
+    ids
+        Inventory series id(s); default every registered one.
+    start, end
+        First and last date (inclusive).
+    unit
+        Convert masses (``'t'``: short tons and ounces to tonnes); units in ``.attrs['units']``.
+    tidy
+        Rows ``date, instrument, value, unit`` instead of a wide frame.
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics.units import convert_wide
+
+    reg = registry.all_instruments()
+    if ids is None:
+        wanted = [i.id for i in reg.values() if i.kind == "inventory"]
+    else:
+        wanted = [i.id for i in registry.resolve(ids)]
+        wrong = [i for i in wanted if reg[i].kind != "inventory"]
+        if wrong:
+            raise InvalidInputError(f"not inventory series: {', '.join(wrong)}")
+    with opened(store) as st:
+        df = st.read(wanted, fields=["stock"], start=_date(start), end=_date(end))
+    if df.empty:
+        raise NoDataError("no stored stocks for the series and range asked")
+    wide = frame.to_wide(df, "stock")
+    if ids is not None:
+        wide = wide.reindex(columns=wanted)
+        wide.attrs["units"] = {i: reg[i].unit for i in wanted}
+    if unit is not None:
+        wide = convert_wide(wide, unit)
+    return _tidy(wide) if tidy else wide
+
+
+def spreads(
+    ids: Ids | None = None,
+    *,
+    start: DateArg = None,
+    end: DateArg = None,
+    detail: bool = False,
+    tidy: bool = False,
+    tenor: str = "3M",
+    vat: float | None = None,
+    duty: float | None = None,
+    premium_usd: float = 0.0,
+    fees_cny: float = 0.0,
+    max_fx_age_days: int = MAX_FX_AGE_DAYS,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """Cross-venue spreads and ratios by day: SHFE/LME ratios, import P/L, gold/silver, ...
+
+    Parameters
+    ----------
+    ids
+        Spread ids (default all): ``CU.SHFE/LME``, ``CU.IMPORT`` (CNY/t), ``AU/AG``,
+        ``AU.SH-LDN`` (USD/oz), ``CU.CASH-3M`` (USD/t), and the same for ``AL`` and ``SN``.
+    start, end
+        First and last date (inclusive).
+    detail
+        With a single id, return that spread's legs, USD/CNY rate and its date, and terms.
+    tidy
+        Rows ``date, instrument, value, unit`` instead of a wide frame (not with ``detail``).
+    tenor
+        LME leg of the SHFE/LME ratio and the import P/L: ``'3M'`` or ``'CASH'``.
+    vat, duty
+        Rates for the import P/L; default None = China's dated VAT and duty schedules.
+    premium_usd, fees_cny
+        Physical premium over LME (USD/t) and landing costs (CNY/t) in the import P/L.
+    max_fx_age_days
+        Oldest USD/CNY rate (calendar days) joined to a day's prices.
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics import spreads as sp
+
+    wanted = list(sp.SPREADS) if ids is None else [ids] if isinstance(ids, str) else list(ids)
+    specs = [sp.spread(sid) for sid in wanted]
+    params: dict[str, object] = {
+        "tenor": tenor, "vat": vat, "duty": duty, "premium_usd": premium_usd,
+        "fees_cny": fees_cny, "max_fx_age_days": max_fx_age_days,
+    }  # fmt: skip
+    first = _date(start)
+    with opened(store) as st:
+        data = st.read(sp.LEGS, start=None if first is None else first - pd.Timedelta(
+            days=max_fx_age_days), end=_date(end))  # fmt: skip
+    if detail:
+        if len(specs) != 1:
+            raise InvalidInputError("detail=True needs exactly one spread id")
+        out = specs[0].frame(data, **params)
+    else:
+        out = sp.all_spreads(data, [s.id for s in specs], **params)
+        if out.empty:
+            raise NoDataError(f"no spread computable: {out.attrs['skipped']}")
+    if first is not None:
+        out = out.loc[first:]
+    return _tidy(out) if tidy and not detail else out
+
+
+def context(
+    week: DateArg = None,
+    *,
+    kinds: Iterable[str] | None = None,
+    notable: bool = False,
+    lookback_weeks: int = 520,
+    level_weeks: int = 156,
+    max_fx_age_days: int = MAX_FX_AGE_DAYS,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """The week's strongest statistical facts as records, strongest first.
+
+    Parameters
+    ----------
+    week
+        Any date; default the latest week the store covers.
+    kinds
+        Restrict to these kinds: ``extreme_move``, ``volatility``, ``trend``,
+        ``dollar_beta``, ``inventory_vs_norm``, ``import_window``, ``gold_premium``,
+        ``gold_silver_ratio``, ``curve``.
+    notable
+        Keep only the facts that pass their kind's threshold (``.attrs['thresholds']``).
+    lookback_weeks, level_weeks
+        History for move z-scores (weeks) and for spread levels (weeks).
+    max_fx_age_days
+        Oldest USD/CNY rate joined to a day's prices in the spreads.
+    store
+        Store, path or None for the default store.
+
+    Returns
+    -------
+    DataFrame
+        One record per fact (shape documented in :mod:`metalwatch.analytics.context`);
+        ``.attrs['skipped']`` says what could not be computed and why.
+    """
+    from metalwatch.analytics.context import weekly_context
+    from metalwatch.analytics.spreads import LEGS
+
+    reg = registry.all_instruments()
+    ids = sorted(set(_movers(None)) | set(LEGS) | {i for i, r in reg.items()
+                                                   if r.kind == "inventory"})  # fmt: skip
+    with opened(store) as st:
+        w = week_rules.resolve_week(week, _market_spans(st))
+        data = _registered_rows(st, ids, w)
+    out = weekly_context(data, w, kinds=None if kinds is None else list(kinds),
+                         lookback_weeks=lookback_weeks, level_weeks=level_weeks,
+                         max_fx_age_days=max_fx_age_days)  # fmt: skip
+    if notable:
+        kept = out[out["notable"]].reset_index(drop=True)
+        kept.attrs = out.attrs
+        out = kept
+    return out
+
+
+def convert(
+    data: pd.DataFrame | Ids,
+    *,
+    to: str | dict[str, str],
+    ex_vat: bool = True,
+    fx: pd.Series | float | None = None,
+    max_fx_age_days: int = MAX_FX_AGE_DAYS,
+    start: DateArg = None,
+    end: DateArg = None,
+    tidy: bool = False,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """Convert prices or stocks to another unit, e.g. every copper price to ``'USD/t'``.
+
+    Parameters
+    ----------
+    data
+        A wide frame from :func:`~metalwatch.prices` / :func:`inventories` (units in
+        ``.attrs``), or instrument id(s).
+    to
+        Target unit for every column, or ``{id: unit}``.
+    ex_vat
+        Strip the VAT included in SHFE prices (dated 17 % / 16 % / 13 %; gold has none).
+    fx
+        USD/CNY rates by date or an explicit constant; default: the stored ``FX.USDCNY`` close
+        as of each date, at most ``max_fx_age_days`` old (older: NaN, counted in
+        ``.attrs['fx']``).
+    start, end
+        Date range when ``data`` is ids.
+    tidy
+        Rows ``date, instrument, value, unit`` instead of a wide frame.
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics.units import FX_ID, convert_wide, parse_unit
+
+    wide = data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end,
+                                                              store=store)  # fmt: skip
+    units = _units(wide)
+    targets = to if isinstance(to, dict) else dict.fromkeys(map(str, wide.columns), to)
+    needs_fx = any(parse_unit(units.get(c, "")).currency != parse_unit(t).currency
+                   for c, t in targets.items())  # fmt: skip
+    if needs_fx and fx is None and not wide.empty:
+        lo = wide.index.min() - pd.Timedelta(days=max_fx_age_days)
+        with opened(store) as st:
+            rates = st.read([FX_ID], fields=["close"], start=lo, end=wide.index.max())
+        fx = pd.Series(rates["value"].to_numpy(), index=pd.DatetimeIndex(rates["date"]))
+    out = convert_wide(wide, targets, fx=fx, ex_vat=ex_vat, max_age_days=max_fx_age_days)
+    return _tidy(out) if tidy else out
+
+
+def volatility(
+    week: DateArg = None,
+    *,
+    ids: Ids | None = None,
+    days: int = 63,
+    weeks: int = 26,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """Realised volatility per instrument at the week: daily, weekly and annualised (percent).
+
+    Parameters
+    ----------
+    week
+        Any date; default the latest week the store covers.
+    ids
+        Instrument id(s); default every daily price, index and FX series ranked for moves.
+    days, weeks
+        Windows of the daily (sessions) and weekly (weeks) estimates.
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics.stats import realised_vol
+
+    wanted = _movers(ids)
+    with opened(store) as st:
+        w = week_rules.resolve_week(week, _market_spans(st))
+        data = _registered_rows(st, wanted, w)
+    return realised_vol(data, w, days=days, weeks=weeks)
+
+
+def move_stats(
+    week: DateArg = None,
+    *,
+    ids: Ids | None = None,
+    lookback_weeks: int | None = 520,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """This week's move per instrument vs its own history: z-score, percentile, largest in N.
+
+    Parameters
+    ----------
+    week
+        Any date; default the latest week the store covers.
+    ids
+        Instrument id(s); default every daily price, index and FX series ranked for moves.
+    lookback_weeks
+        Weeks of history the move is ranked against (None: all).
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics.stats import move_stats as compute_move_stats
+
+    wanted = _movers(ids)
+    with opened(store) as st:
+        w = week_rules.resolve_week(week, _market_spans(st))
+        data = _registered_rows(st, wanted, w)
+    return compute_move_stats(data, w, lookback_weeks=lookback_weeks)
+
+
+def seasonal(
+    ids: str, *, week: DateArg = None, years: int = 5, store: StoreArg = None
+) -> pd.DataFrame:
+    """A stock series' STL decomposition and seasonal norm, weekly, up to ``week``.
+
+    Parameters
+    ----------
+    ids
+        One inventory series id.
+    week
+        Any date; default the whole stored history.
+    years
+        Years of history the seasonal norm is fitted on.
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics.stats import seasonal_norm
+
+    inst = registry.get(ids)
+    with opened(store) as st:
+        w = None if week is None else week_rules.week_ending(week)
+        data = st.read([inst.id], fields=["stock"], end=w)
+    return seasonal_norm(data, inst.id, w, years=years)
+
+
+def beta(
+    ids: Ids | None = None,
+    *,
+    benchmark: str = "ICE.DXY",
+    window: int = 52,
+    stat: str = "beta",
+    start: DateArg = None,
+    end: DateArg = None,
+    tidy: bool = False,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """Rolling beta (or ``stat='corr'``, ``'r2'``, ``'alpha'``) of weekly returns to a benchmark.
+
+    Parameters
+    ----------
+    ids
+        Instrument id(s); default every daily price, index and FX series ranked for moves.
+    benchmark
+        The benchmark series (default the dollar index).
+    window
+        Weeks in the rolling regression.
+    stat
+        The statistic in the wide result.
+    start, end
+        Date range of the prices read.
+    tidy
+        Every statistic per row instead of weeks x instruments holding ``stat``.
+    store
+        Store, path or None for the default store.
+    """
+    from metalwatch.analytics.stats import rolling_beta
+
+    if stat not in ("beta", "corr", "r2", "alpha"):
+        raise InvalidInputError(f"stat {stat!r:.40} is not one of beta, corr, r2, alpha")
+    wanted = [i for i in _movers(ids) if i != benchmark]
+    bench = registry.get(benchmark).id
+    with opened(store) as st:
+        data = st.read([*wanted, bench], start=_date(start), end=_date(end))
+    present = set(data["instrument"].astype(str))
+    long = rolling_beta(data, [i for i in wanted if i in present], bench, window=window)
+    if tidy:
+        return long
+    wide = long.pivot(index="week", columns="series", values=stat).reindex(
+        columns=[i for i in wanted if i in set(long["series"])]
+    )
+    wide.columns.name = None
+    wide.attrs = {"units": dict.fromkeys(wide.columns, stat), "window": long.attrs["window"]}
+    return wide
+
+
+def plot(
+    data: pd.DataFrame | Ids,
+    *,
+    start: DateArg = None,
+    end: DateArg = None,
+    rebase: bool = False,
+    title: str | None = None,
+    ax: Any = None,
+    store: StoreArg = None,
+) -> Any:
+    """A quick matplotlib line chart of a wide frame or of instruments' prices; returns the Axes.
+
+    Parameters
+    ----------
+    data
+        A wide frame (units in ``.attrs``) or instrument id(s).
+    start, end
+        Date range drawn.
+    rebase
+        Rescale every series to 100 at its first value; otherwise two units share the chart
+        with a second y axis.
+    title
+        Chart title (default: the column names).
+    ax
+        A matplotlib Axes to draw on (default: a new figure).
+    store
+        Store, path or None for the default store.
+    """
+    import matplotlib.pyplot as plt
+
+    wide = data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end,
+                                                              store=store)  # fmt: skip
+    wide = wide.loc[_date(start) : _date(end)]
+    units = _units(wide)
+    groups: dict[str, list[str]] = {}
+    for col in map(str, wide.columns):
+        groups.setdefault("rebased (first = 100)" if rebase else units.get(col, ""), []).append(col)
+    if len(groups) > 2:
+        raise InvalidInputError(f"{len(groups)} different units in one chart: pass rebase=True")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4))
+    axes = [ax, ax.twinx()] if len(groups) == 2 else [ax]
+    first = len(next(iter(groups.values()), []))
+    for i, ((label, cols), axis) in enumerate(zip(groups.items(), axes, strict=True)):
+        for j, col in enumerate(cols):
+            s = wide[col].dropna()
+            if rebase and not s.empty:
+                s = s / s.iloc[0] * 100
+            axis.plot(s.index, s.to_numpy(), label=f"{col} ({units.get(col, '')})",
+                      color=f"C{i * first + j}", lw=1.2)  # fmt: skip
+        axis.set_ylabel(label)
+    handles = [h for a in axes for h in a.get_legend_handles_labels()[0]]
+    ax.legend(handles, [h.get_label() for h in handles], loc="best", fontsize=8)
+    ax.set_title(title or ", ".join(map(str, wide.columns)))
+    ax.grid(alpha=0.3)
+    return ax

@@ -1,0 +1,77 @@
+"""What the weekly shows where: the instrument lists of its tables, charts and cover.
+
+The one home of the report's layout; the model, the core views and the tests read it here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metalwatch import registry
+from metalwatch.reporting.i18n import N_
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A line chart of a section: title (a translatable msgid), series, window, style."""
+
+    title: str
+    ids: tuple[str, ...]
+    days: int
+    rebased: bool = True
+    unit: str = ""
+
+
+#: The cover's key-figures strip.
+KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
+PRECIOUS = ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG")
+INDUSTRIAL = (
+    "LME.CA.CASH", "LME.CA.3M", "SHFE.CU", "COMEX.HG", "LME.AH.CASH", "LME.AH.3M", "SHFE.AL",
+    "LME.SN.CASH", "LME.SN.3M", "SHFE.SN",
+)  # fmt: skip
+INVENTORY = (
+    "LME.CA.STOCK", "SHFE.CU.STOCK", "COMEX.HG.STOCK", "LME.AH.STOCK", "SHFE.AL.STOCK",
+    "LME.SN.STOCK", "SHFE.SN.STOCK", "COMEX.GC.STOCK", "COMEX.SI.STOCK",
+)  # fmt: skip
+STRATEGIC = (
+    "CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE", "KOMIS.ND", "KOMIS.CE", "CN.CO_ELECTROLYTIC",
+)  # fmt: skip
+RECAP = (
+    "SW.801050", "SHFE.AU", "COMEX.GC", "SHFE.AG", "COMEX.SI", "SHFE.CU", "LME.CA.3M",
+    "COMEX.HG", "SHFE.AL", "LME.AH.3M", "SHFE.SN", "LME.SN.3M", "SHFE.ZN", "SHFE.NI", "SHFE.PB",
+    "SHFE.AO",
+)  # fmt: skip
+CHARTS = {
+    "precious": ChartSpec(
+        N_("Gold and silver, 1 year (rebased to 100)"),
+        ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SHFE.AU", "SHFE.AG"), 365,
+    ),
+    "industrial": ChartSpec(
+        N_("Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)"),
+        ("LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "SHFE.CU", "SHFE.AL", "SHFE.SN"), 365,
+    ),
+    "inventory": ChartSpec(
+        N_("LME warehouse stocks, 1 year (rebased to 100)"),
+        ("LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"), 365,
+    ),
+    "strategic": ChartSpec(
+        N_("Rare-earth oxide quotes (SMM, mid of range), 2 years"),
+        ("CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE"), 730, rebased=False, unit="CNY/t",
+    ),
+}  # fmt: skip
+#: Calendar days of history the weekly reads: 520 weeks of statistical context and a margin.
+HISTORY_DAYS = 3700
+
+
+def report_instruments() -> list[str]:
+    """Instruments a weekly covers: every registered id outside the monthly reference group."""
+    return [i.id for i in registry.all_instruments().values() if i.group != "reference"]
+
+
+def context_instruments() -> list[str]:
+    """Instruments the statistical context reads: daily and weekly market series."""
+    return [
+        i.id
+        for i in registry.all_instruments().values()
+        if i.group not in ("reference", "equity") and i.cadence in ("daily", "weekly")
+    ]

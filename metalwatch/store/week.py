@@ -1,0 +1,136 @@
+"""One read per week: everything a weekly needs for the week ending W, as one object.
+
+The report model and the analytics behind it are pure functions of a :class:`WeekData`; only
+this module's :func:`read_week` touches the store for them. Nothing dated after the week is
+read, so a weekly rebuilt later from a store that has grown shows the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metalwatch import frame, registry
+from metalwatch.store.database import Store
+
+#: Cadences read over the history window; the rest (sparse quotes, monthly series) in full.
+WINDOWED_CADENCES = ("daily", "weekly")
+#: Fields of quoted ranges kept beside a mid-of-range series.
+RANGE_FIELDS = ("low", "high")
+
+
+@dataclass(frozen=True)
+class WeekData:
+    """What the store knew about the week ending ``week``, read once.
+
+    Attributes
+    ----------
+    week
+        The week's Friday.
+    observations
+        Canonical rows of each instrument's registered field dated on or before ``week``:
+        the last ``history_days`` of daily and weekly series, the whole history of sparse and
+        monthly series (and of any series silent over the window, so it shows as stale).
+    quote_ranges
+        The latest quoted ``low`` and ``high`` on or before ``week`` of each series quoted as
+        a mid of a range, indexed by instrument, with the ``date`` they were quoted.
+    spans
+        First and last date of each instrument's registered field, on or before ``week``.
+    fetches
+        The latest update attempt per instrument (empty before any update).
+    news
+        Stored headlines dated in the week (Saturday to Friday), newest first.
+    """
+
+    week: pd.Timestamp
+    observations: pd.DataFrame = field(repr=False)
+    quote_ranges: pd.DataFrame = field(repr=False)
+    spans: dict[str, tuple[str, str]] = field(repr=False)
+    fetches: pd.DataFrame = field(repr=False)
+    news: pd.DataFrame = field(repr=False)
+    history_days: int = 0
+
+    def rows(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The observations of ``ids`` only."""
+        return self.observations[self.observations["instrument"].isin(list(ids))].reset_index(
+            drop=True
+        )
+
+
+def read_week(store: Store, week: pd.Timestamp, ids: Iterable[str], *, history_days: int) -> WeekData:
+    """Read everything a weekly for ``week`` needs about ``ids`` from ``store``.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    week
+        The week's Friday.
+    ids
+        Registered instrument ids the weekly covers.
+    history_days
+        Calendar days of history before ``week`` read for daily and weekly series.
+    """
+    week = pd.Timestamp(week)
+    reg = registry.all_instruments()
+    ids = list(dict.fromkeys(ids))
+    windowed = [i for i in ids if reg[i].cadence in WINDOWED_CADENCES]
+    full = [i for i in ids if i not in windowed]
+    fields = sorted({reg[i].field for i in ids})
+    start = week - pd.Timedelta(days=history_days)
+    parts = []
+    if windowed:
+        recent = frame.registered(store.read(windowed, fields=fields, start=start, end=week))
+        parts.append(recent)
+        seen = set(recent["instrument"].astype(str))
+        full += [i for i in windowed if i not in seen]
+    if full:
+        parts.append(frame.registered(store.read(full, fields=fields, end=week)))
+    observations = (
+        pd.concat(parts, ignore_index=True).sort_values(["instrument", "date"], kind="stable")
+        if parts
+        else frame.empty()
+    ).reset_index(drop=True)
+    return WeekData(
+        week=week,
+        observations=observations,
+        quote_ranges=_quote_ranges(store, week, [i for i in ids if reg[i].field == "mid"]),
+        spans=_spans(store, week, ids),
+        fetches=store.last_fetches(),
+        news=store.news(f"{week - pd.Timedelta(days=6):%Y-%m-%d}", f"{week:%Y-%m-%d}"),
+        history_days=history_days,
+    )
+
+
+def _quote_ranges(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
+    columns = ["low", "high", "date"]
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    df = store.read(ids, fields=list(RANGE_FIELDS), end=week)
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    last = df.sort_values("date").groupby(["instrument", "field"], observed=True).tail(1)
+    wide = last.pivot(index="instrument", columns="field", values="value")
+    wide["date"] = last.groupby("instrument", observed=True)["date"].max()
+    wide.index = wide.index.astype(str)
+    wide.columns.name = None
+    return wide.reindex(columns=columns)
+
+
+def _spans(store: Store, week: pd.Timestamp, ids: list[str]) -> dict[str, tuple[str, str]]:
+    reg = registry.all_instruments()
+    got = store.span([(i, reg[i].field) for i in ids], end=week)
+    return {iid: got[(iid, fld)] for iid, fld in got}
+
+
+def market_spans(store: Store, groups: Iterable[str]) -> list[tuple[str, str]]:
+    """First and last date of every daily series in ``groups`` that has data."""
+    wanted = set(groups)
+    market = [
+        (i.id, i.field)
+        for i in registry.all_instruments().values()
+        if i.group in wanted and i.cadence == "daily"
+    ]
+    return list(store.span(market).values())

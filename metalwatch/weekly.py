@@ -1,0 +1,83 @@
+"""Write the weekly: check every input, read the week once, build the model, render, write.
+
+The one path the ``metalwatch report`` command and :func:`metalwatch.report` share. Inputs
+that can be checked without data (language, format, appendix, analyst file, template folder,
+output path) are checked first, so a bad one fails in milliseconds, not after a render.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from metalwatch.errors import InvalidInputError
+from metalwatch.update.seed import StoreArg, opened
+
+FORMATS = ("pdf", "html")
+#: Where reports go when no output is given (created on first use).
+DEFAULT_FOLDER = Path("reports")
+
+
+def default_output(week_label: str, lang: str, format: str) -> Path:  # noqa: A002
+    """``reports/metalwatch-weekly-<week>[-zh].<format>``."""
+    suffix = "-zh" if lang == "zh" else ""
+    return DEFAULT_FOLDER / f"metalwatch-weekly-{week_label}{suffix}.{format}"
+
+
+def write_weekly(
+    week: object = None,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    lang: str = "en",
+    format: str = "pdf",  # noqa: A002 - the CLI's --format
+    analyst: str | os.PathLike[str] | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    appendix: str | None = None,
+    store: StoreArg = None,
+    generated_at: datetime | None = None,
+) -> tuple[Path, list[str]]:
+    """Write the weekly for ``week``; returns the path written and the renderer's warnings.
+
+    See :func:`metalwatch.report` for the parameters.
+    """
+    from metalwatch.analytics import weeks
+    from metalwatch.reporting.analyst import load_analyst
+    from metalwatch.reporting.appendix import FORMATS as APPENDIX_FORMATS
+    from metalwatch.reporting.appendix import appendix_path, write_appendix
+    from metalwatch.reporting.i18n import LANGS
+    from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
+    from metalwatch.reporting.model import build_weekly
+    from metalwatch.reporting.output_path import check_output_path, write_bytes
+    from metalwatch.reporting.render import check_template_dir, render_html, write_pdf
+    from metalwatch.store.week import market_spans, read_week
+
+    if lang not in LANGS:
+        raise InvalidInputError(f"language {lang!r:.40} is not supported (use en or zh)")
+    if format not in FORMATS:
+        raise InvalidInputError(f"format {format!r:.40} is not supported (use pdf or html)")
+    if appendix is not None and appendix not in APPENDIX_FORMATS:
+        raise InvalidInputError(
+            f"appendix format {appendix!r:.40} is not supported (use csv or xlsx)"
+        )
+    if output is not None:
+        check_output_path(output)
+    check_template_dir(template_dir)
+    notes = load_analyst(analyst)
+    with opened(store) as st:
+        w = weeks.resolve_week(week, market_spans(st, weeks.MARKET_GROUPS))  # type: ignore[arg-type]
+        data = read_week(st, w, report_instruments(), history_days=HISTORY_DAYS)
+    out = Path(output) if output is not None else default_output(f"{w:%Y-%m-%d}", lang, format)
+    if output is None:
+        out.parent.mkdir(exist_ok=True)
+        check_output_path(out)
+    model = build_weekly(data, lang=lang, analyst=notes, generated_at=generated_at)
+    html = render_html(model, template_dir)
+    problems: list[str] = []
+    if format == "html":
+        write_bytes(out, html.encode("utf-8"))
+    else:
+        problems = write_pdf(html, out, template_dir)
+    if appendix:
+        write_appendix(model, appendix_path(out, appendix), appendix)
+    return out, problems
