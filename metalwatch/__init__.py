@@ -1,11 +1,12 @@
 """metalwatch: track the metals markets and write the weekly a broker's metals desk publishes.
 
 >>> import metalwatch as mw
->>> mw.moves(week="2025-12-12").loc["LME.CA.3M", "close"]   # doctest: +SKIP
+>>> mw.moves("2025-12-12").loc["LME.CA.3M", "close"]   # doctest: +SKIP
 11800.0
 
 ``import metalwatch`` is cheap: the notebook functions and :class:`Store` load pandas and the
 rest on first use (PEP 562), and the live sources load akshare and yfinance only when they fetch.
+:data:`__all__` is the one list of public names.
 """
 
 from __future__ import annotations
@@ -13,29 +14,45 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metalwatch.errors import (
+    DataError,
     InvalidInputError,
     MetalwatchError,
     NoDataError,
     NotFoundError,
+    OutputError,
+    RateLimitedError,
+    RenderWarning,
+    SchemaError,
     SourceError,
+    SourceFormatError,
+    SourceUnavailableError,
+    StoreBusyError,
+    StoreCorruptError,
     StoreError,
+    StoreVersionError,
+    UnitScaleError,
     UnknownInstrumentError,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from metalwatch.api import (
+        instruments,
+        moves,
+        open_store,
+        prices,
+        report,
+        resolve_week,
+        series,
+        update,
+    )
+    from metalwatch.quant import (
         beta,
         context,
         convert,
-        instruments,
         inventories,
         move_stats,
-        moves,
         plot,
-        prices,
-        report,
         seasonal,
-        series,
         spreads,
         volatility,
     )
@@ -43,19 +60,40 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __version__ = "0.1.0"
 
-_API = frozenset({
-    "beta", "context", "convert", "instruments", "inventories", "move_stats", "moves", "plot",
-    "prices", "report", "seasonal", "series", "spreads", "volatility",
-})  # fmt: skip
+#: Lazily loaded public names -> the module that defines them.
+_LAZY = {
+    **dict.fromkeys(
+        ("instruments", "moves", "open_store", "prices", "report", "resolve_week", "series",
+         "update"),
+        "metalwatch.api",
+    ),
+    **dict.fromkeys(
+        ("beta", "context", "convert", "inventories", "move_stats", "plot", "seasonal",
+         "spreads", "volatility"),
+        "metalwatch.quant",
+    ),
+    "Store": "metalwatch.store",
+}  # fmt: skip
 
 __all__ = [
+    "DataError",
     "InvalidInputError",
     "MetalwatchError",
     "NoDataError",
     "NotFoundError",
+    "OutputError",
+    "RateLimitedError",
+    "RenderWarning",
+    "SchemaError",
     "SourceError",
+    "SourceFormatError",
+    "SourceUnavailableError",
     "Store",
+    "StoreBusyError",
+    "StoreCorruptError",
     "StoreError",
+    "StoreVersionError",
+    "UnitScaleError",
     "UnknownInstrumentError",
     "__version__",
     "beta",
@@ -65,26 +103,26 @@ __all__ = [
     "inventories",
     "move_stats",
     "moves",
+    "open_store",
     "plot",
     "prices",
     "report",
+    "resolve_week",
     "seasonal",
     "series",
     "spreads",
+    "update",
     "volatility",
 ]
 
 
 def __getattr__(name: str) -> object:
-    if name in _API:
-        from metalwatch import api
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'metalwatch' has no attribute {name!r}")
+    import importlib
 
-        return getattr(api, name)
-    if name == "Store":
-        from metalwatch.store import Store
-
-        return Store
-    raise AttributeError(f"module 'metalwatch' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
 def __dir__() -> list[str]:

@@ -11,6 +11,7 @@ import pandas as pd
 from metalwatch import api
 from metalwatch.errors import InvalidInputError, MetalwatchError
 from metalwatch.store import Store
+from metalwatch.update.seed import opened
 from metalwatch.update import cli as update_cli
 
 
@@ -55,20 +56,26 @@ def _print_table(title: str, df: pd.DataFrame) -> None:
 
 
 def _cmd_moves(args: argparse.Namespace) -> int:
-    from metalwatch.reporting.formatters import fmt_date, fmt_number, fmt_pct
+    from metalwatch.reporting.i18n import iso_date, number, percent
 
-    mv = api.moves(args.week, args.instruments or None, store=args.store)
+    mv = api.moves(args.week, ids=args.instruments or None, store=args.store)
+
+    def pct(col: str) -> list[str]:
+        return [percent(v, 2, "en") for v in mv[col]]
+
     show = pd.DataFrame(
         {
             "instrument": mv.index,
             "venue": mv["venue"],
             "unit": mv["unit"],
-            "close": [fmt_number(c, d) for c, d in zip(mv["close"], mv["decimals"], strict=True)],
-            "as of": mv["close_date"].map(fmt_date),
-            "WoW %": mv["wow_pct"].map(fmt_pct),
-            "5-day %": mv["d5_pct"].map(fmt_pct),
-            "MTD %": mv["mtd_pct"].map(fmt_pct),
-            "YTD %": mv["ytd_pct"].map(fmt_pct),
+            "close": [
+                number(c, int(d), "en") for c, d in zip(mv["close"], mv["decimals"], strict=True)
+            ],
+            "as of": mv["close_date"].map(iso_date),
+            "WoW %": pct("wow_pct"),
+            "5-day %": pct("d5_pct"),
+            "MTD %": pct("mtd_pct"),
+            "YTD %": pct("ytd_pct"),
             "status": mv["status"],
         }
     )
@@ -81,7 +88,12 @@ def _cmd_store(args: argparse.Namespace) -> int:
 
     if args.action in ("import", "export") and not args.file:
         raise InvalidInputError(f"store {args.action} needs a CSV file")
-    with Store(args.store) as st:
+    if args.action == "check":
+        with Store(args.store) as st:
+            result = st.integrity_check()
+        print(f"{st.path}: integrity {result}")
+        return 0 if result == "ok" else 1
+    with opened(args.store) as st:
         if args.action == "import":
             def committed(iid: str, res) -> None:
                 print(f"committed {iid}: {res.added} added, {res.revised} revised", flush=True)
@@ -97,15 +109,11 @@ def _cmd_store(args: argparse.Namespace) -> int:
             n = export_csv(st, args.file, args.instruments or None)
             print(f"exported {n} rows to {args.file}")
             return 0
-        if args.action == "check":
-            result = st.integrity_check()
-            print(f"{st.path}: integrity {result}")
-            return 0 if result == "ok" else 1
     return _cmd_store_info(args)
 
 
 def _cmd_store_info(args: argparse.Namespace) -> int:
-    with Store(args.store) as st:
+    with opened(args.store) as st:
         info = st.info()
         print(f"store: {st.path}")
         print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments; "
@@ -123,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "report":
-            out = api.report(args.week, args.output, lang=args.lang, fmt=args.fmt,
+            out = api.report(args.week, output=args.output, lang=args.lang, format=args.fmt,
                              analyst=args.analyst, template_dir=args.template_dir,
                              appendix=args.appendix, store=args.store)  # fmt: skip
             print(f"wrote {out}")

@@ -147,6 +147,17 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
     return out
 
 
+def registered_mask(df: pd.DataFrame) -> np.ndarray:
+    """True on the rows holding their instrument's registered field (the one moves read)."""
+    wanted = df["instrument"].astype(str).map(registry.attribute_map("field"))
+    return (df["field"].astype(str) == wanted).to_numpy(dtype=bool)
+
+
+def registered(df: pd.DataFrame) -> pd.DataFrame:
+    """Only each instrument's registered field: the one home of that filter."""
+    return df[registered_mask(df)].reset_index(drop=True)
+
+
 def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     """Pivot a canonical frame to dates x instruments.
 
@@ -157,8 +168,7 @@ def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     reg = registry.all_instruments()
     if field is None:
-        wanted = df["instrument"].astype(str).map(registry.attribute_map("field"))
-        df = df[df["field"].astype(str) == wanted]
+        df = registered(df)
     else:
         df = df[df["field"] == field]
     wide = df.pivot(index="date", columns="instrument", values="value").sort_index()

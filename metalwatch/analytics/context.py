@@ -45,19 +45,36 @@ from metalwatch.errors import InvalidInputError, NoDataError
 FIELDS = ["kind", "instrument", "metal", "week", "date", "value", "unit", "change", "z",
           "percentile", "rank_weeks", "direction", "score", "notable", "window",
           "sample_start", "sample_end", "n", "detail"]  # fmt: skip
-#: When a fact is ``notable``.
+# When a fact is ``notable``: the numbers the rules below apply, and the words that state them
+# (generated from the same numbers, so the two cannot drift apart).
+EXTREME_Z = 2.0
+EXTREME_RANK_WEEKS = 26
+VOL_PERCENTILE_HIGH, VOL_PERCENTILE_LOW = 90.0, 10.0
+TREND_P = 0.01
+BETA_CORR = 0.5
+INVENTORY_VS_NORM_PCT, INVENTORY_Z = 20.0, 1.5
+LEVEL_Z = 2.0
+#: Each kind's notability rule in words (the report's appendix and ``.attrs['thresholds']``).
 THRESHOLDS = {
-    "extreme_move": "|z| >= 2 or rank_weeks >= 26",
-    "volatility": "percentile >= 90 or <= 10",
-    "trend": "p < 0.01",
-    "dollar_beta": "|corr| >= 0.5",
-    "inventory_vs_norm": "|vs norm| >= 20 % or |z| >= 1.5",
-    "import_window": "the window opened or closed this week, or |z| >= 2",
-    "gold_premium": "|z| >= 2",
-    "gold_silver_ratio": "|z| >= 2",
-    "curve": "the structure flipped this week, or |z| >= 2",
+    "extreme_move": f"|z| >= {EXTREME_Z:g} or rank_weeks >= {EXTREME_RANK_WEEKS}",
+    "volatility": f"percentile >= {VOL_PERCENTILE_HIGH:g} or <= {VOL_PERCENTILE_LOW:g}",
+    "trend": f"p < {TREND_P:g}",
+    "dollar_beta": f"|corr| >= {BETA_CORR:g}",
+    "inventory_vs_norm": f"|vs norm| >= {INVENTORY_VS_NORM_PCT:g} % or |z| >= {INVENTORY_Z:g}",
+    "import_window": f"the window opened or closed this week, or |z| >= {LEVEL_Z:g}",
+    "gold_premium": f"|z| >= {LEVEL_Z:g}",
+    "gold_silver_ratio": f"|z| >= {LEVEL_Z:g}",
+    "curve": f"the structure flipped this week, or |z| >= {LEVEL_Z:g}",
 }
 MOVE_GROUPS = ("precious", "industrial", "context")
+MOVER_KINDS = ("price", "index", "fx")
+
+
+def is_mover(inst: registry.Instrument) -> bool:
+    """Whether a series' weekly moves are ranked for extreme moves (daily prices, FX, indices)."""
+    return inst.kind in MOVER_KINDS and inst.group in MOVE_GROUPS and inst.cadence == "daily"
+
+
 TWO_STATE = {"import_window": ("open", "closed"), "curve": ("backwardation", "contango")}
 
 
@@ -107,7 +124,7 @@ def _plain(value):
 def _moves(wide, week, ids, lookback, out, skipped):
     ms = stats.move_stats(wide[ids], week, lookback_weeks=lookback)
     for iid, r in ms.iterrows():
-        notable = abs(r["z"]) >= 2 or r["rank_weeks"] >= 26
+        notable = abs(r["z"]) >= EXTREME_Z or r["rank_weeks"] >= EXTREME_RANK_WEEKS
         out.append(_rec(
             "extreme_move", iid, week, date=wide[iid].loc[:week].last_valid_index(),
             value=r["move_pct"], unit="%", z=r["z"], percentile=r["percentile"],
@@ -132,7 +149,7 @@ def _vol(wide, week, ids, out):
         out.append(_rec(
             "volatility", iid, week, date=r["sample_end"], value=r["daily_ann_pct"], unit="%",
             z=r["ann_z"], percentile=p, direction="high" if p >= 50 else "low",
-            score=abs(r["ann_z"]), notable=bool(p >= 90 or p <= 10), n=int(r["n_days"]),
+            score=abs(r["ann_z"]), notable=bool(p >= VOL_PERCENTILE_HIGH or p <= VOL_PERCENTILE_LOW), n=int(r["n_days"]),
             sample_start=r["sample_start"], sample_end=r["sample_end"],
             window=f"{int(r['days'])}-day realised vol, annualised; percentile vs every "
                    f"{int(r['days'])}-day window since {r['history_start']:%Y-%m-%d}",
@@ -148,7 +165,7 @@ def _trend(wide, week, ids, out):
         out.append(_rec(
             "trend", iid, week, date=r["sample_end"], value=r["drift_pct_per_week"],
             unit="% per week", z=r["t"], direction="up" if r["t"] >= 0 else "down",
-            score=abs(r["t"]), notable=bool(r["p"] < 0.01), n=int(r["n"]),
+            score=abs(r["t"]), notable=bool(r["p"] < TREND_P), n=int(r["n"]),
             sample_start=r["sample_start"], sample_end=r["sample_end"],
             window=f"{int(r['n'])} weekly log returns, HAC t-test of the mean",
             detail={"p": r["p"], "regime": r["regime"]},
@@ -168,7 +185,7 @@ def _beta(wide, week, ids, out, skipped):
         out.append(_rec(
             "dollar_beta", r["series"], week, date=week, value=c, unit="corr", z=tstat,
             direction="positive" if c >= 0 else "negative", score=abs(tstat),
-            notable=bool(abs(c) >= 0.5), n=n, sample_start=r["sample_start"], sample_end=week,
+            notable=bool(abs(c) >= BETA_CORR), n=n, sample_start=r["sample_start"], sample_end=week,
             window=rb.attrs["window"], detail={"beta": r["beta"], "r2": r["r2"]},
         ))  # fmt: skip
 
@@ -191,7 +208,9 @@ def _inventories(data, week, ids, out, skipped):
             value=r["vs_norm_pct"], unit="%", change=r["stock"] - s["stock"].shift(1).at[week],
             z=r["z"], percentile=(dev <= r["vs_norm_pct"]).mean() * 100,
             direction="above" if r["vs_norm_pct"] >= 0 else "below", score=abs(r["z"]),
-            notable=bool(abs(r["vs_norm_pct"]) >= 20 or abs(r["z"]) >= 1.5), n=n,
+            notable=bool(
+                abs(r["vs_norm_pct"]) >= INVENTORY_VS_NORM_PCT or abs(r["z"]) >= INVENTORY_Z
+            ), n=n,
             sample_start=start, sample_end=end, window=s.attrs["window"],
             detail={"stock": r["stock"], "norm": r["norm"], "seasonal_pct": r["seasonal_pct"],
                     "stock_unit": s.attrs["units"]["stock"],
@@ -221,7 +240,7 @@ def _spread_level(kind, sid, frame, col, unit, week, lookback, out, skipped, det
                sample_start=lv["sample_start"], sample_end=lv["sample_end"],
                window=lv["window"], detail=detail, **kw)  # fmt: skip
     rec["direction"] = rec["direction"] or ("high" if lv["high"] else "low")
-    big = abs(lv["z"]) >= 2
+    big = abs(lv["z"]) >= LEVEL_Z
     if kind in TWO_STATE:  # the sign is the state: open/closed, backwardation/contango
         flipped = bool(np.isfinite(lv["prev"]) and (lv["value"] > 0) != (lv["prev"] > 0))
         rec["direction"] = TWO_STATE[kind][0 if lv["value"] > 0 else 1]
@@ -231,29 +250,18 @@ def _spread_level(kind, sid, frame, col, unit, week, lookback, out, skipped, det
     out.append(rec)
 
 
-def _spreads(data, week, lookback, params, out, skipped):
-    pl_kw = {k: v for k, v in params.items() if k in sp._PL_KW}
-    fx_kw = {k: v for k, v in params.items() if k in sp._FX_KW}
-    jobs = []
-    for code, m in sp.METALS.items():
-        jobs.append(("import_window", f"{code}.IMPORT", lambda c=code: sp.import_pl(
-            data, c, **pl_kw), "pl", "CNY/t", ["shfe", "lme", "usdcny", "fx_date", "vat", "duty",
-                                               "cost"], {"metal": m.name}))  # fmt: skip
-        jobs.append(("curve", f"{code}.CASH-3M", lambda c=code: sp.cash_3m(data, c), "spread",
-                     "USD/t", ["cash", "three_month"], {"metal": m.name}))  # fmt: skip
-    jobs.append(("gold_premium", "AU.SH-LDN", lambda: sp.gold_premium(data, **fx_kw), "premium",
-                 "USD/oz", ["shanghai", "usdcny", "fx_date", "shanghai_usd", "london"],
-                 {"metal": "gold"}))  # fmt: skip
-    jobs.append(("gold_silver_ratio", "AU/AG", lambda: sp.gold_silver_ratio(data), "ratio",
-                 "oz/oz", ["gold", "silver"], {"metal": "gold"}))  # fmt: skip
-    for kind, sid, fn, col, unit, cols, kw in jobs:
-        try:
-            frame = fn()
-        except NoDataError as exc:
-            skipped[f"{kind} {sid}"] = str(exc)
+def _spreads(data, week, lookback, params, out, skipped, kinds):
+    """Level records of every catalogued spread that a context kind tracks."""
+    for spec in sp.SPREADS.values():
+        if not spec.kind or spec.kind not in kinds:
             continue
-        _spread_level(kind, sid, frame.loc[:week], col, unit, week, lookback, out, skipped,
-                      cols, **kw)  # fmt: skip
+        try:
+            frame = spec.frame(data, **params)
+        except NoDataError as exc:
+            skipped[f"{spec.kind} {spec.id}"] = str(exc)
+            continue
+        _spread_level(spec.kind, spec.id, frame.loc[:week], spec.column, spec.unit, week,
+                      lookback, out, skipped, list(spec.detail), metal=spec.metal)  # fmt: skip
 
 
 def weekly_context(
@@ -305,8 +313,7 @@ def weekly_context(
     reg = registry.all_instruments()
     present = [c for c in wide.columns if c in reg]
     ids = present if instruments is None else [i for i in instruments if i in present]
-    movers = [i for i in ids if reg[i].kind in ("price", "index", "fx")
-              and reg[i].group in MOVE_GROUPS and reg[i].cadence == "daily"]  # fmt: skip
+    movers = [i for i in ids if is_mover(reg[i])]
     metals = [i for i in movers if reg[i].kind == "price"]
     stocks = [i for i in ids if reg[i].kind == "inventory"]
     out: list[dict] = []
@@ -321,11 +328,9 @@ def weekly_context(
         _beta(wide, week, metals, out, skipped)
     if "inventory_vs_norm" in kinds and stocks:
         _inventories(wide, week, stocks, out, skipped)
-    spread_kinds = {"import_window", "curve", "gold_premium", "gold_silver_ratio"}
-    if spread_kinds & set(kinds):
-        level: list[dict] = []
-        _spreads(wide, week, level_weeks, spread_params, level, skipped)
-        out += [r for r in level if r["kind"] in kinds]
+    spread_kinds = {s.kind for s in sp.SPREADS.values() if s.kind} & set(kinds)
+    if spread_kinds:
+        _spreads(wide, week, level_weeks, spread_params, out, skipped, spread_kinds)
     res = pd.DataFrame(out, columns=FIELDS)
     res[["rank_weeks", "n"]] = res[["rank_weeks", "n"]].astype("Int64")
     if not res.empty:

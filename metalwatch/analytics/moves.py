@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metalwatch import registry
+from metalwatch import frame, registry
 
 COLUMNS = [
     "name", "name_zh", "group", "kind", "venue", "unit", "currency", "field", "decimals",
@@ -18,6 +18,52 @@ COLUMNS = [
     "d5_date", "mtd_pct", "mtd_base_date", "ytd_pct", "ytd_base_date", "high_52w",
     "low_52w", "stale", "status",
 ]  # fmt: skip
+
+
+#: The weekly change compares with the last observation on or before the Friday this many days
+#: earlier; the 5-day change with the observation this many sessions back; the 52-week range
+#: spans the observations after the day this many days before the week.
+WOW_DAYS = 7
+D5_SESSIONS = 5
+RANGE_DAYS = 364
+
+#: How each figure is computed, as printed in the data appendix. ``{field}``, ``{week}``,
+#: ``{date}`` (the close's date), ``{prev_week}`` and ``{base}`` (the base's date) are filled in
+#: per figure; the numbers come from the constants the code below applies.
+FORMULAS = {
+    "close": "last observation of {field} on or before {week} ({date})",
+    "wow_pct": "close / last observation on or before {prev_week} ({base}) - 1",
+    "d5_pct": f"close / observation {D5_SESSIONS} trading days back ({{base}}) - 1",
+    "mtd_pct": "close / previous month's last observation ({base}) - 1",
+    "ytd_pct": "close / previous year's last observation ({base}) - 1",
+    "change": "close - last observation on or before {prev_week} ({base})",
+    "high_52w": f"highest {{field}} over the {RANGE_DAYS} days to {{week}}",
+    "low_52w": f"lowest {{field}} over the {RANGE_DAYS} days to {{week}}",
+}
+#: The column holding the date of each figure's base observation.
+BASE_DATES = {
+    "wow_pct": "prev_date",
+    "change": "prev_date",
+    "d5_pct": "d5_date",
+    "mtd_pct": "mtd_base_date",
+    "ytd_pct": "ytd_base_date",
+}
+
+
+def formula(metric: str, row: pd.Series, week: pd.Timestamp) -> str:
+    """The appendix formula of one moves figure of ``row`` (a row of :func:`compute_moves`)."""
+    base = row[BASE_DATES[metric]] if metric in BASE_DATES else None
+
+    def day(value: object) -> str:
+        return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"  # type: ignore[arg-type]
+
+    return FORMULAS[metric].format(
+        field=row["field"],
+        week=day(week),
+        date=day(row["close_date"]),
+        prev_week=day(week - pd.Timedelta(days=WOW_DAYS)),
+        base=day(base),
+    )
 
 
 def _pct(now: float, base: float) -> float:
@@ -40,14 +86,14 @@ def _one(inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Times
         row.update(status="no data", stale=True)
         return row
     close, close_date = float(v[i]), pd.Timestamp(d[i])
-    j = _last_on_or_before(d, W - np.timedelta64(7, "D"))
+    j = _last_on_or_before(d, W - np.timedelta64(WOW_DAYS, "D"))
     traded_this_week = j < i
     prev = float(v[j]) if j >= 0 and traded_this_week else np.nan
     month_start = np.datetime64(week.replace(day=1), "ns")
     year_start = np.datetime64(week.replace(month=1, day=1), "ns")
     m = int(np.searchsorted(d, month_start, side="left")) - 1
     y = int(np.searchsorted(d, year_start, side="left")) - 1
-    lo = int(np.searchsorted(d, W - np.timedelta64(364, "D"), side="right"))
+    lo = int(np.searchsorted(d, W - np.timedelta64(RANGE_DAYS, "D"), side="right"))
     window = v[lo : i + 1]
     stale = (week - close_date).days > inst.stale_after_days
     row.update(
@@ -57,8 +103,8 @@ def _one(inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Times
         prev_date=pd.Timestamp(d[j]) if j >= 0 and traded_this_week else pd.NaT,
         change=close - prev,
         wow_pct=_pct(close, prev),
-        d5_pct=_pct(close, float(v[i - 5])) if i >= 5 else np.nan,
-        d5_date=pd.Timestamp(d[i - 5]) if i >= 5 else pd.NaT,
+        d5_pct=_pct(close, float(v[i - D5_SESSIONS])) if i >= D5_SESSIONS else np.nan,
+        d5_date=pd.Timestamp(d[i - D5_SESSIONS]) if i >= D5_SESSIONS else pd.NaT,
         mtd_pct=_pct(close, float(v[m])) if m >= 0 else np.nan,
         mtd_base_date=pd.Timestamp(d[m]) if m >= 0 else pd.NaT,
         ytd_pct=_pct(close, float(v[y])) if y >= 0 else np.nan,
@@ -97,9 +143,7 @@ def compute_moves(
     uniques = [str(u) for u in uniques]
     if ids is None:
         ids = sorted(uniques)
-    fieldmap = registry.attribute_map("field")
-    want = np.array([fieldmap.get(u) for u in uniques] + [None], dtype=object)
-    keep = data["field"].astype(str).to_numpy(dtype=object) == want[codes]
+    keep = frame.registered_mask(data)
     codes = codes[keep]
     dates = data["date"].to_numpy("datetime64[ns]")[keep]
     values = data["value"].to_numpy("float64")[keep]

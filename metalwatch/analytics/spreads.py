@@ -11,6 +11,7 @@ a date-indexed DataFrame with the legs, the rate used and the result, units in `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,17 +19,8 @@ import pandas as pd
 
 from metalwatch.analytics import units as u
 from metalwatch.analytics.resample import as_wide
+from metalwatch.analytics.schedules import DUTY_SCHEDULES, dated_rate
 from metalwatch.errors import InvalidInputError, NoDataError
-
-#: China's import duty on the refined metal, by effective date (MFN / provisional rates):
-#: copper cathode 2 % (0 % from Chile), 0 % for all origins from 2008-01-01; unwrought
-#: aluminium 5 %, provisional 0 % from 2025-01-01; refined tin 3 %.
-DUTY_SCHEDULES: dict[str, tuple[tuple[str, float], ...]] = {
-    "CU": (("1990-01-01", 0.02), ("2008-01-01", 0.0)),
-    "AL": (("1990-01-01", 0.05), ("2025-01-01", 0.0)),
-    "SN": (("1990-01-01", 0.03),),
-}
-
 
 @dataclass(frozen=True)
 class Metal:
@@ -77,13 +69,6 @@ def _lme_id(m: Metal, tenor: str) -> str:
     return m.lme_3m if tenor == "3M" else m.lme_cash
 
 
-def _schedule(schedule: tuple[tuple[str, float], ...], dates: pd.DatetimeIndex) -> np.ndarray:
-    starts = pd.DatetimeIndex([d for d, _ in schedule])
-    rates = np.array([r for _, r in schedule])
-    pos = starts.searchsorted(dates, side="right") - 1
-    return np.where(pos >= 0, rates[np.clip(pos, 0, None)], np.nan)
-
-
 def shfe_lme_ratio(
     data: pd.DataFrame,
     code: str = "CU",
@@ -117,7 +102,7 @@ def shfe_lme_ratio(
     out[["usdcny", "fx_date"]] = rate[["usdcny", "fx_date"]]
     out["ratio"] = out["shfe"] / (out["lme"] * out["usdcny"])
     vat = u.vat_rate(m.shfe, out.index).to_numpy()
-    out["parity"] = (1 + vat) * (1 + _schedule(DUTY_SCHEDULES[m.code], out.index))
+    out["parity"] = (1 + vat) * (1 + dated_rate(DUTY_SCHEDULES[m.code], out.index))
     out.attrs["units"] = {"shfe": "CNY/t", "lme": "USD/t", "usdcny": "CNY/USD",
                           "ratio": "ratio", "parity": "ratio"}  # fmt: skip
     out.attrs["spread"] = f"{m.code}.SHFE/LME"
@@ -173,7 +158,7 @@ def import_pl(
     out = pd.DataFrame({"shfe": legs[m.shfe], "lme": legs[lme]}, index=legs.index)
     out[["usdcny", "fx_date"]] = rate[["usdcny", "fx_date"]]
     out["vat"] = u.vat_rate(m.shfe, out.index) if vat is None else float(vat)
-    out["duty"] = _schedule(DUTY_SCHEDULES[m.code], out.index) if duty is None else float(duty)
+    out["duty"] = dated_rate(DUTY_SCHEDULES[m.code], out.index) if duty is None else float(duty)
     out["cost"] = ((out["lme"] + premium_usd) * out["usdcny"] * (1 + out["duty"])
                    * (1 + out["vat"]) + fees_cny)  # fmt: skip
     out["pl"] = out["shfe"] - out["cost"]
@@ -275,23 +260,82 @@ def cash_3m(data: pd.DataFrame, code: str = "CU") -> pd.DataFrame:
     return out
 
 
-#: Spread id -> (function, main column, unit).
-SPREADS = {
-    **{f"{c}.SHFE/LME": (lambda d, c=c, **k: shfe_lme_ratio(d, c, **k), "ratio", "ratio")
-       for c in METALS},
-    **{f"{c}.IMPORT": (lambda d, c=c, **k: import_pl(d, c, **k), "pl", "CNY/t") for c in METALS},
-    "AU/AG": (lambda d, **k: gold_silver_ratio(d), "ratio", "oz/oz"),
-    "AU.SH-LDN": (lambda d, **k: gold_premium(d, **k), "premium", "USD/oz"),
-    **{f"{c}.CASH-3M": (lambda d, c=c, **k: cash_3m(d, c), "spread", "USD/t") for c in METALS},
-}  # fmt: skip
+#: Keyword parameters the spread functions take, by group.
+FX_PARAMS = frozenset({"fx", "max_fx_age_days"})
+RATIO_PARAMS = FX_PARAMS | {"tenor"}
+IMPORT_PARAMS = RATIO_PARAMS | {"vat", "duty", "premium_usd", "fees_cny"}
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One spread of the catalogue: how it is computed and what it reports.
+
+    ``compute(data, **params)`` returns the full frame (legs, rate and result); ``column`` is
+    its headline column in ``unit``; ``params`` the keyword parameters it accepts; ``kind``
+    the statistical-context kind that tracks its level (empty: none); ``detail`` the columns
+    a context record quotes.
+    """
+
+    id: str
+    metal: str
+    column: str
+    unit: str
+    compute: Callable[..., pd.DataFrame]
+    params: frozenset[str] = frozenset()
+    kind: str = ""
+    detail: tuple[str, ...] = ()
+
+    def frame(self, data: pd.DataFrame, **params: object) -> pd.DataFrame:
+        """The spread's frame from ``data``, passing only the parameters it takes."""
+        return self.compute(data, **{k: v for k, v in params.items() if k in self.params})
+
+
+def _catalogue() -> dict[str, Spread]:
+    out: dict[str, Spread] = {}
+    for c, m in METALS.items():
+        out[f"{c}.SHFE/LME"] = Spread(
+            f"{c}.SHFE/LME", m.name, "ratio", "ratio",
+            lambda d, c=c, **k: shfe_lme_ratio(d, c, **k), RATIO_PARAMS,
+        )  # fmt: skip
+        out[f"{c}.IMPORT"] = Spread(
+            f"{c}.IMPORT", m.name, "pl", "CNY/t", lambda d, c=c, **k: import_pl(d, c, **k),
+            IMPORT_PARAMS, "import_window",
+            ("shfe", "lme", "usdcny", "fx_date", "vat", "duty", "cost"),
+        )  # fmt: skip
+    out["AU/AG"] = Spread("AU/AG", "gold", "ratio", "oz/oz", lambda d, **k: gold_silver_ratio(d),
+                          kind="gold_silver_ratio", detail=("gold", "silver"))  # fmt: skip
+    out["AU.SH-LDN"] = Spread(
+        "AU.SH-LDN", "gold", "premium", "USD/oz", lambda d, **k: gold_premium(d, **k), FX_PARAMS,
+        "gold_premium", ("shanghai", "usdcny", "fx_date", "shanghai_usd", "london"),
+    )  # fmt: skip
+    for c, m in METALS.items():
+        out[f"{c}.CASH-3M"] = Spread(
+            f"{c}.CASH-3M", m.name, "spread", "USD/t", lambda d, c=c, **k: cash_3m(d, c),
+            kind="curve", detail=("cash", "three_month"),
+        )  # fmt: skip
+    return out
+
+
+#: Spread id -> :class:`Spread`: the one catalogue the API, the context and the report read.
+SPREADS: dict[str, Spread] = _catalogue()
 #: Every instrument a spread needs.
 LEGS = [*(i for m in METALS.values() for i in (m.shfe, m.lme_cash, m.lme_3m)), "COMEX.GC",
         "COMEX.SI", "SHFE.AU", "LBMA.AU.PM", u.FX_ID]  # fmt: skip
-_FX_KW = {"fx", "max_fx_age_days"}
-_PL_KW = {"tenor", "vat", "duty", "premium_usd", "fees_cny"} | _FX_KW
 
 
-def all_spreads(data: pd.DataFrame, ids: list[str] | None = None, **params) -> pd.DataFrame:
+def spread(spread_id: str) -> Spread:
+    """The catalogue entry for ``spread_id``, or a one-line :class:`InvalidInputError`."""
+    try:
+        return SPREADS[spread_id]
+    except KeyError:
+        raise InvalidInputError(
+            f"unknown spread {spread_id[:40]!r} (known: {', '.join(SPREADS)})"
+        ) from None
+
+
+def all_spreads(
+    data: pd.DataFrame, ids: list[str] | None = None, **params: object
+) -> pd.DataFrame:
     """Every spread's headline series, one column per spread id (see :data:`SPREADS`).
 
     ``params`` go to the functions that take them (``tenor``, ``vat``, ``duty``,
@@ -299,20 +343,16 @@ def all_spreads(data: pd.DataFrame, ids: list[str] | None = None, **params) -> p
     from ``data`` are left out and named in ``.attrs['skipped']``.
     """
     ids = list(SPREADS) if ids is None else ids
+    specs = [spread(sid) for sid in ids]
     data = as_wide(data)
     cols, skipped, units = {}, {}, {}
-    for sid in ids:
-        if sid not in SPREADS:
-            raise InvalidInputError(f"unknown spread {sid!r} (known: {', '.join(SPREADS)})")
-        fn, col, unit = SPREADS[sid]
-        kw = _PL_KW if sid.endswith(".IMPORT") else (
-            _FX_KW | {"tenor"} if sid.endswith("SHFE/LME") else _FX_KW)  # fmt: skip
+    for spec in specs:
         try:
-            cols[sid] = fn(data, **{k: v for k, v in params.items() if k in kw})[col]
+            cols[spec.id] = spec.frame(data, **params)[spec.column]
         except NoDataError as exc:
-            skipped[sid] = str(exc)
+            skipped[spec.id] = str(exc)
             continue
-        units[sid] = unit
+        units[spec.id] = spec.unit
     out = pd.DataFrame(cols).sort_index()
     out.index.name = "date"
     out.attrs["units"] = units

@@ -29,3 +29,35 @@ def latest_week(last_dates: pd.Series) -> pd.Timestamp:
     if last_dates.empty:
         raise NoDataError("the store holds no market prices")
     return week_ending(pd.Timestamp(last_dates.max()))
+
+
+def resolve_week(
+    week: str | pd.Timestamp | None, spans: list[tuple[str, str]]
+) -> pd.Timestamp:
+    """The Friday a report covers: ``week`` (or the Friday before it), else the latest covered.
+
+    Parameters
+    ----------
+    week
+        Any date, or None for the latest week the data covers.
+    spans
+        First and last date of each market series (daily precious and industrial prices).
+
+    Raises
+    ------
+    NoDataError
+        If there are no market prices, or ``week`` is outside the weeks they cover.
+    """
+    if not spans:
+        raise NoDataError("the store holds no market prices")
+    newest = latest_week(pd.to_datetime(pd.Series([last for _, last in spans])))
+    if week is None:
+        return newest
+    w = week_ending(week)
+    first = pd.to_datetime(pd.Series([f for f, _ in spans])).min()
+    if w < first or w > newest + pd.Timedelta(days=6):
+        raise NoDataError(
+            f"no market data for the week ending {w:%Y-%m-%d}: the store covers weeks "
+            f"{week_ending(first + pd.Timedelta(days=6)):%Y-%m-%d} to {newest:%Y-%m-%d}"
+        )
+    return w

@@ -60,7 +60,7 @@ def _finish(ax, fig, title: str) -> str:
     return svg_data_uri(fig)
 
 
-def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, lang: str = "en") -> str:
+def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str) -> str:
     """Lines of several series rebased to 100 at their first observation in ``wide``.
 
     Each series is drawn over its own trading days (no forward fill).
@@ -77,8 +77,9 @@ def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, lang: 
     return _finish(ax, fig, title)
 
 
-def level_lines(wide: pd.DataFrame, labels: dict[str, str], title: str, ylabel: str,
-                lang: str = "en", markers: bool = False) -> str:  # fmt: skip
+def level_lines(
+    wide: pd.DataFrame, labels: dict[str, str], title: str, ylabel: str, markers: bool = False
+) -> str:
     """Series sharing one unit at their levels; ``markers`` for sparse quotes (log scale)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 2.5), layout="constrained")

@@ -1,22 +1,33 @@
 """Cross-venue tables for the report: gold/silver ratio, Shanghai-London gold premium, SHFE/LME
 ratio, import profit/loss and LME cash-3M, each as of its own last complete day on or before the
-week's end and with the USD/CNY rate it used."""
+week's end and with the USD/CNY rate it used.
+
+Every input leg printed (SHFE and LME prices, the USD/CNY rate, the gold and silver closes) is
+recorded in the figure book like the results, so the appendix holds it with its date.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from metalwatch import registry
 from metalwatch.analytics import spreads
+from metalwatch.analytics.units import MAX_FX_AGE_DAYS
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting.cells import Cell, FigureBook, Table
-from metalwatch.reporting.i18n import N_, number, tr, unit
+from metalwatch.measures import TROY_OUNCE_G
+from metalwatch.reporting.figures import Cell, FigureBook, Table
+from metalwatch.reporting.i18n import N_, iso_date, tr, unit
 
 PRECIOUS_COLUMNS = (N_("Measure"), N_("Value"), N_("Unit"), N_("WoW change"), N_("Inputs"),
                     N_("As of"))  # fmt: skip
 CROSS_COLUMNS = (N_("Metal"), N_("SHFE"), N_("LME 3-month"), N_("USD/CNY"), N_("SHFE/LME"),
                  N_("Break-even"), N_("Import P/L"), N_("LME cash–3M"), N_("As of"))  # fmt: skip
-#: Instruments the derived tables read.
-LEGS = spreads.LEGS
+#: A derived figure older than this many days at the week's end is marked stale.
+STALE_DAYS = 10
+#: The USD/CNY rate's decimals wherever it is printed.
+FX_DECIMALS = 4
 
 
 def _at(df: pd.DataFrame, col: str, week: pd.Timestamp) -> tuple[pd.Series | None, float]:
@@ -29,102 +40,139 @@ def _at(df: pd.DataFrame, col: str, week: pd.Timestamp) -> tuple[pd.Series | Non
     return row, float(prev.iloc[-1]) if len(prev) else float("nan")
 
 
-def _latest(compute, data: pd.DataFrame, col: str, week: pd.Timestamp):
-    """``_at`` of ``compute(data)``, or ``(None, nan)`` when its legs are missing."""
+def latest(
+    compute: Callable[[pd.DataFrame], pd.DataFrame], data: pd.DataFrame, col: str,
+    week: pd.Timestamp, skipped: dict[str, str], what: str,
+) -> tuple[pd.Series | None, float]:  # fmt: skip
+    """``_at`` of ``compute(data)``, or ``(None, nan)`` with the reason in ``skipped``."""
     try:
-        return _at(compute(data), col, week)
-    except MetalwatchError:
+        row, prev = _at(compute(data), col, week)
+    except MetalwatchError as exc:
+        skipped[what] = str(exc)
         return None, float("nan")
-
-
-def _date(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
-
-
-#: A derived figure older than this many days at the week's end is marked stale.
-STALE_DAYS = 10
+    if row is None:
+        skipped[what] = "no day on or before the week with every leg"
+    return row, prev
 
 
 def _as_of(day: pd.Timestamp, week: pd.Timestamp) -> Cell:
     stale = (week - pd.Timestamp(day)).days > STALE_DAYS
-    return Cell(_date(day), "num stale" if stale else "num")
+    return Cell(iso_date(day), "num stale" if stale else "num")
 
 
-def precious_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> Table:
-    """Gold/silver ratio (COMEX) and the Shanghai-London gold premium (SHFE vs LBMA PM)."""
+def precious_table(
+    wide: pd.DataFrame, week: pd.Timestamp, book: FigureBook, skipped: dict[str, str]
+) -> Table:
+    """Gold/silver ratio (COMEX) and the Shanghai-London gold premium (SHFE vs LBMA PM).
+
+    A row whose legs are missing is left out and named in ``skipped`` with the reason.
+    """
     lang = book.lang
     t = Table("precious-derived", tr(lang, "Ratios and premium"),
               [Cell(tr(lang, c), "text" if i in (0, 2, 4) else "num")
                for i, c in enumerate(PRECIOUS_COLUMNS)])  # fmt: skip
-    row, prev = _latest(spreads.gold_silver_ratio, data, "ratio", week)
+    row, prev = latest(spreads.gold_silver_ratio, wide, "ratio", week, skipped, "AU/AG")
     if row is not None:
-        src = "COMEX.GC / COMEX.SI close"
+        day = row.name
+        gold = book.number("precious", "COMEX.GC", "close", row["gold"],
+                           registry.get("COMEX.GC").decimals, "USD/oz", day,
+                           "ratio leg: COMEX gold close of that day")  # fmt: skip
+        silver = book.number("precious", "COMEX.SI", "close", row["silver"],
+                             registry.get("COMEX.SI").decimals, "USD/oz", day,
+                             "ratio leg: COMEX silver close of that day")  # fmt: skip
         t.rows.append([
             Cell(tr(lang, "Gold/silver ratio (COMEX)"), "text name"),
-            book.num("precious", "AU/AG", "ratio", row["ratio"], 2, "oz/oz", row.name, src),
+            book.num("precious", "AU/AG", "ratio", row["ratio"], 2, "oz/oz", day,
+                     "COMEX.GC / COMEX.SI close"),
             Cell(tr(lang, "oz of silver per oz of gold")),
-            book.change("precious", "AU/AG", "wow_change", row["ratio"] - prev, 2, "oz/oz",
-                        row.name, "ratio - ratio a week earlier"),
-            Cell(f"{number(row['gold'], 1, lang)} / {number(row['silver'], 3, lang)}", "text"),
-            _as_of(row.name, week),
+            book.change("precious", "AU/AG", "wow_change", row["ratio"] - prev, 2, "oz/oz", day,
+                        "ratio - ratio a week earlier"),
+            Cell(f"{gold} / {silver}", "text"),
+            _as_of(day, week),
         ])  # fmt: skip
-    row, prev = _latest(spreads.gold_premium, data, "premium", week)
+    row, prev = latest(spreads.gold_premium, wide, "premium", week, skipped, "AU.SH-LDN")
     if row is not None:
-        formula = ("SHFE.AU CNY/g / USD/CNY x 31.1034768 g/oz - LBMA.AU.PM USD/oz; "
-                   f"USD/CNY {row['usdcny']:.4f} of {_date(row['fx_date'])}")
-        inputs = tr(lang, "SHFE %(sh)s CNY/g at USD/CNY %(fx)s (%(fx_date)s) vs LBMA PM %(ldn)s",
-                    sh=number(row["shanghai"], 2, lang), fx=number(row["usdcny"], 4, lang),
-                    fx_date=_date(row["fx_date"]), ldn=number(row["london"], 2, lang))  # fmt: skip
+        day, fx_day = row.name, iso_date(row["fx_date"])
+        formula = (f"SHFE.AU CNY/g / USD/CNY x {TROY_OUNCE_G} g/oz - LBMA.AU.PM USD/oz; "
+                   f"USD/CNY {row['usdcny']:.{FX_DECIMALS}f} of {fx_day}")  # fmt: skip
+        inputs = tr(
+            lang, "SHFE %(sh)s CNY/g at USD/CNY %(fx)s (%(fx_date)s) vs LBMA PM %(ldn)s",
+            sh=book.number("precious", "SHFE.AU", "close", row["shanghai"],
+                           registry.get("SHFE.AU").decimals, "CNY/g", day,
+                           "premium leg: SHFE gold close of that day"),
+            fx=book.number("precious", "FX.USDCNY", "close", row["usdcny"], FX_DECIMALS,
+                           "CNY/USD", row["fx_date"], f"rate used: last on or before {iso_date(day)}"),
+            fx_date=fx_day,
+            ldn=book.number("precious", "LBMA.AU.PM", "fix", row["london"],
+                            registry.get("LBMA.AU.PM").decimals, "USD/oz", day,
+                            "premium leg: LBMA gold PM price of that day"),
+        )  # fmt: skip
         t.rows.append([
             Cell(tr(lang, "Shanghai–London gold premium"), "text name"),
-            book.num("precious", "AU.SH-LDN", "premium", row["premium"], 2, "USD/oz", row.name,
+            book.num("precious", "AU.SH-LDN", "premium", row["premium"], 2, "USD/oz", day,
                      formula),
             Cell(unit("USD/oz", lang)),
             book.change("precious", "AU.SH-LDN", "wow_change", row["premium"] - prev, 2,
-                        "USD/oz", row.name, "premium - premium a week earlier"),
+                        "USD/oz", day, "premium - premium a week earlier"),
             Cell(inputs, "text wrap"),
-            _as_of(row.name, week),
+            _as_of(day, week),
         ])  # fmt: skip
     return t
 
 
-def cross_venue_table(data: pd.DataFrame, week: pd.Timestamp, book: FigureBook) -> Table:
-    """Per metal: SHFE vs LME 3M at the day's USD/CNY, the import break-even, P/L, cash-3M."""
+def cross_venue_table(
+    wide: pd.DataFrame, week: pd.Timestamp, book: FigureBook, skipped: dict[str, str]
+) -> Table:
+    """Per metal: SHFE vs LME 3M at the day's USD/CNY, the import break-even, P/L, cash-3M.
+
+    A metal whose legs are missing is left out and named in ``skipped`` with the reason.
+    """
     lang = book.lang
     t = Table("cross-venue", tr(lang, "SHFE against LME"),
               [Cell(tr(lang, c), "text" if i == 0 else "num")
                for i, c in enumerate(CROSS_COLUMNS)])  # fmt: skip
-    t.note = tr(lang, "SHFE/LME = SHFE CNY/t / (LME 3-month USD/t x USD/CNY). Break-even = "
-                "(1 + VAT) x (1 + import duty). Import P/L = SHFE - LME x USD/CNY x (1 + duty) "
-                "x (1 + VAT), in CNY/t, before premiums and fees. Cash–3M > 0 is backwardation.")
-    t.note += " " + tr(lang, "Each row is the last day on or before the week's end with both "
-                       "prices and a USD/CNY rate at most 5 days old.")  # fmt: skip
+    t.formula = tr(lang, "SHFE/LME = SHFE CNY/t / (LME 3-month USD/t x USD/CNY). Break-even = "
+                   "(1 + VAT) x (1 + import duty). Import P/L = SHFE - LME x USD/CNY x "
+                   "(1 + duty) x (1 + VAT), in CNY/t, before premiums and fees. Cash–3M > 0 is "
+                   "backwardation.")
+    t.note = tr(lang, "Each row is the last day on or before the week's end with both "
+                       "prices and a USD/CNY rate at most %(days)s days old.",
+                       days=book.count("industrial", "FX.USDCNY", "max_age_days",
+                                       MAX_FX_AGE_DAYS, "days",
+                                       "oldest USD/CNY rate joined to a day's prices"))  # fmt: skip
     for code, m in spreads.METALS.items():
         try:
-            pl = spreads.import_pl(data, code)
-            ratio = spreads.shfe_lme_ratio(data, code)
-        except MetalwatchError:
+            pl = spreads.import_pl(wide, code)
+            ratio = spreads.shfe_lme_ratio(wide, code)
+        except MetalwatchError as exc:
+            skipped[f"{code}.IMPORT"] = str(exc)
             continue
         row, _ = _at(pl, "pl", week)
         if row is None:
+            skipped[f"{code}.IMPORT"] = "no day on or before the week with every leg"
             continue
         day = row.name
         r = ratio.loc[day]
-        fx = f"USD/CNY {row['usdcny']:.4f} of {_date(row['fx_date'])}"
+        fx = f"USD/CNY {row['usdcny']:.{FX_DECIMALS}f} of {iso_date(row['fx_date'])}"
         spread_cell = Cell("—", "num")
         try:
-            c3 = spreads.cash_3m(data, code)
+            c3 = spreads.cash_3m(wide, code)
         except MetalwatchError:
             c3 = None
         if c3 is not None and day in c3.index and pd.notna(c3.loc[day, "spread"]):
             spread_cell = book.change("industrial", f"{code}.CASH-3M", "spread",
                                       c3.loc[day, "spread"], 1, "USD/t", day,
                                       f"{m.lme_cash} - {m.lme_3m}")  # fmt: skip
+        rate = book.number("industrial", "FX.USDCNY", "close", row["usdcny"], FX_DECIMALS,
+                           "CNY/USD", row["fx_date"], f"rate used: last on or before {iso_date(day)}")  # fmt: skip
         t.rows.append([
-            Cell(tr(lang, m.name), "text name"),
-            Cell(number(row["shfe"], 0, lang), "num"),
-            Cell(number(row["lme"], 1, lang), "num"),
-            Cell(f"{number(row['usdcny'], 4, lang)} ({_date(row['fx_date'])[5:]})", "num"),
+            Cell(tr(lang, m.name.capitalize()), "text name"),
+            book.num("industrial", m.shfe, "close", row["shfe"], registry.get(m.shfe).decimals,
+                     "CNY/t", day, f"{m.shfe} close on the row's day"),
+            book.num("industrial", m.lme_3m, "close", row["lme"],
+                     registry.get(m.lme_3m).decimals, "USD/t", day,
+                     f"{m.lme_3m} price on the row's day"),
+            Cell(f"{rate} ({iso_date(row['fx_date'])[5:]})", "num"),
             book.num("industrial", f"{code}.SHFE/LME", "ratio", r["ratio"], 3, "ratio", day,
                      f"{m.shfe} / ({m.lme_3m} x USD/CNY); {fx}"),
             book.num("industrial", f"{code}.SHFE/LME", "parity", r["parity"], 3, "ratio", day,

@@ -81,6 +81,21 @@ def number(value: float | None, decimals: int, lang: str) -> str:
     return format_decimal(value, format=fmt, locale=LOCALES[lang])
 
 
+def percent(value: float | None, decimals: int, lang: str, *, signed: bool = True) -> str:
+    """A value already in percent: ``1.5`` -> ``'+1.50%'`` (no ``+`` unless ``signed``)."""
+    if _missing(value):
+        return "—"
+    text = number(value, decimals, lang) + "%"
+    return "+" + text if signed and value > 0 else text  # type: ignore[operator]
+
+
+def iso_date(value: object) -> str:
+    """A date as ``YYYY-MM-DD``; missing -> '—'."""
+    if _missing(value) or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    return f"{pd.Timestamp(value):%Y-%m-%d}"  # type: ignore[arg-type]
+
+
 def long_date(value: object, lang: str) -> str:
     """'12 December 2025' / '2025年12月12日'."""
     from babel.dates import format_date

@@ -1,4 +1,8 @@
-"""The report model: everything a weekly shows, computed from the store, before any template."""
+"""The report model: everything a weekly shows, computed from one week's data, before any template.
+
+:func:`build_weekly` is a pure function of a :class:`~metalwatch.store.week.WeekData` (read once
+by :func:`~metalwatch.store.week.read_week`), the language and the analyst's input.
+"""
 
 from __future__ import annotations
 
@@ -7,42 +11,22 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from metalwatch import frame, registry
+from metalwatch import registry
 from metalwatch.analytics import spreads
-from metalwatch.analytics.inputs import moves_inputs
+from metalwatch.analytics.context import weekly_context
 from metalwatch.analytics.moves import compute_moves
+from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting import charts, derived, views
+from metalwatch.reporting import charts, derived, layout, views
 from metalwatch.reporting.analyst import AnalystInput
-from metalwatch.reporting.cells import FigureBook, Table
-from metalwatch.reporting.i18n import long_date, tr
-from metalwatch.reporting.status import DataStatus, data_status, week_news
+from metalwatch.reporting.figures import Cell, FigureBook, Table
+from metalwatch.reporting.i18n import iso_date, long_date, tr, unit
+from metalwatch.reporting.status import DataStatus, data_status, source_labels, week_news
 from metalwatch.reporting.tables import TableBuilder
-from metalwatch.store import Store
+from metalwatch.store.week import WeekData
 
-#: The cover's key-figures strip.
-KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
-PRECIOUS = ["COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG"]
-INDUSTRIAL = ["LME.CA.CASH", "LME.CA.3M", "SHFE.CU", "COMEX.HG", "LME.AH.CASH", "LME.AH.3M",
-              "SHFE.AL", "LME.SN.CASH", "LME.SN.3M", "SHFE.SN"]  # fmt: skip
-INVENTORY = ["LME.CA.STOCK", "SHFE.CU.STOCK", "COMEX.HG.STOCK", "LME.AH.STOCK",
-             "SHFE.AL.STOCK", "LME.SN.STOCK", "SHFE.SN.STOCK", "COMEX.GC.STOCK",
-             "COMEX.SI.STOCK"]  # fmt: skip
-STRATEGIC = ["CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE", "KOMIS.ND", "KOMIS.CE",
-             "CN.CO_ELECTROLYTIC"]  # fmt: skip
-RECAP = ["SW.801050", "SHFE.AU", "COMEX.GC", "SHFE.AG", "COMEX.SI", "SHFE.CU", "LME.CA.3M",
-         "COMEX.HG", "SHFE.AL", "LME.AH.3M", "SHFE.SN", "LME.SN.3M", "SHFE.ZN", "SHFE.NI",
-         "SHFE.PB", "SHFE.AO"]  # fmt: skip
-CHARTS = {
-    "precious": ("Gold and silver, 1 year (rebased to 100)",
-                 ["COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SHFE.AU", "SHFE.AG"]),
-    "industrial": ("Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)",
-                   ["LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "SHFE.CU", "SHFE.AL", "SHFE.SN"]),
-    "inventory": ("LME warehouse stocks, 1 year (rebased to 100)",
-                  ["LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"]),
-    "strategic": ("Rare-earth oxide quotes (SMM, mid of range), 2 years",
-                  ["CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE"]),
-}  # fmt: skip
+#: Statistical-context kinds the core views may cite.
+CONTEXT_KINDS = ["extreme_move", "gold_premium", "import_window", "inventory_vs_norm"]
 
 
 @dataclass
@@ -51,6 +35,19 @@ class Chart:
 
     title: str
     uri: str
+
+
+@dataclass
+class KeyFigure:
+    """One figure of the cover strip: close and weekly move, recorded like every other."""
+
+    instrument: str
+    name: str
+    close: Cell
+    unit: str
+    wow: Cell
+    stale: bool
+    as_of: str
 
 
 @dataclass
@@ -84,92 +81,115 @@ class WeeklyReport:
     rating: str
     rating_status: str
     colors: str
-    key_figures: list[dict]
+    key_figures: list[KeyFigure]
     core_views: list[str]
     sections: list[Section]
-    news: list[dict]
+    news: list[dict[str, str]]
     risks: list[str]
     status: DataStatus
     disclaimer: str
     figures: pd.DataFrame = field(repr=False)
     moves: pd.DataFrame = field(repr=False)
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
-def report_instruments() -> list[str]:
-    """Instruments a weekly covers: every registered id outside the monthly reference group."""
-    return [i.id for i in registry.all_instruments().values() if i.group != "reference"]
-
-
-def _chart(data: pd.DataFrame, week: pd.Timestamp, key: str, lang: str) -> list[Chart]:
-    title, ids = CHARTS[key]
-    days = 730 if key == "strategic" else 365
-    window = data[(data["date"] > week - pd.Timedelta(days=days)) & (data["date"] <= week)]
-    wide = frame.to_wide(window[window["instrument"].isin(ids)])
-    cols = [i for i in ids if i in wide.columns and wide[i].notna().sum() >= 2]
+def _chart(rows: pd.DataFrame, week: pd.Timestamp, key: str, lang: str) -> list[Chart]:
+    spec = layout.CHARTS[key]
+    window = rows[(rows["date"] > week - pd.Timedelta(days=spec.days)) & (rows["date"] <= week)]
+    wide = as_wide(window[window["instrument"].isin(spec.ids)])
+    cols = [i for i in spec.ids if i in wide.columns and wide[i].notna().sum() >= 2]
     if not cols:
         return []
     labels = {i: registry.get(i).name(lang) for i in cols}
-    t = tr(lang, title)
-    if key == "strategic":
-        return [Chart(t, charts.level_lines(wide[cols], labels, t, tr(lang, "CNY/t"),
-                                            lang=lang, markers=True))]  # fmt: skip
-    return [Chart(t, charts.rebased_lines(wide[cols], labels, t, lang=lang))]
+    title = tr(lang, spec.title)
+    if spec.rebased:
+        return [Chart(title, charts.rebased_lines(wide[cols], labels, title))]
+    uri = charts.level_lines(wide[cols], labels, title, tr(lang, spec.unit), markers=True)
+    return [Chart(title, uri)]
 
 
-def _ranges(store: Store, week: pd.Timestamp) -> pd.DataFrame:
-    """Latest quoted low/high on or before the week for the sparse oxide quotes."""
-    ids = [i for i in STRATEGIC if registry.get(i).field == "mid"]
-    df = store.read(ids, fields=["low", "high"], end=week)
-    if df.empty:
-        return pd.DataFrame(columns=["low", "high"])
-    last = df.sort_values("date").groupby(["instrument", "field"], observed=True).tail(1)
-    return last.pivot(index="instrument", columns="field", values="value")
-
-
-#: Calendar days of history read for the statistical context (520 weeks and a margin).
-CONTEXT_DAYS = 3700
-CONTEXT_KINDS = ["extreme_move", "gold_premium", "import_window", "inventory_vs_norm"]
-
-
-def _context(store: Store, week: pd.Timestamp) -> tuple[pd.DataFrame, list[dict]]:
-    """Spread legs and the week's notable statistical facts (strongest first)."""
-    from metalwatch.analytics.context import weekly_context
-
-    reg = registry.all_instruments()
-    ids = [i for i, inst in reg.items() if inst.group not in ("reference", "equity")
-           and inst.cadence in ("daily", "weekly")]  # fmt: skip
-    data = store.read(ids, fields=sorted({reg[i].field for i in ids}),
-                      start=week - pd.Timedelta(days=CONTEXT_DAYS), end=week)  # fmt: skip
-    data = data[data["field"].astype(str) == data["instrument"].astype(str).map(
-        registry.attribute_map("field"))].reset_index(drop=True)  # fmt: skip
+def _context(rows: pd.DataFrame, week: pd.Timestamp, skipped: dict[str, str]) -> list[dict]:
+    """The week's statistical facts the core views may cite (strongest first)."""
     try:
-        facts = weekly_context(data, week, kinds=CONTEXT_KINDS)
-    except MetalwatchError:
-        return data, []
-    return data, facts.to_dict("records")
+        facts = weekly_context(rows, week, kinds=CONTEXT_KINDS)
+    except MetalwatchError as exc:  # said in Data status, never swallowed silently
+        skipped["statistical context"] = str(exc)
+        return []
+    return facts.to_dict("records")
 
 
-def _gold_silver_ratio(legs: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
+def _gold_silver_ratio(wide: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
     try:
-        return spreads.gold_silver_ratio(legs)["ratio"].loc[:week].dropna()
+        return spreads.gold_silver_ratio(wide)["ratio"].loc[:week].dropna()
     except MetalwatchError:
         return pd.Series(dtype=float)
 
 
-def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
-                 analyst: AnalystInput | None = None) -> WeeklyReport:  # fmt: skip
-    """Compute the weekly for the week ending ``week`` from ``store``."""
+def _key_figures(tb: TableBuilder, moves: pd.DataFrame, lang: str) -> list[KeyFigure]:
+    out = []
+    for iid in layout.KEY_FIGURES:
+        if not tb.has(iid):
+            continue
+        m = moves.loc[iid]
+        out.append(KeyFigure(
+            instrument=iid, name=registry.get(iid).name(lang),
+            close=tb.metric("cover", iid, "close"), unit=unit(str(m["unit"]), lang),
+            wow=tb.metric("cover", iid, "wow_pct"), stale=bool(m["stale"]),
+            as_of=iso_date(m["close_date"]),
+        ))  # fmt: skip
+    return out
+
+
+def _default_risks(lang: str) -> list[str]:
+    return [
+        tr(lang, "Macro: a stronger US dollar or fewer Fed cuts would weigh on metal prices."),
+        tr(lang, "Supply: mine disruptions, export controls and quota changes can move prices "
+                 "sharply in either direction."),
+        tr(lang, "Demand: weaker Chinese construction, grid or electronics demand."),
+        tr(lang, "Data: figures are as published upstream; stale and missing series are listed "
+                 "under Data status."),
+    ]  # fmt: skip
+
+
+def build_weekly(
+    data: WeekData,
+    *,
+    lang: str = "en",
+    analyst: AnalystInput | None = None,
+    generated_at: datetime | None = None,
+) -> WeeklyReport:
+    """Compute the weekly for the week ending ``data.week`` from that week's data.
+
+    Parameters
+    ----------
+    data
+        The week's data, from :func:`~metalwatch.store.week.read_week`.
+    lang
+        ``'en'`` or ``'zh'``.
+    analyst
+        The analyst's input (rating, views, commentary, watch lists); default: none.
+    generated_at
+        The time printed as the generation time (default: now, UTC).
+    """
     analyst = analyst or AnalystInput()
-    ids = report_instruments()
-    data = moves_inputs(store, ids, week)
-    moves = compute_moves(data, week, ids)
-    legs, facts = _context(store, week)
-    status = data_status(store, moves, data, week, lang)
-    for item in status.stale:  # a failed latest update marks the series stale too
-        moves.loc[item["instrument"], "stale"] = True
-    book = FigureBook(lang, sources={r.instrument: r.source for r in status.sources})
-    tb = TableBuilder(moves, week, book)
+    week = data.week
     t = lambda text: tr(lang, text)  # noqa: E731
+    ids = layout.report_instruments()
+    rows = data.rows(ids)
+    moves = compute_moves(rows, week, ids)
+    sources = source_labels(data, moves)
+    book = FigureBook(lang, sources=sources)
+    status = data_status(data, moves, sources, book)  # marks failed updates stale in ``moves``
+    context_rows = data.rows(layout.context_instruments())
+    wide = as_wide(context_rows)
+    skipped: dict[str, str] = {}
+    facts = _context(context_rows, week, skipped)
+    tb = TableBuilder(moves, week, book)
+    key_figures = _key_figures(tb, moves, lang)
+    generated = views.core_views(moves, book, ratio=_gold_silver_ratio(wide, week),
+                                 context=facts)  # fmt: skip
+    own = analyst.core_views.get(lang) or analyst.core_views.get("any") or []
+    core = own if analyst.core_views_mode == "replace" and own else generated + own
 
     def commentary(key: str) -> str:
         item = analyst.commentary.get(key)
@@ -177,52 +197,37 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
 
     sections = [
         Section("precious", t("Precious metals"), commentary("precious"),
-                [tb.prices("precious", t("Gold and silver"), PRECIOUS),
-                 derived.precious_table(legs, week, book)],
-                _chart(data, week, "precious", lang)),
+                [tb.prices("precious", t("Gold and silver"), layout.PRECIOUS),
+                 derived.precious_table(wide, week, book, skipped)],
+                _chart(rows, week, "precious", lang)),
         Section("industrial", t("Industrial metals"), commentary("industrial"),
-                [tb.prices("industrial", t("Copper, aluminium and tin"), INDUSTRIAL),
-                 derived.cross_venue_table(legs, week, book)],
-                _chart(data, week, "industrial", lang)),
+                [tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
+                 derived.cross_venue_table(wide, week, book, skipped)],
+                _chart(rows, week, "industrial", lang)),
         Section("inventory", t("Inventories"), commentary("inventory"),
-                [tb.inventories("inventory", t("Exchange stocks"), INVENTORY)],
-                _chart(data, week, "inventory", lang)),
+                [tb.inventories("inventory", t("Exchange stocks"), layout.INVENTORY)],
+                _chart(rows, week, "inventory", lang)),
         Section("strategic", t("Strategic metals"), commentary("strategic"),
-                [tb.quotes("strategic", t("Rare earths and cobalt"), STRATEGIC,
-                           _ranges(store, week))],
-                _chart(data, week, "strategic", lang),
+                [tb.quotes("strategic", t("Rare earths and cobalt"), layout.STRATEGIC,
+                           data.quote_ranges)],
+                _chart(rows, week, "strategic", lang),
                 [t("Rare-earth oxide prices are sparse point quotes: each row shows the date "
                    "of its quote and its age at the week's end.")]),
         Section("recap", t("Weekly market recap"), commentary("recap"),
-                [tb.recap("recap", t("Sector index and futures"), RECAP)]),
+                [tb.recap("recap", t("Sector index and futures"), layout.RECAP)]),
         Section("equities", t("Stocks to watch"), commentary("equities"),
                 [tb.equities("equities", t("Watch list"), analyst.watch_lists)], [],
                 [t("A-share closes are forward-adjusted (前复权) as of the snapshot date. YTD "
                    "needs the previous year's last close on the same basis; it shows — where "
                    "the adjusted history starts later.")]),
     ]  # fmt: skip
-    key_figures = [moves.loc[i].to_dict() | {"instrument": i} for i in KEY_FIGURES
-                   if tb.has(i)]  # fmt: skip
-    for k in key_figures:
-        tb.metric("cover", k["instrument"], "close")
-        tb.metric("cover", k["instrument"], "wow_pct")
-    generated = views.core_views(moves, lang, ratio=_gold_silver_ratio(legs, week),
-                                 context=facts)  # fmt: skip
-    own = analyst.core_views.get(lang) or analyst.core_views.get("any") or []
-    core = own if analyst.core_views_mode == "replace" and own else generated + own
-    risks = analyst.risks.get(lang) or analyst.risks.get("any") or [
-        t("Macro: a stronger US dollar or fewer Fed cuts would weigh on metal prices."),
-        t("Supply: mine disruptions, export controls and quota changes can move prices "
-          "sharply in either direction."),
-        t("Demand: weaker Chinese construction, grid or electronics demand."),
-        t("Data: figures are as published upstream; stale and missing series are listed "
-          "under Data status."),
-    ]  # fmt: skip
+    risks = analyst.risks.get(lang) or analyst.risks.get("any") or _default_risks(lang)
     publisher = analyst.text(analyst.publisher, lang) if analyst.publisher else "metalwatch"
+    when = generated_at or datetime.now(UTC)
     return WeeklyReport(
         week=week,
         lang=lang,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated_at=when.strftime("%Y-%m-%d %H:%M UTC"),
         title=t("Nonferrous Metals Weekly"),
         week_label=tr(lang, "Week ending %(date)s", date=long_date(week, lang)),
         publisher=publisher,
@@ -233,10 +238,14 @@ def build_weekly(store: Store, week: pd.Timestamp, lang: str = "en",
         key_figures=key_figures,
         core_views=core,
         sections=sections,
-        news=week_news(store, week, analyst.news_keywords),
+        news=week_news(data.news, analyst.news_keywords),
         risks=risks,
         status=status,
         disclaimer=analyst.text(analyst.disclaimer, lang) if analyst.disclaimer else "",
         figures=book.frame(),
         moves=moves,
+        skipped=skipped,
     )
+
+
+__all__ = ["Chart", "KeyFigure", "Section", "WeeklyReport", "build_weekly"]

@@ -1,15 +1,19 @@
-"""What the report says about its own data: stale and missing series, sources, the week's news."""
+"""What the report says about its own data: stale and missing series, sources, the week's news.
+
+Pure functions of the week's :class:`~metalwatch.store.week.WeekData` and its moves.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from metalwatch import registry
-from metalwatch.reporting.i18n import tr
-from metalwatch.sources import bundled
-from metalwatch.store import Store
+from metalwatch import provenance, registry
+from metalwatch.reporting.figures import FigureBook
+from metalwatch.reporting.i18n import iso_date, tr
+from metalwatch.store.week import WeekData
 
 
 @dataclass
@@ -27,74 +31,103 @@ class SourceRow:
 
 
 @dataclass
+class StatusItem:
+    """A stale or missing series and why."""
+
+    instrument: str
+    name: str
+    reason: str
+    as_of: str = ""
+
+
+@dataclass
 class DataStatus:
     """Stale series (with why), missing series, and the sources table."""
 
-    stale: list[dict] = field(default_factory=list)
-    missing: list[dict] = field(default_factory=list)
+    stale: list[StatusItem] = field(default_factory=list)
+    missing: list[StatusItem] = field(default_factory=list)
     sources: list[SourceRow] = field(default_factory=list)
 
 
-def _failed_updates(store: Store, week: pd.Timestamp) -> dict[str, dict]:
+def failed_updates(fetches: pd.DataFrame, week: pd.Timestamp) -> dict[str, dict[str, Any]]:
     """Series whose latest update attempt (made after the week ended) failed."""
-    fetches = store.last_fetches()
     if fetches.empty:
         return {}
-    failed = fetches[(fetches["status"] != "ok")
-                     & (pd.to_datetime(fetches["attempted_at"]).dt.tz_localize(None) >= week)]
-    return {r["instrument"]: r for r in failed.to_dict("records")}  # fmt: skip
+    attempted = pd.to_datetime(fetches["attempted_at"]).dt.tz_localize(None)
+    failed = fetches[(fetches["status"] != "ok") & (attempted >= week)]
+    return {str(r["instrument"]): r for r in failed.to_dict("records")}
 
 
-def data_status(store: Store, moves: pd.DataFrame, data: pd.DataFrame, week: pd.Timestamp,
-                lang: str) -> DataStatus:  # fmt: skip
-    """Collect stale and missing series and one sources row per series with data.
-
-    ``data`` is the canonical frame the moves came from; its ``source`` column says where each
-    week's close came from for series without bundled provenance.
-    """
-    prov = bundled.provenance()
-    failed = _failed_updates(store, week)
-    fields = registry.attribute_map("field")
-    spans = store.span([(str(i), str(fields[str(i)])) for i in moves.index])
-    close_rows = data.set_index(["instrument", "date"])["source"]
-    out = DataStatus()
-    for iid, m in moves.iterrows():
-        inst = registry.get(str(iid))
-        if m["status"] == "no data":
-            reason = tr(lang, "no data on or before this week")
-            if iid in bundled.missing():
-                reason = tr(lang, "no public history bundled; fetched by the live adapter")
-            out.missing.append({"instrument": iid, "name": inst.name(lang), "reason": reason})
-            continue
-        as_of = f"{m['close_date']:%Y-%m-%d}"
-        fail = failed.get(str(iid))
-        if m["stale"] or fail is not None:
-            reason = (tr(lang, "update failed: %(message)s", message=fail["message"])
-                      if fail is not None else
-                      tr(lang, "last observation %(days)s days before the week's end",
-                         days=(week - m["close_date"]).days))  # fmt: skip
-            out.stale.append({"instrument": iid, "name": inst.name(lang), "as_of": as_of,
-                              "reason": reason})  # fmt: skip
-        first, last = spans.get((str(iid), inst.field), ("", ""))
-        p = prov.get(str(iid), {})
-        row_source = close_rows.get((str(iid), m["close_date"]), "")
-        if isinstance(row_source, pd.Series):  # several fields that day
-            row_source = row_source.iloc[0]
-        out.sources.append(SourceRow(
-            instrument=str(iid), name=inst.name(lang),
-            source=p.get("upstream") or str(row_source), licence=p.get("licence", ""),
-            first=first, last=last, as_of=as_of, stale=bool(m["stale"]) or fail is not None,
-        ))  # fmt: skip
+def source_labels(data: WeekData, moves: pd.DataFrame) -> dict[str, str]:
+    """Where each series' close of the week came from: bundled provenance, else the row's source."""
+    rows = data.observations.drop_duplicates(["instrument", "date"], keep="last")
+    by_day = rows.set_index(["instrument", "date"])["source"]
+    out = {}
+    for iid, m in moves[moves["status"] != "no data"].iterrows():
+        upstream = provenance.provenance().get(str(iid), {}).get("upstream")
+        out[str(iid)] = upstream or str(by_day.get((iid, m["close_date"]), ""))
     return out
 
 
-def week_news(store: Store, week: pd.Timestamp, keywords: list[str]) -> list[dict]:
-    """Stored headlines dated in the week (Saturday to Friday) matching any keyword."""
-    news = store.news(f"{week - pd.Timedelta(days=6):%Y-%m-%d}", f"{week:%Y-%m-%d}")
+def data_status(
+    data: WeekData, moves: pd.DataFrame, sources: dict[str, str], book: FigureBook
+) -> DataStatus:
+    """Collect stale and missing series and one sources row per series with data.
+
+    A series whose latest update attempt after the week failed is stale too, and ``moves``'s
+    ``stale`` column is set for it.
+    """
+    lang, week = book.lang, data.week
+    failed = failed_updates(data.fetches, week)
+    missing_ids = set(provenance.missing())
+    out = DataStatus()
+    for iid, m in moves.iterrows():
+        iid = str(iid)
+        inst = registry.get(iid)
+        if m["status"] == "no data":
+            reason = tr(lang, "no data on or before this week")
+            if iid in missing_ids:
+                reason = tr(lang, "no public history bundled; fetched by the live adapter")
+            out.missing.append(StatusItem(iid, inst.name(lang), reason))
+            continue
+        as_of = iso_date(m["close_date"])
+        fail = failed.get(iid)
+        stale = bool(m["stale"]) or fail is not None
+        if stale:
+            moves.loc[iid, "stale"] = True
+            if fail is not None:
+                reason = tr(lang, "update failed: %(message)s", message=fail["message"])
+            else:
+                days = book.count("status", iid, "age_days", (week - m["close_date"]).days,
+                                  "days", "week's Friday - date of the last observation")  # fmt: skip
+                reason = tr(lang, "last observation %(days)s days before the week's end",
+                            days=days)  # fmt: skip
+            out.stale.append(StatusItem(iid, inst.name(lang), reason, as_of))
+        first, last = data.spans.get(iid, ("", ""))
+        out.sources.append(
+            SourceRow(
+                instrument=iid,
+                name=inst.name(lang),
+                source=sources.get(iid, ""),
+                licence=str(provenance.provenance().get(iid, {}).get("licence", "")),
+                first=first,
+                last=last,
+                as_of=as_of,
+                stale=stale,
+            )
+        )
+    return out
+
+
+def week_news(news: pd.DataFrame, keywords: list[str]) -> list[dict[str, str]]:
+    """The week's stored headlines whose title contains any keyword (case-insensitive)."""
     if news.empty:
         return []
     title = news["title"].str.lower()
     hit = pd.Series(False, index=news.index)
     for kw in keywords:
         hit |= title.str.contains(kw.lower(), regex=False)
-    return news[hit].to_dict("records")
+    return [
+        {"date": iso_date(r["date"]), "title": str(r["title"]), "source": str(r["source"])}
+        for r in news[hit].to_dict("records")
+    ]

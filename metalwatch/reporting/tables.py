@@ -1,23 +1,15 @@
-"""Build the report's tables from weekly moves: one function per kind of table."""
+"""Build the report's tables from weekly moves: one :class:`TableBuilder` method per kind."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import pandas as pd
 
 from metalwatch import registry
-from metalwatch.reporting.cells import Cell, FigureBook, Table
-from metalwatch.reporting.i18n import N_, number, tr, unit
-
-FORMULAS = {
-    "close": "last observation of {field} on or before {week} ({date})",
-    "wow_pct": "close / last observation on or before {prev_week} ({base}) - 1",
-    "d5_pct": "close / observation five trading days back ({base}) - 1",
-    "mtd_pct": "close / previous month's last observation ({base}) - 1",
-    "ytd_pct": "close / previous year's last observation ({base}) - 1",
-    "change": "close - last observation on or before {prev_week} ({base})",
-    "high_52w": "highest {field} over the 52 weeks to {week}",
-    "low_52w": "lowest {field} over the 52 weeks to {week}",
-}
+from metalwatch.analytics.moves import formula
+from metalwatch.reporting.figures import Cell, FigureBook, Table
+from metalwatch.reporting.i18n import N_, iso_date, tr, unit
 
 PRICE_COLUMNS = (
     N_("Instrument"),
@@ -93,10 +85,6 @@ def contract_kind(inst: registry.Instrument, lang: str) -> str:
     return tr(lang, text)
 
 
-def _d(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
 class TableBuilder:
     """Formats moves rows into tables for one report (one language, one figure book)."""
 
@@ -114,34 +102,28 @@ class TableBuilder:
         return Cell(name, "text name stale" if m["stale"] else "text name")
 
     def metric(self, section: str, iid: str, key: str) -> Cell:
-        """One moves figure (close, wow_pct, ...) of one instrument as a cell."""
+        """One moves figure (close, wow_pct, ...) of one instrument as a recorded cell."""
         m = self.moves.loc[iid]
         inst = registry.get(iid)
-        base_col = {"wow_pct": "prev_date", "change": "prev_date", "d5_pct": "d5_date",
-                    "mtd_pct": "mtd_base_date", "ytd_pct": "ytd_base_date"}.get(key)  # fmt: skip
-        formula = FORMULAS[key].format(
-            field=inst.field, week=_d(self.week), date=_d(m["close_date"]),
-            prev_week=_d(self.week - pd.Timedelta(days=7)),
-            base=_d(m[base_col]) if base_col else "",
-        )  # fmt: skip
+        how = formula(key, m, self.week)
         value = m[key]
         if key.endswith("_pct"):
-            return self.book.pct(section, iid, key, value, m["close_date"], formula)
+            return self.book.pct(section, iid, key, value, m["close_date"], how)
         if key == "change":
             return self.book.change(section, iid, key, value, inst.decimals, inst.unit,
-                                    m["close_date"], formula)  # fmt: skip
+                                    m["close_date"], how)  # fmt: skip
         return self.book.num(section, iid, key, value, inst.decimals, inst.unit,
-                             m["close_date"], formula)  # fmt: skip
+                             m["close_date"], how)  # fmt: skip
 
     def as_of_cell(self, iid: str) -> Cell:
         m = self.moves.loc[iid]
-        return Cell(_d(m["close_date"]), "num stale" if m["stale"] else "num")
+        return Cell(iso_date(m["close_date"]), "num stale" if m["stale"] else "num")
 
     def header(self, *labels: str) -> list[Cell]:
         return [Cell(tr(self.lang, lab), "text" if i < 3 else "num")
                 for i, lab in enumerate(labels)]  # fmt: skip
 
-    def _venue_table(self, key: str, title: str, columns: tuple[str, ...], ids: list[str],
+    def _venue_table(self, key: str, title: str, columns: tuple[str, ...], ids: Iterable[str],
                      metrics: tuple[str, ...]) -> Table:  # fmt: skip
         """Name, venue, unit, close, as of, then ``metrics``, for each id with data."""
         t = Table(key, title, self.header(*columns))
@@ -156,17 +138,17 @@ class TableBuilder:
             ])  # fmt: skip
         return t
 
-    def prices(self, key: str, title: str, ids: list[str]) -> Table:
+    def prices(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """Instrument, venue, unit, close, as of, WoW, YTD, 52-week range."""
         return self._venue_table(key, title, PRICE_COLUMNS, ids,
                                  ("wow_pct", "ytd_pct", "low_52w", "high_52w"))  # fmt: skip
 
-    def inventories(self, key: str, title: str, ids: list[str]) -> Table:
+    def inventories(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """Stock level, as of, weekly change in units and in %, YTD %."""
         return self._venue_table(key, title, INVENTORY_COLUMNS, ids,
                                  ("change", "wow_pct", "ytd_pct"))  # fmt: skip
 
-    def recap(self, key: str, title: str, ids: list[str]) -> Table:
+    def recap(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """The broker's market recap: close, 5-day %, YTD %, with venue, contract and unit."""
         t = Table(key, title, self.header(*RECAP_COLUMNS))
         t.columns[3] = Cell(t.columns[3].text, "text")
@@ -182,7 +164,7 @@ class TableBuilder:
             ])  # fmt: skip
         return t
 
-    def quotes(self, key: str, title: str, ids: list[str], ranges: pd.DataFrame) -> Table:
+    def quotes(self, key: str, title: str, ids: Iterable[str], ranges: pd.DataFrame) -> Table:
         """Sparse quotes: level, quoted range, quote date and its age, WoW and YTD."""
         t = Table(key, title, self.header(*QUOTE_COLUMNS))
         for iid in ids:
@@ -192,14 +174,17 @@ class TableBuilder:
             m = self.moves.loc[iid]
             rng = Cell("—", "num")
             if iid in ranges.index:
-                lo, hi = ranges.loc[iid, "low"], ranges.loc[iid, "high"]
-                rng = Cell(f"{number(lo, inst.decimals, self.lang)}–"
-                           f"{number(hi, inst.decimals, self.lang)}", "num")  # fmt: skip
-            age = (self.week - m["close_date"]).days
+                q = ranges.loc[iid]
+                lo, hi = (self.book.number(key, iid, f, q[f], inst.decimals, inst.unit, q["date"],
+                                           f"quoted {f} of the range on {iso_date(q['date'])}")
+                          for f in ("low", "high"))  # fmt: skip
+                rng = Cell(f"{lo}–{hi}", "num")
+            age = self.book.count(key, iid, "age_days", (self.week - m["close_date"]).days,
+                                  "days", "week's Friday - quote date")  # fmt: skip
             t.rows.append([
                 self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
                 self.metric(key, iid, "close"), rng, self.as_of_cell(iid),
-                Cell(str(age), "num stale" if m["stale"] else "num"),
+                Cell(age, "num stale" if m["stale"] else "num"),
                 self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
             ])  # fmt: skip
         return t
@@ -212,7 +197,8 @@ class TableBuilder:
                 if not self.has(iid):
                     continue
                 t.rows.append([
-                    self.name_cell(iid), Cell(iid.split(".", 1)[1]), Cell(tr(self.lang, metal)),
+                    self.name_cell(iid), Cell(iid.split(".", 1)[1], "text id"),
+                    Cell(tr(self.lang, metal)),
                     self.metric(key, iid, "close"), self.as_of_cell(iid),
                     self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
                 ])  # fmt: skip

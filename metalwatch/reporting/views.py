@@ -9,19 +9,27 @@ them.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
 from metalwatch import registry
-from metalwatch.reporting.i18n import N_, number, tr, unit
+from metalwatch.analytics.spreads import METALS
+from metalwatch.reporting.figures import FigureBook
+from metalwatch.reporting.i18n import N_, tr, unit
+from metalwatch.reporting.layout import INVENTORY
 
 MAX_VIEWS = 6
-METAL_PAIRS = (("copper", "SHFE.CU", "LME.CA.3M"), ("aluminum", "SHFE.AL", "LME.AH.3M"),
-               ("tin", "SHFE.SN", "LME.SN.3M"))  # fmt: skip
-INVENTORY_IDS = ("LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK", "SHFE.CU.STOCK",
-                 "SHFE.AL.STOCK", "SHFE.SN.STOCK", "COMEX.GC.STOCK", "COMEX.SI.STOCK",
-                 "COMEX.HG.STOCK")  # fmt: skip
+#: Where the core views' figures are recorded in the appendix.
+SECTION = "core_views"
+#: SHFE and LME weekly moves this many percentage points apart (or of opposite sign) diverge.
+DIVERGENCE_POINTS = 1.5
+#: A weekly move is quoted as "the largest in N weeks" from this many weeks on.
+RANK_WEEKS_QUOTED = 8
+#: The gold premium is cited only when the most extreme in at least this many weeks.
+PREMIUM_RANK_WEEKS = 26
 
 
 def _ok(moves: pd.DataFrame, iid: str) -> bool:
@@ -32,25 +40,28 @@ def _ok(moves: pd.DataFrame, iid: str) -> bool:
     )
 
 
-def _pct(value: float, lang: str) -> str:
-    return ("+" if value > 0 else "") + number(value, 2, lang) + "%"
+def _pct(moves: pd.DataFrame, iid: str, book: FigureBook, metric: str = "wow_pct",
+         absolute: bool = False) -> str:  # fmt: skip
+    m = moves.loc[iid]
+    return book.percent(SECTION, iid, metric, m[metric], m["close_date"], absolute=absolute)
 
 
-def _level(moves: pd.DataFrame, iid: str, lang: str) -> str:
-    inst = registry.get(iid)
-    return f"{number(moves.loc[iid, 'close'], inst.decimals, lang)} {unit(inst.unit, lang)}"
+def _level(moves: pd.DataFrame, iid: str, book: FigureBook) -> str:
+    inst, m = registry.get(iid), moves.loc[iid]
+    close = book.number(SECTION, iid, "close", m["close"], inst.decimals, inst.unit,
+                        m["close_date"])  # fmt: skip
+    return f"{close} {unit(inst.unit, book.lang)}"
 
 
-def precious_summary(moves: pd.DataFrame, lang: str) -> list[str]:
+def precious_summary(moves: pd.DataFrame, book: FigureBook) -> list[str]:
     """Gold and silver: level and weekly move."""
     if not (_ok(moves, "COMEX.GC") and _ok(moves, "COMEX.SI")):
         return []
-    return [tr(lang, "COMEX gold closed the week at %(gold)s (%(gold_wow)s WoW); silver at "
+    return [tr(book.lang, "COMEX gold closed the week at %(gold)s (%(gold_wow)s WoW); silver at "
                "%(silver)s (%(silver_wow)s).",
-               gold=_level(moves, "COMEX.GC", lang),
-               gold_wow=_pct(moves.loc["COMEX.GC", "wow_pct"], lang),
-               silver=_level(moves, "COMEX.SI", lang),
-               silver_wow=_pct(moves.loc["COMEX.SI", "wow_pct"], lang))]  # fmt: skip
+               gold=_level(moves, "COMEX.GC", book), gold_wow=_pct(moves, "COMEX.GC", book),
+               silver=_level(moves, "COMEX.SI", book),
+               silver_wow=_pct(moves, "COMEX.SI", book))]  # fmt: skip
 
 
 def _largest_mover_id(moves: pd.DataFrame) -> str | None:
@@ -60,7 +71,7 @@ def _largest_mover_id(moves: pd.DataFrame) -> str | None:
     return None if cand.empty else str(cand["wow_pct"].abs().idxmax())
 
 
-def largest_mover(moves: pd.DataFrame, lang: str) -> list[str]:
+def largest_mover(moves: pd.DataFrame, book: FigureBook) -> list[str]:
     """The largest weekly move among metal prices with fresh data."""
     iid = _largest_mover_id(moves)
     if iid is None:
@@ -70,53 +81,66 @@ def largest_mover(moves: pd.DataFrame, lang: str) -> list[str]:
               "tracked.") if value > 0 else
            N_("%(name)s fell %(pct)s this week to %(level)s, the largest move among the metals "
               "tracked."))  # fmt: skip
-    return [tr(lang, msg, name=registry.get(iid).name(lang),
-               pct=number(abs(value), 2, lang) + "%", level=_level(moves, iid, lang))]
+    return [tr(book.lang, msg, name=registry.get(iid).name(book.lang),
+               pct=_pct(moves, iid, book, absolute=True), level=_level(moves, iid, book))]
 
 
-def inventory_change(moves: pd.DataFrame, lang: str) -> list[str]:
+def inventory_change(moves: pd.DataFrame, book: FigureBook) -> list[str]:
     """The largest inventory build or draw of the week, in tonnes (or the unit) and %."""
-    cand = [i for i in INVENTORY_IDS if _ok(moves, i)]
+    cand = [i for i in INVENTORY if _ok(moves, i)]
     if not cand:
         return []
     iid = max(cand, key=lambda i: abs(moves.loc[i, "wow_pct"]))
-    m, inst = moves.loc[iid], registry.get(iid)
+    m, inst, lang = moves.loc[iid], registry.get(iid), book.lang
     msg = (N_("%(name)s rose by %(change)s %(unit)s (%(pct)s) to %(level)s.") if m["change"] > 0
            else N_("%(name)s fell by %(change)s %(unit)s (%(pct)s) to %(level)s."))  # fmt: skip
-    return [tr(lang, msg, name=inst.name(lang), unit=unit(inst.unit, lang),
-               change=number(abs(m["change"]), inst.decimals, lang),
-               pct=_pct(m["wow_pct"], lang), level=_level(moves, iid, lang))]  # fmt: skip
+    change = book.number(SECTION, iid, "change", m["change"], inst.decimals, inst.unit,
+                         m["close_date"], absolute=True)  # fmt: skip
+    return [tr(lang, msg, name=inst.name(lang), unit=unit(inst.unit, lang), change=change,
+               pct=_pct(moves, iid, book), level=_level(moves, iid, book))]  # fmt: skip
 
 
-def venue_divergence(moves: pd.DataFrame, lang: str, threshold: float = 1.5) -> list[str]:
-    """SHFE and LME moving apart: opposite signs, or a gap of ``threshold`` points or more."""
-    out = []
-    for metal, shfe, lme in METAL_PAIRS:
+def venue_divergence(moves: pd.DataFrame, book: FigureBook) -> list[str]:
+    """SHFE and LME moving apart: opposite signs, or :data:`DIVERGENCE_POINTS` or more apart."""
+    for code, m in METALS.items():
+        shfe, lme = m.shfe, m.lme_3m
         if not (_ok(moves, shfe) and _ok(moves, lme)):
             continue
         a, b = moves.loc[shfe, "wow_pct"], moves.loc[lme, "wow_pct"]
-        if (a > 0) != (b > 0) or abs(a - b) >= threshold:
-            out.append(tr(lang, "%(metal)s: SHFE %(shfe)s against LME %(lme)s this week, a gap "
-                          "of %(gap)s percentage points.", metal=tr(lang, metal.capitalize()),
-                          shfe=_pct(a, lang), lme=_pct(b, lang),
-                          gap=number(abs(a - b), 2, lang)))  # fmt: skip
-    return out[:1]
+        if (a > 0) != (b > 0) or abs(a - b) >= DIVERGENCE_POINTS:
+            gap = book.number(SECTION, f"{code}.SHFE-LME", "wow_gap", abs(a - b), 2,
+                              "percentage points", moves.loc[shfe, "close_date"],
+                              f"|WoW % {shfe} - WoW % {lme}|")  # fmt: skip
+            return [tr(book.lang, "%(metal)s: SHFE %(shfe)s against LME %(lme)s this week, a "
+                       "gap of %(gap)s percentage points.",
+                       metal=tr(book.lang, m.name.capitalize()), shfe=_pct(moves, shfe, book),
+                       lme=_pct(moves, lme, book), gap=gap)]  # fmt: skip
+    return []
 
 
-def gold_silver_ratio(moves: pd.DataFrame, lang: str, ratio: pd.Series | None = None) -> list[str]:
+def gold_silver_ratio(
+    moves: pd.DataFrame, book: FigureBook, ratio: pd.Series | None = None
+) -> list[str]:
     """The COMEX gold/silver ratio (daily closes), flagged at a 52-week high or low."""
     if ratio is None or ratio.empty or not (_ok(moves, "COMEX.GC") and _ok(moves, "COMEX.SI")):
         return []
+    day = ratio.index[-1]
     now = ratio.iloc[-1]
-    year = ratio[ratio.index > ratio.index[-1] - pd.Timedelta(days=364)]
+    year = ratio[ratio.index > day - pd.Timedelta(days=364)]
+
+    def fig(metric: str, value: float, how: str) -> str:
+        return book.number(SECTION, "AU/AG", metric, value, 2, "oz/oz", day, how)
+
     if now <= year.min():
         msg = N_("The gold/silver ratio fell to %(ratio)s, its lowest in 52 weeks.")
-    elif now >= year.max():
+        return [tr(book.lang, msg, ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"))]
+    if now >= year.max():
         msg = N_("The gold/silver ratio rose to %(ratio)s, its highest in 52 weeks.")
-    else:
-        msg = N_("The gold/silver ratio stands at %(ratio)s (52-week range %(low)s–%(high)s).")
-    return [tr(lang, msg, ratio=number(now, 2, lang), low=number(year.min(), 2, lang),
-               high=number(year.max(), 2, lang))]  # fmt: skip
+        return [tr(book.lang, msg, ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"))]
+    msg = N_("The gold/silver ratio stands at %(ratio)s (52-week range %(low)s–%(high)s).")
+    return [tr(book.lang, msg, ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"),
+               low=fig("low_52w", year.min(), "lowest daily ratio over the 52 weeks"),
+               high=fig("high_52w", year.max(), "highest daily ratio over the 52 weeks"))]
 
 
 def _name(iid: str, lang: str) -> str:
@@ -126,9 +150,12 @@ def _name(iid: str, lang: str) -> str:
         return iid
 
 
-def _extreme_move(rec: dict, lang: str) -> str:
-    up = rec["value"] > 0
-    if rec.get("rank_weeks") and rec["rank_weeks"] >= 8:
+Record = dict[str, Any]
+
+
+def _extreme_move(rec: Record, book: FigureBook) -> str:
+    up, iid, day = rec["value"] > 0, rec["instrument"], rec["date"]
+    if rec.get("rank_weeks") and rec["rank_weeks"] >= RANK_WEEKS_QUOTED:
         msg = (N_("%(name)s's weekly gain of %(pct)s is the largest in %(weeks)s weeks "
                   "(z = %(z)s against %(n)s weekly moves).") if up else
                N_("%(name)s's weekly drop of %(pct)s is the largest in %(weeks)s weeks "
@@ -138,44 +165,74 @@ def _extreme_move(rec: dict, lang: str) -> str:
                   "%(pctile)s percentile of %(n)s weekly moves.") if up else
                N_("%(name)s's weekly drop of %(pct)s is unusually large: z = %(z)s, "
                   "%(pctile)s percentile of %(n)s weekly moves."))  # fmt: skip
-    return tr(lang, msg, name=_name(rec["instrument"], lang),
-              pct=number(abs(rec["value"]), 2, lang) + "%", weeks=rec.get("rank_weeks"),
-              z=number(rec["z"], 2, lang), n=rec["n"],
-              pctile=number(rec["percentile"], 1, lang))  # fmt: skip
+    window = str(rec.get("window") or "")
+    figures = {  # only the placeholders the chosen sentence prints are formatted (and recorded)
+        "pct": lambda: book.percent(SECTION, iid, "week_move_pct", rec["value"], day, window,
+                                    absolute=True),
+        "weeks": lambda: book.count(SECTION, iid, "rank_weeks", int(rec["rank_weeks"]), "weeks",
+                                    "weeks since a weekly move at least as large in the same "
+                                    "direction"),
+        "z": lambda: book.number(SECTION, iid, "z", rec["z"], 2, "sd", day,
+                                 f"z-score against {window}"),
+        "n": lambda: book.count(SECTION, iid, "n", int(rec["n"]), "weekly moves", window),
+        "pctile": lambda: book.number(SECTION, iid, "percentile", rec["percentile"], 1,
+                                      "percentile", day, f"share of {window} at or below this move"),
+    }  # fmt: skip
+    used = re.findall(r"%\((\w+)\)s", msg)
+    return tr(book.lang, msg, name=_name(iid, book.lang),
+              **{k: figures[k]() for k in used if k in figures})
 
 
-def _inventory_vs_norm(rec: dict, lang: str) -> str:
-    d = rec["detail"]
+def _inventory_vs_norm(rec: Record, book: FigureBook) -> str:
+    d, iid, day = rec["detail"], rec["instrument"], rec["date"]
     msg = (N_("%(name)s are %(pct)s above their seasonal norm (%(stock)s against %(norm)s "
               "%(unit)s).") if rec["value"] > 0 else
            N_("%(name)s are %(pct)s below their seasonal norm (%(stock)s against %(norm)s "
               "%(unit)s)."))  # fmt: skip
-    return tr(lang, msg, name=_name(rec["instrument"], lang),
-              pct=number(abs(rec["value"]), 1, lang) + "%", stock=number(d["stock"], 0, lang),
-              norm=number(d["norm"], 0, lang), unit=unit(d.get("stock_unit", "t"), lang))
+    stock_unit = d.get("stock_unit", "t")
+    window = str(rec.get("window") or "")
+    return tr(
+        book.lang, msg, name=_name(iid, book.lang),
+        pct=book.percent(SECTION, iid, "vs_norm_pct", rec["value"], day,
+                         f"stock / seasonal norm - 1; {window}", decimals=1, absolute=True),
+        stock=book.number(SECTION, iid, "stock", d["stock"], 0, stock_unit, day),
+        norm=book.number(SECTION, iid, "seasonal_norm", d["norm"], 0, stock_unit, day, window),
+        unit=unit(stock_unit, book.lang),
+    )  # fmt: skip
 
 
-def _import_window(rec: dict, lang: str) -> str:
-    d = rec["detail"]
+def _import_window(rec: Record, book: FigureBook) -> str:
+    d, sid, day = rec["detail"], rec["instrument"], rec["date"]
+    m = METALS[sid.split(".")[0]]
     msg = (N_("%(metal)s import window open: %(pl)s CNY/t (SHFE %(shfe)s against LME "
               "3-month %(lme)s at USD/CNY %(fx)s).") if rec["value"] > 0 else
            N_("%(metal)s import window closed: %(pl)s CNY/t (SHFE %(shfe)s against LME "
               "3-month %(lme)s at USD/CNY %(fx)s)."))  # fmt: skip
-    return tr(lang, msg, metal=tr(lang, str(rec["metal"]).capitalize()),
-              pl=("+" if rec["value"] > 0 else "") + number(rec["value"], 0, lang),
-              shfe=number(d["shfe"], 0, lang), lme=number(d["lme"], 1, lang),
-              fx=number(d["usdcny"], 4, lang))  # fmt: skip
+    return tr(
+        book.lang, msg, metal=tr(book.lang, str(rec["metal"]).capitalize()),
+        pl=book.number(SECTION, sid, "pl", rec["value"], 0, "CNY/t", day,
+                       f"{m.shfe} - {m.lme_3m} x USD/CNY x (1 + duty) x (1 + VAT)", signed=True),
+        shfe=book.number(SECTION, m.shfe, "close", d["shfe"], 0, "CNY/t", day),
+        lme=book.number(SECTION, m.lme_3m, "close", d["lme"], 1, "USD/t", day),
+        fx=book.number(SECTION, "FX.USDCNY", "close", d["usdcny"], 4, "CNY/USD", d["fx_date"]),
+    )  # fmt: skip
 
 
-def _gold_premium(rec: dict, lang: str) -> str:
+def _gold_premium(rec: Record, book: FigureBook) -> str:
     msg = (N_("Shanghai gold traded %(value)s USD/oz above London, the widest premium in "
               "%(weeks)s weeks.") if rec["value"] > 0 else
            N_("Shanghai gold traded %(value)s USD/oz below London, the widest discount in "
               "%(weeks)s weeks."))  # fmt: skip
-    return tr(lang, msg, value=number(abs(rec["value"]), 2, lang), weeks=rec.get("rank_weeks"))
+    sid, day = rec["instrument"], rec["date"]
+    return tr(
+        book.lang, msg,
+        value=book.number(SECTION, sid, "premium", rec["value"], 2, "USD/oz", day, absolute=True),
+        weeks=book.count(SECTION, sid, "rank_weeks", int(rec["rank_weeks"]), "weeks",
+                         "weeks since a premium at least as extreme"),
+    )  # fmt: skip
 
 
-CONTEXT_RULES = {
+CONTEXT_RULES: dict[str, Callable[[Record, FigureBook], str]] = {
     "extreme_move": _extreme_move,
     "inventory_vs_norm": _inventory_vs_norm,
     "import_window": _import_window,
@@ -185,38 +242,54 @@ CONTEXT_RULES = {
 MAX_CONTEXT_VIEWS = 2
 
 
-def from_context(records: list[dict], lang: str, skip: frozenset[str] = frozenset()) -> list[str]:
-    """Sentences for the strongest notable context records the rules know how to say.
+def citable(records: list[Record], skip: frozenset[str] = frozenset()) -> list[Record]:
+    """The notable context records the rules know how to say, strongest first, at most
+    :data:`MAX_CONTEXT_VIEWS`.
 
-    ``gold_premium`` is cited only when it is the most extreme in 26 weeks or more; records
-    about an instrument in ``skip`` (already the subject of another view) are passed over.
+    ``gold_premium`` is cited only when it is the most extreme in :data:`PREMIUM_RANK_WEEKS`
+    weeks or more; records about an instrument in ``skip`` (already the subject of another
+    view) are passed over.
     """
     out = []
     for rec in records:
-        rule = CONTEXT_RULES.get(rec.get("kind", ""))
-        if rule is None or not rec.get("notable") or rec.get("instrument") in skip:
+        if rec.get("kind") not in CONTEXT_RULES or not rec.get("notable"):
             continue
-        if rec["kind"] == "gold_premium" and (rec.get("rank_weeks") or 0) < 26:
+        if rec.get("instrument") in skip:
             continue
-        out.append(rule(rec, lang))
+        if rec["kind"] == "gold_premium" and (rec.get("rank_weeks") or 0) < PREMIUM_RANK_WEEKS:
+            continue
+        out.append(rec)
         if len(out) == MAX_CONTEXT_VIEWS:
             break
     return out
 
 
-Rule = Callable[..., list[str]]
+def core_views(
+    moves: pd.DataFrame,
+    book: FigureBook,
+    *,
+    ratio: pd.Series | None = None,
+    context: list[Record] | None = None,
+) -> list[str]:
+    """The generated core views for a week, in order, at most :data:`MAX_VIEWS`.
 
-
-def core_views(moves: pd.DataFrame, lang: str, *, ratio: pd.Series | None = None,
-               context: list[dict] | None = None) -> list[str]:  # fmt: skip
-    """The generated core views for a week, in order, at most :data:`MAX_VIEWS`."""
+    Each rule runs only while there is room, so every figure recorded is a figure printed.
+    """
+    top = _largest_mover_id(moves)
+    rules: list[Callable[[], list[str]]] = [
+        lambda: largest_mover(moves, book),
+        lambda: precious_summary(moves, book),
+        *(
+            (lambda rec=rec: [CONTEXT_RULES[rec["kind"]](rec, book)])
+            for rec in citable(context or [], frozenset({top} if top else set()))
+        ),
+        lambda: venue_divergence(moves, book),
+        lambda: inventory_change(moves, book),
+        lambda: gold_silver_ratio(moves, book, ratio),
+    ]
     views: list[str] = []
-    mover = largest_mover(moves, lang)
-    views += mover
-    views += precious_summary(moves, lang)
-    top = {_largest_mover_id(moves)} if mover else set()
-    views += from_context(context or [], lang, skip=frozenset(top))
-    views += venue_divergence(moves, lang)
-    views += inventory_change(moves, lang)
-    views += gold_silver_ratio(moves, lang, ratio)
-    return views[:MAX_VIEWS]
+    for rule in rules:
+        if len(views) >= MAX_VIEWS:
+            break
+        views += rule()[: MAX_VIEWS - len(views)]
+    return views
