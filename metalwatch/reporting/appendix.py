@@ -6,7 +6,7 @@ from pathlib import Path
 
 from metalwatch.errors import InvalidInputError, OutputError
 from metalwatch.reporting.model import WeeklyReport
-from metalwatch.reporting.render import write_bytes
+from metalwatch.reporting.output_path import write_bytes
 
 FORMATS = ("csv", "xlsx")
 
@@ -17,15 +17,18 @@ def appendix_path(report_path: Path, fmt: str) -> Path:
 
 
 def write_appendix(report: WeeklyReport, path: Path, fmt: str) -> Path:
-    """Write the figures table as CSV (UTF-8 with BOM, opens in Excel) or XLSX."""
+    """Write the figures table as CSV (UTF-8 with BOM, opens in Excel) or XLSX.
+
+    ``path`` follows the rules of :mod:`metalwatch.reporting.output_path`; returns the file
+    written (the target of a symlink).
+    """
     if fmt not in FORMATS:
         raise InvalidInputError(f"appendix format {fmt!r} is not supported (use csv or xlsx)")
     df = report.figures.copy()
     df.insert(0, "week", f"{report.week:%Y-%m-%d}")
     df["as_of"] = df["as_of"].dt.strftime("%Y-%m-%d")
     if fmt == "csv":
-        write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
-        return path
+        return write_bytes(path, df.to_csv(index=False).encode("utf-8-sig"))
     import io
 
     buf = io.BytesIO()
@@ -33,5 +36,4 @@ def write_appendix(report: WeeklyReport, path: Path, fmt: str) -> Path:
         df.to_excel(buf, index=False, sheet_name="figures")
     except ImportError as exc:  # openpyxl missing
         raise OutputError(f"cannot write {path}: {exc}") from exc
-    write_bytes(path, buf.getvalue())
-    return path
+    return write_bytes(path, buf.getvalue())
