@@ -18,13 +18,13 @@ from metalwatch.reporting.analyst import load_analyst
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "analyst.yaml"
 
 
-def write(tmp_path, text: str) -> Path:
-    p = tmp_path / "analyst.yaml"
+def write(tmp_path: Path, text: str) -> Path:
+    p: Path = tmp_path / "analyst.yaml"
     p.write_text(text, encoding="utf-8")
     return p
 
 
-def test_example_file_loads():
+def test_example_file_loads() -> None:
     a = load_analyst(EXAMPLE)
     assert a.rating == {"en": "Outperform-A", "zh": "领先大市-A", "status": "maintained"}
     assert a.colors == "red-up"
@@ -47,10 +47,15 @@ def test_no_file_gives_defaults():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("publisher: X\nratng: A\n", r"analyst.yaml:2: unknown key 'ratng' in the analyst file "
-                                     r"\(did you mean 'rating'\?\)"),
-        ("watch_lists:\n  gold: [SSE.600547, SSE.60054]\n",
-         r"analyst.yaml:2: unknown instrument 'SSE.60054' \(did you mean SSE.600547"),
+        (
+            "publisher: X\nratng: A\n",
+            r"analyst.yaml:2: unknown key 'ratng' in the analyst file "
+            r"\(did you mean 'rating'\?\)",
+        ),
+        (
+            "watch_lists:\n  gold: [SSE.600547, SSE.60054]\n",
+            r"analyst.yaml:2: unknown instrument 'SSE.60054' \(did you mean SSE.600547",
+        ),
         ("rating: {en: A, status: kept}\n", r"analyst.yaml:1: rating.status 'kept' is not one of"),
         ("colors: blue-up\n", "analyst.yaml:1: colors 'blue-up' must be red-up or green-up"),
         ("core_views:\n  mode: merge\n  en: [x]\n", "analyst.yaml:2: core_views.mode must be"),
@@ -60,18 +65,18 @@ def test_no_file_gives_defaults():
         ("- just a list\n", "analyst.yaml:1: the analyst file must be a mapping"),
     ],
 )
-def test_bad_files_name_the_line(tmp_path, text, message):
+def test_bad_files_name_the_line(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InvalidInputError, match=message):
         load_analyst(write(tmp_path, text))
 
 
-def test_missing_file(tmp_path):
+def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="analyst file .*nope.yaml does not exist"):
         load_analyst(tmp_path / "nope.yaml")
 
 
-def test_report_uses_analyst_input(store_path, tmp_path):
-    out = mw.report("2025-12-12", tmp_path / "zh.pdf", lang="zh", analyst=EXAMPLE,
+def test_report_uses_analyst_input(store_path: Path, tmp_path: Path) -> None:
+    out = mw.report("2025-12-12", output=tmp_path / "zh.pdf", lang="zh", analyst=EXAMPLE,
                     store=store_path)  # fmt: skip
     reader = PdfReader(io.BytesIO(out.read_bytes()))
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
@@ -81,15 +86,19 @@ def test_report_uses_analyst_input(store_path, tmp_path):
         assert s in text, s
 
 
-def test_replace_mode_drops_generated_views(store_path, tmp_path):
+def test_replace_mode_drops_generated_views(store_path: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
     from metalwatch.reporting import build_weekly
+    from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
     from metalwatch.store import Store
+    from metalwatch.store.week import read_week
 
     a = load_analyst(write(tmp_path, "core_views:\n  mode: replace\n  en: [Only this.]\n"))
     with Store(store_path) as st:
-        import pandas as pd
-
-        model = build_weekly(st, pd.Timestamp("2025-12-12"), "en", analyst=a)
+        data = read_week(st, pd.Timestamp("2025-12-12"), report_instruments(),
+                         history_days=HISTORY_DAYS)  # fmt: skip
+    model = build_weekly(data, lang="en", analyst=a)
     assert model.core_views == ["Only this."]
 
 
@@ -110,8 +119,10 @@ def refused(path: Path, pattern: str) -> str:
 def test_alias_amplification_is_refused(tmp_path: Path) -> None:
     """The probe's file: one 100 KB text reused 200 times (a 20 MB report, 2.4 GB in the PDF)."""
     big = "x" * 100_000
-    refused(write(tmp_path, f"publisher: &big {big}\nanalysts: [{', '.join(['*big'] * 200)}]\n"),
-            r"analyst.yaml:1: a text of 100,000 characters is longer than the limit of 20,000")
+    refused(
+        write(tmp_path, f"publisher: &big {big}\nanalysts: [{', '.join(['*big'] * 200)}]\n"),
+        r"analyst.yaml:1: a text of 100,000 characters is longer than the limit of 20,000",
+    )
     text = "y" * 15_000  # under the text limit, but 30 copies exceed the expanded-text limit
     refused(write(tmp_path, f"publisher: &t {text}\nanalysts: [{', '.join(['*t'] * 30)}]\n"),
             r"analyst.yaml:2: more than the limit of 262,144 characters of text once aliases "
@@ -122,8 +133,8 @@ def test_billion_laughs_is_refused(tmp_path: Path) -> None:
     lines = ['a0: &a0 "lol"'] + [
         f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)
     ]
-    refused(write(tmp_path, "\n".join(lines) + "\n"), r"analyst.yaml:\d+: more than the limit of "
-                                                      r"10,000 values once aliases are expanded")  # fmt: skip
+    message = r"analyst.yaml:\d+: more than the limit of 10,000 values once aliases are expanded"
+    refused(write(tmp_path, "\n".join(lines) + "\n"), message)
 
 
 def test_alias_count_and_recursive_alias(tmp_path: Path) -> None:
@@ -158,8 +169,8 @@ def test_special_files_are_refused(tmp_path: Path) -> None:
 def test_keys_must_be_text_and_long_ones_are_cut(tmp_path: Path) -> None:
     refused(write(tmp_path, "? [a, b]\n: x\n"), "analyst.yaml:1: a key in the analyst file must "
                                                 "be text")  # fmt: skip
-    message = refused(write(tmp_path, "k" * 1000 + ": x\n"), r"unknown key 'k{40}…' \(1000 "
-                                                             "characters\\) in the analyst file")  # fmt: skip
+    pattern = r"unknown key 'k{40}…' \(1000 characters\) in the analyst file"
+    message = refused(write(tmp_path, "k" * 1000 + ": x\n"), pattern)
     assert message.count("k") < 100
     refused(write(tmp_path, "watch_lists: {? [a]: [SSE.600547]}\n"),
             "a key in watch_lists must be text")  # fmt: skip
@@ -180,3 +191,20 @@ def test_a_realistic_file_with_aliases_still_loads(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8") + "risks:\n  en: &r [Demand slows.]\n  zh: *r\n"
     a = load_analyst(write(tmp_path, text))
     assert a.risks == {"en": ["Demand slows."], "zh": ["Demand slows."]}
+
+
+def test_long_unknown_id_is_cut_in_messages(tmp_path: Path) -> None:
+    """Issue 12 item 9: a 100 KB unknown id was echoed in full (here and by ``moves``)."""
+    from metalwatch import registry
+    from metalwatch.errors import UnknownInstrumentError
+
+    with pytest.raises(UnknownInstrumentError) as exc:
+        registry.get("A" * 100_000)
+    assert str(exc.value) == f"unknown instrument '{'A' * 40}…' (100000 characters)"
+    with pytest.raises(
+        UnknownInstrumentError, match=r"^unknown instrument 'LME.CA.3N' \(did you mean LME.CA.3M"
+    ):
+        registry.get("LME.CA.3N")  # short ids are unchanged, hints included
+    pattern = r"analyst.yaml:1: unknown instrument 'B{40}…' \(5000 characters\)$"
+    message = refused(write(tmp_path, f"watch_lists: {{gold: [{'B' * 5000}]}}\n"), pattern)
+    assert len(message) < 200

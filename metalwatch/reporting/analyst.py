@@ -21,11 +21,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from metalwatch import registry
 from metalwatch.errors import InvalidInputError, UnknownInstrumentError
+from metalwatch.registry import shorten
+from metalwatch.reporting import yaml_bounds
 
 SECTIONS = ("precious", "industrial", "inventory", "strategic", "recap", "equities", "news")
 RATING_STATUS = ("maintained", "upgraded", "downgraded", "initiated")
@@ -68,20 +71,22 @@ class _Reader:
     def fail(self, node: yaml.Node, message: str) -> InvalidInputError:
         return InvalidInputError(f"{self.path}:{node.start_mark.line + 1}: {message}")
 
-    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict:
+    def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, f"{what} must be a mapping")
-        out = {}
+        out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"a key in {what} must be text")
+            key = str(key_node.value)
             if key not in allowed:
                 import difflib
 
-                close = difflib.get_close_matches(key, allowed, n=1)
+                close = difflib.get_close_matches(key[:100], allowed, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise self.fail(key_node, f"unknown key {key!r} in {what}{hint}")
+                raise self.fail(key_node, f"unknown key {shorten(key)} in {what}{hint}")
             if key in out:
-                raise self.fail(key_node, f"duplicate key {key!r} in {what}")
+                raise self.fail(key_node, f"duplicate key {shorten(key)} in {what}")
             out[key] = value_node
         return out
 
@@ -95,13 +100,15 @@ class _Reader:
             raise self.fail(node, f"{what} must be a list")
         return [self.string(n, f"an item of {what}") for n in node.value]
 
-    def per_lang(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict:
+    def per_lang(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
         if isinstance(node, yaml.ScalarNode):
             return {"any": self.string(node, what)}
         m = self.mapping(node, what, ("en", "zh", *extra))
         return {k: self.string(v, f"{what}.{k}") for k, v in m.items()}
 
-    def per_lang_lists(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict:
+    def per_lang_lists(
+        self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         if isinstance(node, yaml.SequenceNode):
             return {"any": self.strings(node, what)}
         m = self.mapping(node, what, ("en", "zh", *extra))
@@ -119,19 +126,7 @@ def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
     if path is None:
         return AnalystInput()
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInputError(f"analyst file {p} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"analyst file {p} cannot be read: {exc}") from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InvalidInputError(f"{p}{where}: not valid YAML: {problem}") from exc
+    root = yaml_bounds.compose(yaml_bounds.read_text(p, "analyst file"), str(p))
     out = AnalystInput()
     if root is None:
         return out
@@ -145,12 +140,13 @@ def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
         out.rating = r.per_lang(top["rating"], "rating", extra=("status",))
         status = out.rating.get("status")
         if status is not None and status not in RATING_STATUS:
-            raise r.fail(top["rating"], f"rating.status {status!r} is not one of "
+            raise r.fail(top["rating"], f"rating.status {shorten(status)} is not one of "
                          f"{', '.join(RATING_STATUS)}")  # fmt: skip
     if "colors" in top:
         out.colors = r.string(top["colors"], "colors")
         if out.colors not in ("red-up", "green-up"):
-            raise r.fail(top["colors"], f"colors {out.colors!r} must be red-up or green-up")
+            raise r.fail(top["colors"],
+                         f"colors {shorten(out.colors)} must be red-up or green-up")  # fmt: skip
     if "core_views" in top:
         views = r.per_lang_lists(top["core_views"], "core_views", extra=("mode",))
         mode_node = views.pop("mode", None)
@@ -166,15 +162,19 @@ def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
         node = top["watch_lists"]
         if not isinstance(node, yaml.MappingNode):
             raise r.fail(node, "watch_lists must map a metal to a list of instrument ids")
-        lists = {}
+        lists: dict[str, list[str]] = {}
         for key_node, value_node in node.value:
-            ids = r.strings(value_node, f"watch_lists.{key_node.value}")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise r.fail(key_node, "a key in watch_lists must be text")
+            metal = str(key_node.value)
+            label = metal if len(metal) <= registry.ID_ECHO_CHARS else shorten(metal)
+            ids = r.strings(value_node, f"watch_lists.{label}")
             for id_node, iid in zip(value_node.value, ids, strict=True):
                 try:
                     registry.get(iid)
                 except UnknownInstrumentError as exc:
                     raise r.fail(id_node, str(exc)) from None
-            lists[key_node.value] = ids
+            lists[metal] = ids
         out.watch_lists = lists
     if "news_keywords" in top:
         out.news_keywords = r.strings(top["news_keywords"], "news_keywords")
