@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
@@ -15,6 +17,8 @@ from metalwatch.errors import InvalidInputError, UnknownInstrumentError
 KINDS = frozenset({"price", "inventory", "index", "fx", "equity"})
 GROUPS = ("precious", "industrial", "strategic", "inventory", "context", "equity", "reference")
 CADENCES = frozenset({"daily", "weekly", "sparse", "monthly"})
+#: Longest id echoed in full in an error message; longer ones are cut (see :func:`shorten`).
+ID_ECHO_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,14 @@ class Instrument:
     calendar: str
     stale_after_days: int
     cadence: str
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def name(self, lang: str = "en") -> str:
         """Display name in ``lang`` ('en' or 'zh')."""
         return self.name_zh if lang == "zh" else self.name_en
 
 
-def _parse(raw: dict[str, dict]) -> dict[str, Instrument]:
+def _parse(raw: dict[str, dict[str, Any]]) -> dict[str, Instrument]:
     out: dict[str, Instrument] = {}
     for iid, spec in raw.items():
         try:
@@ -86,9 +90,22 @@ def get(instrument_id: str) -> Instrument:
     except KeyError:
         import difflib
 
-        close = difflib.get_close_matches(instrument_id.upper(), reg, n=3)
+        close = (difflib.get_close_matches(instrument_id.upper(), reg, n=3)
+                 if len(instrument_id) <= ID_ECHO_CHARS else [])  # fmt: skip
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise UnknownInstrumentError(f"unknown instrument {instrument_id!r}{hint}") from None
+        raise UnknownInstrumentError(f"unknown instrument {shorten(instrument_id)}{hint}") from None
+
+
+def shorten(text: str, limit: int | None = None) -> str:
+    """``repr(text)`` for a message, cut to ``limit`` characters with the full length noted.
+
+    >>> shorten("A" * 100_000, 5)
+    "'AAAAA…' (100000 characters)"
+    """
+    limit = ID_ECHO_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit] + '…'!r} ({len(text)} characters)"
 
 
 def resolve(ids: str | Iterable[str] | None) -> list[Instrument]:
@@ -108,3 +125,41 @@ def instruments_frame() -> pd.DataFrame:
         for inst in all_instruments().values()
     ]
     return pd.DataFrame(rows).set_index("id")
+
+
+#: Headline keyword -> case-insensitive regular expression: the one list of what makes a
+#: headline a metals headline (``metalwatch update`` keeps the feed items that match; the
+#: weekly's news section filters by the same list unless the analyst file gives its own).
+#: 锡 skips the city 无锡; English words match whole words only; aluminium matches both
+#: spellings. Order matters: an item is tagged with the first keyword it matches.
+NEWS_KEYWORDS: dict[str, str] = {
+    "稀土": "稀土",
+    "镨钕": "镨钕",
+    "氧化铽": "氧化铽",
+    "氧化镝": "氧化镝",
+    "铜": "铜",
+    "铝": "铝",
+    "锡": "(?<!无)锡",
+    "黄金": "黄金",
+    "白银": "白银",
+    "钴": "钴",
+    "有色": "有色",
+    "rare earth": r"\brare[- ]earths?\b",
+    "copper": r"\bcopper\b",
+    "aluminium": r"\balumin(?:i)?um\b",
+    "tin": r"\btin\b",
+    "gold": r"\bgold\b",
+    "silver": r"\bsilver\b",
+    "cobalt": r"\bcobalt\b",
+}
+
+
+def news_keywords() -> dict[str, str]:
+    """The headline keywords, each with its case-insensitive regular expression (a copy).
+
+    >>> import re
+    >>> pattern = news_keywords()["tin"]
+    >>> bool(re.search(pattern, "Tin rallies", re.I)), bool(re.search(pattern, "Martin", re.I))
+    (True, False)
+    """
+    return dict(NEWS_KEYWORDS)
