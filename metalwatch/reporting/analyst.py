@@ -39,8 +39,6 @@ DEFAULT_WATCH_LISTS = {
     "tin": ["SZSE.000960"],
     "rare earths": ["SSE.600111"],
 }
-DEFAULT_KEYWORDS = ["稀土", "铜", "铝", "锡", "金", "银", "钴", "rare earth", "copper",
-                    "aluminium", "aluminum", "tin", "gold", "silver", "cobalt"]  # fmt: skip
 
 
 @dataclass
@@ -55,7 +53,8 @@ class AnalystInput:
     core_views: dict[str, list[str]] = field(default_factory=dict)
     commentary: dict[str, dict[str, str]] = field(default_factory=dict)
     watch_lists: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_WATCH_LISTS))
-    news_keywords: list[str] = field(default_factory=lambda: list(DEFAULT_KEYWORDS))
+    #: Default: the registry's headline keywords (:func:`metalwatch.registry.news_keywords`).
+    news_keywords: list[str] = field(default_factory=lambda: list(registry.news_keywords()))
     risks: dict[str, list[str]] = field(default_factory=dict)
     disclaimer: dict[str, str] = field(default_factory=dict)
 
