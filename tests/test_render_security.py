@@ -8,6 +8,7 @@ few that need the real weekly share one HTML render.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from metalwatch.errors import InvalidInputError
 from metalwatch.reporting.model import WeeklyReport
 from metalwatch.reporting.render import (
     FONT_DIR,
+    MAX_TEMPLATE_BYTES,
     _safe_fetcher,
     check_template_dir,
     packaged_template_dir,
@@ -106,6 +108,17 @@ def test_symlink_inside_the_folder_is_fine(tmp_path: Path) -> None:
     (tpl / "real.html").write_text("<b>inside</b>")
     (tpl / "alias.html").symlink_to(tpl / "real.html")
     assert render_html(STAND_IN, tpl) == "<b>inside</b>"
+
+
+def test_oversized_or_special_template_files(tmp_path: Path) -> None:
+    tpl = folder(tmp_path, "{% include 'big.html' %}")
+    (tpl / "big.html").write_text("x" * (MAX_TEMPLATE_BYTES + 1))
+    with pytest.raises(InvalidInputError, match="big.html is larger than the limit of 1,048,576"):
+        render_html(STAND_IN, tpl)
+    (tpl / "weekly.html.j2").write_text("{% include 'pipe.html' %}")
+    os.mkfifo(tpl / "pipe.html")  # never opened: reading it would block
+    with pytest.raises(InvalidInputError, match="'pipe.html' is not in the template folders"):
+        render_html(STAND_IN, tpl)
 
 
 def test_check_template_dir_is_cheap_and_catches_bad_templates(tmp_path: Path) -> None:

@@ -63,6 +63,8 @@ MAX_TEMPLATE_REPEAT = 1_000_000
 MAX_TEMPLATE_POWER = 1_000
 #: Most files looked at when a template folder is checked up front.
 MAX_TEMPLATE_DIR_FILES = 2_000
+#: Largest template file read (the packaged ones are under 10 KB).
+MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
 def font_uris() -> dict[str, str]:
@@ -143,8 +145,15 @@ class RootedLoader(jinja2.BaseLoader):
             )
         try:
             st = real.stat()
-            if not stat.S_ISREG(st.st_mode):
-                raise jinja2.TemplateNotFound(template)
+        except OSError:
+            raise jinja2.TemplateNotFound(template) from None
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device is never opened
+            raise jinja2.TemplateNotFound(template)
+        if st.st_size > MAX_TEMPLATE_BYTES:
+            raise InvalidInputError(
+                f"template {real} is larger than the limit of {MAX_TEMPLATE_BYTES:,} bytes"
+            )
+        try:
             source = real.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInputError(f"template {real} cannot be read: {exc}") from None
