@@ -27,6 +27,9 @@ FIELDS = frozenset(
     {
         "open", "high", "low", "close", "settle", "volume", "open_interest",
         "fix", "mean", "mid", "stock", "registered", "eligible", "adj_close",
+        "mm_long", "mm_short", "mm_net", "pm_long", "pm_short", "pm_net",  # CFTC positions
+        "sd_long", "sd_short", "sd_net", "other_long", "other_short", "other_net",
+        "shfe_stock", "comex_stock", "lme_stock",  # components of a summed exchange stock
     }
 )  # fmt: skip
 #: Fields that are quantities, not prices: zero is a legitimate value for them.

@@ -14,8 +14,9 @@ import pandas as pd
 
 from metalwatch.errors import InvalidInputError, UnknownInstrumentError
 
-KINDS = frozenset({"price", "inventory", "index", "fx", "equity"})
-GROUPS = ("precious", "industrial", "strategic", "inventory", "context", "equity", "reference")
+KINDS = frozenset({"price", "inventory", "index", "fx", "equity", "rate", "positioning", "premium"})
+GROUPS = ("precious", "industrial", "strategic", "inventory", "spot", "positioning", "macro",
+          "context", "equity", "reference")  # fmt: skip
 CADENCES = frozenset({"daily", "weekly", "sparse", "monthly"})
 #: Longest id echoed in full in an error message; longer ones are cut (see :func:`shorten`).
 ID_ECHO_CHARS = 40
