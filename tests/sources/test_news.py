@@ -8,7 +8,8 @@ import requests
 import responses
 
 from metalwatch.errors import SourceFormatError, SourceUnavailableError
-from metalwatch.sources.news import KEYWORDS, fetch_news, filter_news
+from metalwatch.registry import news_keywords
+from metalwatch.sources.news import fetch_news, filter_news
 from metalwatch.store import Store
 from metalwatch.update import update
 from tests.sources.replay import EM_NEWS, JSON, NOW, body, fast_policy
@@ -37,17 +38,42 @@ def test_headlines_are_kept_with_date_title_source_link_and_keyword() -> None:
 
 
 def test_the_keyword_filter_counts_what_it_drops() -> None:
-    raw = pd.DataFrame({
-        "标题": ["无锡地铁新线开通", "沪锡大涨5%", "美联储降息", "Copper hits record"],
-        "摘要": ["", "", "黄金走强", ""],
-        "发布时间": ["2025-12-12 09:00:00"] * 4,
-        "链接": ["u1", "u2", "u3", "u4"],
-    })  # fmt: skip
-    got = filter_news(raw, KEYWORDS)
+    raw = pd.DataFrame(
+        {
+            "标题": ["无锡地铁新线开通", "沪锡大涨5%", "美联储降息", "Copper hits record"],
+            "摘要": ["", "", "黄金走强", ""],
+            "发布时间": ["2025-12-12 09:00:00"] * 4,
+            "链接": ["u1", "u2", "u3", "u4"],
+        }
+    )
+    got = filter_news(raw, news_keywords())
     assert got.read == 4 and got.matched == 3
     assert dict(zip(got.frame["url"], got.frame["keyword"], strict=True)) == {
-        "u2": "锡", "u3": "黄金", "u4": "copper",
-    }  # fmt: skip
+        "u2": "锡",
+        "u3": "黄金",
+        "u4": "copper",
+    }
+
+
+def test_the_keywords_have_one_home_and_match_whole_words() -> None:
+    words = news_keywords()
+    assert {"稀土", "铜", "rare earth", "aluminium", "tin", "cobalt"} <= set(words)
+    words["铜"] = "changed"  # a copy: the registry's list is not touched
+    assert news_keywords()["铜"] == "铜"
+    raw = pd.DataFrame(
+        {
+            "标题": ["Martin Gold-smith retires", "Aluminum output falls", "Rare-earths quota"],
+            "摘要": ["", "", ""],
+            "发布时间": ["2025-12-12 09:00:00"] * 3,
+            "链接": ["u1", "u2", "u3"],
+        }
+    )
+    got = filter_news(raw, news_keywords())
+    assert dict(zip(got.frame["url"], got.frame["keyword"], strict=True)) == {
+        "u1": "gold",
+        "u2": "aluminium",
+        "u3": "rare earth",
+    }
 
 
 def test_renamed_column_timeout_and_empty_feed() -> None:
@@ -56,8 +82,9 @@ def test_renamed_column_timeout_and_empty_feed() -> None:
     with pytest.raises(SourceUnavailableError, match="timed out"):
         replay(requests.exceptions.ConnectTimeout("connect timed out"))
     empty = b'{"code":"1","data":{"fastNewsList":[],"sortEnd":""}}'
-    with pytest.raises(SourceFormatError):
+    with pytest.raises(SourceFormatError) as err:
         replay(empty)
+    assert (err.value.series, err.value.source) == ("news", "akshare:stock_info_global_em")
 
 
 def test_update_stores_new_headlines(store_path) -> None:
