@@ -35,12 +35,15 @@ from metalwatch.cli import main
 from metalwatch.errors import (
     RateLimitedError,
     SchemaError,
+    SourceError,
     SourceFormatError,
     SourceUnavailableError,
     UnitScaleError,
 )
-from metalwatch.reporting import build_weekly
+from metalwatch.reporting import WeeklyReport, build_weekly
+from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.store import Store
+from metalwatch.store.week import read_week
 from tests.faults import payloads as P
 from tests.faults.harness import (
     CUT,
@@ -84,8 +87,13 @@ def komis(el: str, prices: bytes | tuple, criteria: bytes | None = None) -> Call
     def register(rsps: responses.RequestsMock) -> None:
         rsps.add(responses.GET, R.KOMIS_PAGE, body="<html>KOMIS</html>", content_type="text/html")
         only = [matchers.urlencoded_params_matcher({"mnrkndUnqCd": code}, strict_match=False)]
-        rsps.add(responses.POST, R.KOMIS_CRITERIA, match=only, content_type=R.JSON,
-                 body=criteria or R.body(f"komis/{el}_criteria.json"))  # fmt: skip
+        rsps.add(
+            responses.POST,
+            R.KOMIS_CRITERIA,
+            match=only,
+            content_type=R.JSON,
+            body=criteria or R.body(f"komis/{el}_criteria.json"),
+        )
         R._add(rsps, responses.POST, R.KOMIS_PRICES, [prices])
 
     return register
@@ -94,8 +102,9 @@ def komis(el: str, prices: bytes | tuple, criteria: bytes | None = None) -> Call
 def eastmoney(answer: bytes | tuple, headers: dict | None = None) -> Callable:
     def register(rsps: responses.RequestsMock) -> None:
         if isinstance(answer, tuple):
-            rsps.add(responses.GET, R.EM_KLINE, status=answer[0], body=answer[1],
-                     headers=headers or {})  # fmt: skip
+            rsps.add(
+                responses.GET, R.EM_KLINE, status=answer[0], body=answer[1], headers=headers or {}
+            )
         else:
             rsps.add(responses.GET, R.EM_KLINE, body=answer, content_type=R.JSON)
 
@@ -120,8 +129,11 @@ def yahoo_without_cookie(ticker: str, raw: bytes) -> Callable:
     """fc.yahoo.com unreachable (blocked, say); the crumb and chart endpoints answer."""
 
     def register(rsps: responses.RequestsMock) -> None:
-        rsps.add(responses.GET, "https://fc.yahoo.com",
-                 body=requests.exceptions.ConnectionError("fc.yahoo.com unreachable"))
+        rsps.add(
+            responses.GET,
+            "https://fc.yahoo.com",
+            body=requests.exceptions.ConnectionError("fc.yahoo.com unreachable"),
+        )
         R.yahoo_chart(rsps, ticker, raw)  # its fc.yahoo.com answer comes second: never used
 
     return register
@@ -244,8 +256,9 @@ def fell_back(s: Seen) -> None:
     new = s.after[s.after["date"] > pd.Timestamp(CUT)]
     assert set(new["source"]) == {"akshare:forex_hist_em"}
     old = s.before.set_index(["field", "date"])["value"]
-    pd.testing.assert_series_equal(s.after.set_index(["field", "date"])["value"].loc[old.index],
-                                   old)  # fmt: skip
+    pd.testing.assert_series_equal(
+        s.after.set_index(["field", "date"])["value"].loc[old.index], old
+    )
 
 
 def from_yahoo(s: Seen) -> None:
@@ -257,9 +270,9 @@ def nothing_new(s: Seen) -> None:
 
 
 def marked_stale_by_age(s: Seen) -> None:
-    [item] = [m for m in s.model.status.stale if m["instrument"] == "LME.SN.3M"]
-    assert item["as_of"] == CUT
-    assert item["reason"] == "last observation 7 days before the week's end"
+    [item] = [m for m in s.model.status.stale if m.instrument == "LME.SN.3M"]
+    assert item.as_of == CUT
+    assert item.reason == "last observation 7 days before the week's end"
 
 
 def policy_waited(backoffs: list[float]) -> Callable[[Seen], None]:
@@ -289,7 +302,7 @@ def payload_not_run(s: Seen) -> None:
 
 
 def listed_missing(s: Seen) -> None:
-    assert "COMEX.GC.STOCK" in {m["instrument"] for m in s.model.status.missing}
+    assert "COMEX.GC.STOCK" in {m.instrument for m in s.model.status.missing}
 
 
 def aluminium_gap(s: Seen) -> None:
@@ -320,106 +333,294 @@ class Fault:
 
 FAULTS = [
     # -- the network ------------------------------------------------------------------------
-    Fault("timeout", ("SHFE.CU",),
-          sina(requests.exceptions.ReadTimeout("read timed out (replayed)")),
-          SourceUnavailableError, "timed out (read timed out (replayed)) after 3 attempts",
-          policy_waited([2.0, 4.0])),
-    Fault("connection_reset", ("LME.CA.3M",),
-          sina(requests.exceptions.ConnectionError(
-              ConnectionResetError(104, "Connection reset by peer")), foreign=True),
-          SourceUnavailableError, "connection failed ([Errno 104] Connection reset by peer) "
-          "after 3 attempts"),
-    Fault("rate_limited_429_retry_after", ("SSE.600111",),
-          eastmoney((429, b"Too Many Requests"), {"Retry-After": "20"}), RateLimitedError,
-          "HTTP 429 from push2his.eastmoney.com after 3 attempts", retry_after(20.0, 3)),
-    Fault("rate_limited_429_long_ban", ("SSE.601899",),
-          eastmoney((429, b"Too Many Requests"), {"Retry-After": "3600"}), RateLimitedError,
-          "akshare:stock_zh_a_hist SSE.601899: HTTP 429 from push2his.eastmoney.com",
-          retry_after(3600.0, 1)),
-    Fault("server_error_5xx", ("KOMIS.ND",), komis("Nd", (503, b"Service Unavailable")),
-          SourceUnavailableError, "HTTP 503 from www.komis.or.kr after 3 attempts"),
+    Fault(
+        "timeout",
+        ("SHFE.CU",),
+        sina(requests.exceptions.ReadTimeout("read timed out (replayed)")),
+        SourceUnavailableError,
+        "timed out (read timed out (replayed)) after 3 attempts",
+        policy_waited([2.0, 4.0]),
+    ),
+    Fault(
+        "connection_reset",
+        ("LME.CA.3M",),
+        sina(
+            requests.exceptions.ConnectionError(
+                ConnectionResetError(104, "Connection reset by peer")
+            ),
+            foreign=True,
+        ),
+        SourceUnavailableError,
+        "connection failed ([Errno 104] Connection reset by peer) after 3 attempts",
+    ),
+    Fault(
+        "rate_limited_429_retry_after",
+        ("SSE.600111",),
+        eastmoney((429, b"Too Many Requests"), {"Retry-After": "20"}),
+        RateLimitedError,
+        "HTTP 429 from push2his.eastmoney.com after 3 attempts",
+        retry_after(20.0, 3),
+    ),
+    Fault(
+        "rate_limited_429_long_ban",
+        ("SSE.601899",),
+        eastmoney((429, b"Too Many Requests"), {"Retry-After": "3600"}),
+        RateLimitedError,
+        "akshare:stock_zh_a_hist SSE.601899: HTTP 429 from push2his.eastmoney.com",
+        retry_after(3600.0, 1),
+    ),
+    Fault(
+        "server_error_5xx",
+        ("KOMIS.ND",),
+        komis("Nd", (503, b"Service Unavailable")),
+        SourceUnavailableError,
+        "HTTP 503 from www.komis.or.kr after 3 attempts",
+    ),
     # -- bodies that are not the payload ---------------------------------------------------------
-    Fault("empty_body", ("KOMIS.CE",), komis("Ce", b""), SourceUnavailableError,
-          "KOMIS answered an empty body"),
-    Fault("empty_body_json_api", ("LME.AH.STOCK",), jin10(b""), SourceFormatError,
-          "body is not valid JSON", now=LME_NOW),
-    Fault("html_error_page", ("ICE.DXY",),
-          both(yahoo("DX-Y.NYB", HTML), eastmoney(HTML)), SourceFormatError,
-          "akshare:index_global_hist_em ICE.DXY: body is not valid JSON"),
-    Fault("truncated_json", ("LME.CA.STOCK",), jin10(LME[:5000]), SourceFormatError,
-          "body is not valid JSON (Expecting ',' delimiter", now=LME_NOW),
-    Fault("sina_blocked_page", ("SHFE.SN",), sina(b"var _SN0=(<html>blocked</html>);"),
-          SourceFormatError, "akshare:futures_zh_daily_sina SHFE.SN: body is not valid JSON"),
-    Fault("shared_payload_failure", ("LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"),
-          jin10(HTML), SourceFormatError, "body is not valid JSON", fetched_once, now=LME_NOW),
-    Fault("yahoo_cookie_host_unreachable", ("COMEX.HG",),
-          yahoo_without_cookie("HG=F", HG), None, "", from_yahoo),
-    Fault("primary_5xx_fallback_serves", ("FX.USDCNY",),
-          both(yahoo("CNY=X", (503, HTML)), eastmoney(R.body("eastmoney/kline_USDCNYC.json"))),
-          None, "fallback after: yfinance FX.USDCNY: HTTP 503", fell_back),
+    Fault(
+        "empty_body",
+        ("KOMIS.CE",),
+        komis("Ce", b""),
+        SourceUnavailableError,
+        "KOMIS answered an empty body",
+    ),
+    Fault(
+        "empty_body_json_api",
+        ("LME.AH.STOCK",),
+        jin10(b""),
+        SourceFormatError,
+        "body is not valid JSON",
+        now=LME_NOW,
+    ),
+    Fault(
+        "html_error_page",
+        ("ICE.DXY",),
+        both(yahoo("DX-Y.NYB", HTML), eastmoney(HTML)),
+        SourceFormatError,
+        "akshare:index_global_hist_em ICE.DXY: body is not valid JSON",
+    ),
+    Fault(
+        "truncated_json",
+        ("LME.CA.STOCK",),
+        jin10(LME[:5000]),
+        SourceFormatError,
+        "body is not valid JSON (Expecting ',' delimiter",
+        now=LME_NOW,
+    ),
+    Fault(
+        "sina_blocked_page",
+        ("SHFE.SN",),
+        sina(b"var _SN0=(<html>blocked</html>);"),
+        SourceFormatError,
+        "akshare:futures_zh_daily_sina SHFE.SN: body is not valid JSON",
+    ),
+    Fault(
+        "shared_payload_failure",
+        ("LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"),
+        jin10(HTML),
+        SourceFormatError,
+        "body is not valid JSON",
+        fetched_once,
+        now=LME_NOW,
+    ),
+    Fault(
+        "yahoo_cookie_host_unreachable",
+        ("COMEX.HG",),
+        yahoo_without_cookie("HG=F", HG),
+        None,
+        "",
+        from_yahoo,
+    ),
+    Fault(
+        "primary_5xx_fallback_serves",
+        ("FX.USDCNY",),
+        both(yahoo("CNY=X", (503, HTML)), eastmoney(R.body("eastmoney/kline_USDCNYC.json"))),
+        None,
+        "fallback after: yfinance FX.USDCNY: HTTP 503",
+        fell_back,
+    ),
     # -- the schema ------------------------------------------------------------------------------
-    Fault("renamed_column", ("KOMIS.ND",), komis("Nd", R._json_rename(ND, "cmercPrc", "price")),
-          SourceFormatError, "column 'cmercPrc' missing from the payload"),
-    Fault("missing_column", ("LME.SN.3M",), sina(without_key(SND, "low"), foreign=True),
-          SourceFormatError, "column 'low' missing from the payload"),
-    Fault("wrong_dtype", ("LME.AH.3M",),
-          sina(every_close(AHD, lambda c: f"{float(c):,.1f}"), foreign=True), SourceFormatError,
-          "no close value in the window is a number (10 unreadable, e.g. '2,884.0')"),
-    Fault("unreadable_value", ("LME.CA.3M",),
-          sina(P.sina_set(CAD, "2025-12-10", close="11,630"), foreign=True), None,
-          "1 unreadable close values", lacks("close", "2025-12-10", has=("open", "high"))),
-    Fault("komis_criterion_withdrawn", ("KOMIS.CE",),
-          komis("Ce", CE, komis_criteria_without("Ce", "802")), SourceFormatError,
-          "price criterion 802 is no longer offered"),
-    Fault("jin10_metal_absent_on_a_date", ("LME.AH.STOCK",),
-          jin10(jin10_cell("2026-07-17", "铝", None)), None,
-          "1 missing stock values; 1 missing registered values", aluminium_gap, now=LME_NOW,
-          current=False),
-    Fault("code_in_payload", ("LME.CA.STOCK",), jin10(jin10_cell("2026-07-16", "铝", EVIL)),
-          SourceFormatError, "cannot read the payload: ValueError: malformed node",
-          payload_not_run, now=LME_NOW),
+    Fault(
+        "renamed_column",
+        ("KOMIS.ND",),
+        komis("Nd", R._json_rename(ND, "cmercPrc", "price")),
+        SourceFormatError,
+        "column 'cmercPrc' missing from the payload",
+    ),
+    Fault(
+        "missing_column",
+        ("LME.SN.3M",),
+        sina(without_key(SND, "low"), foreign=True),
+        SourceFormatError,
+        "column 'low' missing from the payload",
+    ),
+    Fault(
+        "wrong_dtype",
+        ("LME.AH.3M",),
+        sina(every_close(AHD, lambda c: f"{float(c):,.1f}"), foreign=True),
+        SourceFormatError,
+        "no close value in the window is a number (10 unreadable, e.g. '2,884.0')",
+    ),
+    Fault(
+        "unreadable_value",
+        ("LME.CA.3M",),
+        sina(P.sina_set(CAD, "2025-12-10", close="11,630"), foreign=True),
+        None,
+        "1 unreadable close values",
+        lacks("close", "2025-12-10", has=("open", "high")),
+    ),
+    Fault(
+        "komis_criterion_withdrawn",
+        ("KOMIS.CE",),
+        komis("Ce", CE, komis_criteria_without("Ce", "802")),
+        SourceFormatError,
+        "price criterion 802 is no longer offered",
+    ),
+    Fault(
+        "jin10_metal_absent_on_a_date",
+        ("LME.AH.STOCK",),
+        jin10(jin10_cell("2026-07-17", "铝", None)),
+        None,
+        "1 missing stock values; 1 missing registered values",
+        aluminium_gap,
+        now=LME_NOW,
+        current=False,
+    ),
+    Fault(
+        "code_in_payload",
+        ("LME.CA.STOCK",),
+        jin10(jin10_cell("2026-07-16", "铝", EVIL)),
+        SourceFormatError,
+        "cannot read the payload: ValueError: malformed node",
+        payload_not_run,
+        now=LME_NOW,
+    ),
     # -- the values ------------------------------------------------------------------------------
-    Fault("duplicated_dates", ("SHFE.AL",), sina(repeat_bar(AL, "2025-12-10")), None,
-          "1 duplicate dates (last kept)", duplicate_kept("close", "2025-12-10", 21990)),
-    Fault("duplicated_dates_revised", ("SHFE.AU",),
-          sina(repeat_bar(AU, "2025-12-10", c="957.0")), None, "1 duplicate dates (last kept)",
-          duplicate_kept("close", "2025-12-10", 957.0)),
-    Fault("future_dates", ("SHFE.SN",), sina(repeat_bar(SN, "2025-12-12", d="2025-12-19")),
-          None, "1 rows dated after the venue's today", stored_through("2025-12-12")),
-    Fault("nan_value", ("COMEX.GC",), yahoo("GC=F", P.yahoo_null(GC, "close", 7)), None,
-          "1 missing close values", lacks("close", "2025-12-10", has=("open", "high", "low"))),
-    Fault("zero_price", ("SHFE.AG",), sina(P.sina_set(AG, "2025-12-10", c="0")), SchemaError,
-          "SHFE.AG close: non-positive value 0 on 2025-12-10"),
-    Fault("negative_price", ("SSE.600362",),
-          a_share("600362", kline_close(R.body("eastmoney/a_share_600362_qfq.json"),
-                                        "2025-12-10", "-11.95")),
-          SchemaError, "SSE.600362 adj_close: non-positive value -11.95 on 2025-12-10"),
-    Fault("unit_jump_100x", ("COMEX.HG",), yahoo("HG=F", P.yahoo_scale(HG, 100)), UnitScaleError,
-          "is 100x the stored"),
-    Fault("komis_unit_change", ("KOMIS.ND",), komis("Nd", komis_unit(ND, "t")), UnitScaleError,
-          "KOMIS quotes USD/t, registered unit is USD/kg"),
-    Fault("comex_stock_units_moved", ("COMEX.GC.STOCK",),
-          lambda rsps: rsps.add(responses.GET, R.EM_DATACENTER, content_type=R.JSON,
-                                body=R.scale_json_numbers(R.body("eastmoney/comex_gold.json"),
-                                                          {"STORAGE_OUNCE"}, 1000)),
-          UnitScaleError, "ounce column / tonne column = 32,150,", listed_missing,
-          now=LME_NOW),
-    Fault("stale_feed", ("LME.SN.3M",), sina(drop_after(SND, CUT), foreign=True), None,
-          "the source's newest row is 2025-12-05 (8 days old)", marked_stale_by_age, current=False),
-    Fault("suspended_stock", ("SZSE.000960",), a_share("000960", EM_EMPTY, EM_EMPTY), None,
-          "no unadjusted klines in the window (suspended?); no forward-adjusted klines",
-          nothing_new),
+    Fault(
+        "duplicated_dates",
+        ("SHFE.AL",),
+        sina(repeat_bar(AL, "2025-12-10")),
+        None,
+        "1 duplicate dates (last kept)",
+        duplicate_kept("close", "2025-12-10", 21990),
+    ),
+    Fault(
+        "duplicated_dates_revised",
+        ("SHFE.AU",),
+        sina(repeat_bar(AU, "2025-12-10", c="957.0")),
+        None,
+        "1 duplicate dates (last kept)",
+        duplicate_kept("close", "2025-12-10", 957.0),
+    ),
+    Fault(
+        "future_dates",
+        ("SHFE.SN",),
+        sina(repeat_bar(SN, "2025-12-12", d="2025-12-19")),
+        None,
+        "1 rows dated after the venue's today",
+        stored_through("2025-12-12"),
+    ),
+    Fault(
+        "nan_value",
+        ("COMEX.GC",),
+        yahoo("GC=F", P.yahoo_null(GC, "close", 7)),
+        None,
+        "1 missing close values",
+        lacks("close", "2025-12-10", has=("open", "high", "low")),
+    ),
+    Fault(
+        "zero_price",
+        ("SHFE.AG",),
+        sina(P.sina_set(AG, "2025-12-10", c="0")),
+        SchemaError,
+        "SHFE.AG close: non-positive value 0 on 2025-12-10",
+    ),
+    Fault(
+        "negative_price",
+        ("SSE.600362",),
+        a_share(
+            "600362",
+            kline_close(R.body("eastmoney/a_share_600362_qfq.json"), "2025-12-10", "-11.95"),
+        ),
+        SchemaError,
+        "SSE.600362 adj_close: non-positive value -11.95 on 2025-12-10",
+    ),
+    Fault(
+        "unit_jump_100x",
+        ("COMEX.HG",),
+        yahoo("HG=F", P.yahoo_scale(HG, 100)),
+        UnitScaleError,
+        "is 100x the stored",
+    ),
+    Fault(
+        "komis_unit_change",
+        ("KOMIS.ND",),
+        komis("Nd", komis_unit(ND, "t")),
+        UnitScaleError,
+        "KOMIS quotes USD/t, registered unit is USD/kg",
+    ),
+    Fault(
+        "comex_stock_units_moved",
+        ("COMEX.GC.STOCK",),
+        lambda rsps: rsps.add(
+            responses.GET,
+            R.EM_DATACENTER,
+            content_type=R.JSON,
+            body=R.scale_json_numbers(R.body("eastmoney/comex_gold.json"), {"STORAGE_OUNCE"}, 1000),
+        ),
+        UnitScaleError,
+        "ounce column / tonne column = 32,150,",
+        listed_missing,
+        now=LME_NOW,
+    ),
+    Fault(
+        "stale_feed",
+        ("LME.SN.3M",),
+        sina(drop_after(SND, CUT), foreign=True),
+        None,
+        "the source's newest row is 2025-12-05 (8 days old)",
+        marked_stale_by_age,
+        current=False,
+    ),
+    Fault(
+        "suspended_stock",
+        ("SZSE.000960",),
+        a_share("000960", EM_EMPTY, EM_EMPTY),
+        None,
+        "no unadjusted klines in the window (suspended?); no forward-adjusted klines",
+        nothing_new,
+    ),
     # -- dates and identity ----------------------------------------------------------------------
-    Fault("shifted_timestamps", ("COMEX.GC",), yahoo("GC=F", P.yahoo_shift(GC, -5 * 3600)),
-          SourceFormatError, "dates look one day early"),
-    Fault("dates_one_day_late", ("SHFE.CU",), sina(shift_sina(CU, 1)), SourceFormatError,
-          "dates look one day late: 25 of 25 values match the stored ones of the day before"),
-    Fault("swapped_high_low", ("COMEX.SI",), yahoo("SI=F", P.yahoo_swap(SI, "high", "low")),
-          SourceFormatError, "high is below low on 10 of 10 bars"),
-    Fault("wrong_symbol", ("SHFE.CU",), sina(AL), SourceFormatError,
-          "25 of 25 values on dates already stored differ from them by more than 5% (e.g. "
-          "close 2025-12-01: 21,865, stored 89,280): a payload for another symbol?"),
-]  # fmt: skip
+    Fault(
+        "shifted_timestamps",
+        ("COMEX.GC",),
+        yahoo("GC=F", P.yahoo_shift(GC, -5 * 3600)),
+        SourceFormatError,
+        "dates look one day early",
+    ),
+    Fault(
+        "dates_one_day_late",
+        ("SHFE.CU",),
+        sina(shift_sina(CU, 1)),
+        SourceFormatError,
+        "dates look one day late: 25 of 25 values match the stored ones of the day before",
+    ),
+    Fault(
+        "swapped_high_low",
+        ("COMEX.SI",),
+        yahoo("SI=F", P.yahoo_swap(SI, "high", "low")),
+        SourceFormatError,
+        "10 of 10 bars break low <= high",
+    ),
+    Fault(
+        "wrong_symbol",
+        ("SHFE.CU",),
+        sina(AL),
+        SourceFormatError,
+        "25 of 25 values on dates already stored differ from them by more than 5% (e.g. "
+        "close 2025-12-01: 21,865, stored 89,280): a payload for another symbol?",
+    ),
+]
 
 
 # -- the test ------------------------------------------------------------------------------------
@@ -436,37 +637,36 @@ def _yfinance_cache(tmp_path_factory) -> None:
     yf.set_tz_cache_location(str(tmp_path_factory.getbasetemp() / "yf-faults"))
 
 
-#: Cached ``_context`` results by (week, observations fingerprint): see :func:`report_model`.
-_CONTEXTS: dict[tuple, tuple[pd.DataFrame, list[dict]]] = {}
+#: Cached ``_context`` results by (week, rows fingerprint): see :func:`report_model`.
+_CONTEXTS: dict[tuple[pd.Timestamp, int], tuple[list[dict], dict[str, str]]] = {}
 
 
-def report_model(store: Path, monkeypatch: pytest.MonkeyPatch):
-    """The week's report model, as ``build_weekly`` makes it, with two shortcuts for speed.
+def report_model(store: Path, monkeypatch: pytest.MonkeyPatch) -> WeeklyReport:
+    """The week's report model, as ``metalwatch report`` builds it, with two shortcuts for speed.
 
     Charts are not drawn (the PDF test draws them). The statistical context, a pure function
-    of the stored observations and the week, is computed once per distinct set of
-    observations: a scenario that stores nothing shares it with every other such scenario.
+    of the week's rows, is computed once per distinct set of rows: a scenario that stores
+    nothing shares it with every other such scenario.
     """
     import metalwatch.reporting.model as model
 
     real = model._context
 
-    def context(st: Store, week: pd.Timestamp) -> tuple[pd.DataFrame, list[dict]]:
-        key = (
-            week,
-            *st._con.execute(
-                "SELECT COUNT(*), TOTAL(value), MAX(updated_at) FROM observations"
-            ).fetchone(),
-        )
+    def context(rows: pd.DataFrame, week: pd.Timestamp, skipped: dict[str, str]) -> list[dict]:
+        cols = ["instrument", "field", "date", "value"]
+        key = (week, int(pd.util.hash_pandas_object(rows[cols], index=False).sum()))
         if key not in _CONTEXTS:
-            _CONTEXTS[key] = real(st, week)
-        data, facts = _CONTEXTS[key]
-        return data.copy(), copy.deepcopy(facts)
+            noted: dict[str, str] = {}
+            _CONTEXTS[key] = (real(rows, week, noted), noted)
+        facts, noted = _CONTEXTS[key]
+        skipped.update(noted)
+        return copy.deepcopy(facts)
 
     monkeypatch.setattr(model, "_chart", lambda *a, **k: [])
     monkeypatch.setattr(model, "_context", context)
     with Store(store) as st:
-        return build_weekly(st, WEEK, "en")
+        data = read_week(st, WEEK, report_instruments(), history_days=HISTORY_DAYS)
+    return build_weekly(data, lang="en")
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
@@ -478,21 +678,23 @@ def test_fault(fault: Fault, cut_path, tmp_path, monkeypatch, capsys) -> None:
     run = cli_update(monkeypatch, capsys, store, fault.ids, fault.register, now=fault.now)
     after = rows(store, fault.ids)
     model = report_model(store, monkeypatch)
-    stale = {m["instrument"]: m for m in model.status.stale}
+    stale = {m.instrument: m for m in model.status.stale}
     for iid in fault.ids:
         out, log = run.outcome(iid), last_fetch(store, iid)
         assert "\n" not in out.message and "Traceback" not in run.out + run.err
         if fault.error is not None:
             assert out.status == "failed" and type(out.error) is fault.error, out.message
             assert fault.says in out.message
+            if isinstance(out.error, SourceError):  # every failed fetch names its series
+                assert out.error.series == iid and out.error.source == out.source
             assert log["status"] == "failed" and log["message"] in out.message
             mine = before[before["instrument"] == iid]
             pd.testing.assert_frame_equal(mine, after[after["instrument"] == iid])
             assert revisions(store, iid).empty
             last = mine.loc[mine["field"] == registry.get(iid).field, "date"].max()
             if pd.notna(last):  # the report marks it, as of its last good row
-                assert stale[iid]["reason"] == f"update failed: {log['message']}"
-                assert stale[iid]["as_of"] == f"{last:%Y-%m-%d}"
+                assert stale[iid].reason == f"update failed: {log['message']}"
+                assert stale[iid].as_of == f"{last:%Y-%m-%d}"
         else:
             assert out.status == "ok" and out.error is None, out.message
             assert fault.says in out.message and log["status"] == "ok"
@@ -518,8 +720,10 @@ def test_report_pdf_marks_failed_series(cut_path, tmp_path, monkeypatch, capsys)
     store = tmp_path / "store.sqlite"
     store.write_bytes(cut_path.read_bytes())
     faults = {f.name: f for f in FAULTS}
-    picked = [faults[n] for n in ("unit_jump_100x", "swapped_high_low", "komis_unit_change",
-                                  "html_error_page")]  # fmt: skip
+    picked = [
+        faults[n]
+        for n in ("unit_jump_100x", "swapped_high_low", "komis_unit_change", "html_error_page")
+    ]
 
     def symbol(sym: str) -> list:
         return [matchers.query_param_matcher({"symbol": sym}, strict_match=False)]
@@ -536,15 +740,17 @@ def test_report_pdf_marks_failed_series(cut_path, tmp_path, monkeypatch, capsys)
         rsps.add(
             responses.GET, R.SINA_DOMESTIC, match=symbol("AL0"), body=AL, content_type="text/html"
         )
-        rsps.add(responses.GET, R.SINA_FOREIGN, match=symbol("CAD"), body=AHD,
-                 content_type="text/html")  # fmt: skip
+        rsps.add(
+            responses.GET, R.SINA_FOREIGN, match=symbol("CAD"), body=AHD, content_type="text/html"
+        )
 
     failing = ["SHFE.CU", "LME.CA.3M", *(i for f in picked for i in f.ids)]
     run = cli_update(monkeypatch, capsys, store, [*failing, "SHFE.AL"], register)
     assert run.code == 1 and {o.instrument for o in run.report.failed} == set(failing)
     pdf = tmp_path / "weekly.pdf"
-    assert main(["--store", str(store), "report", "--week", f"{WEEK:%Y-%m-%d}",
-                 "-o", str(pdf)]) == 0  # fmt: skip
+    assert (
+        main(["--store", str(store), "report", "--week", f"{WEEK:%Y-%m-%d}", "-o", str(pdf)]) == 0
+    )
     text = " ".join("".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     for iid in failing:
         cause = " ".join(last_fetch(store, iid)["message"].split())[:50]
@@ -554,11 +760,19 @@ def test_report_pdf_marks_failed_series(cut_path, tmp_path, monkeypatch, capsys)
 # -- the checks behind some rows, on their edges -----------------------------------------------
 def _batch(instrument: str, field: str, values: dict[str, float]) -> pd.DataFrame:
     inst = registry.get(instrument)
-    return frame.coerce(pd.DataFrame({
-        "instrument": instrument, "field": field, "date": list(values),
-        "value": list(values.values()), "unit": inst.unit, "currency": inst.currency,
-        "source": "t",
-    }))  # fmt: skip
+    return frame.coerce(
+        pd.DataFrame(
+            {
+                "instrument": instrument,
+                "field": field,
+                "date": list(values),
+                "value": list(values.values()),
+                "unit": inst.unit,
+                "currency": inst.currency,
+                "source": "t",
+            }
+        )
+    )
 
 
 def test_overlap_check_lets_revisions_and_flat_series_through(cut_path) -> None:
@@ -570,8 +784,13 @@ def test_overlap_check_lets_revisions_and_flat_series_through(cut_path) -> None:
         revised = {**closes, "2025-12-03": closes["2025-12-03"] * 1.2}  # one big revision
         check_overlap(st, _batch("SHFE.CU", "close", revised))
         check_overlap(st, _batch("SHFE.CU", "close", {"2025-12-08": 1.0}))  # no overlap
-        st.upsert(_batch("KOMIS.ND", "close", dict.fromkeys(
-            ["2025-12-01", "2025-12-02", "2025-12-03", "2025-12-04"], 96.7)))  # fmt: skip
+        st.upsert(
+            _batch(
+                "KOMIS.ND",
+                "close",
+                dict.fromkeys(["2025-12-01", "2025-12-02", "2025-12-03", "2025-12-04"], 96.7),
+            )
+        )
         flat = dict.fromkeys(["2025-12-02", "2025-12-03", "2025-12-04", "2025-12-05"], 96.7)
         check_overlap(st, _batch("KOMIS.ND", "close", flat))  # a flat quote is not "shifted"
         with pytest.raises(SourceFormatError, match="another symbol"):
@@ -585,5 +804,5 @@ def test_bar_check_tolerates_a_few_bad_bars_in_a_long_history() -> None:
     high = _batch("SHFE.CU", "high", dict.fromkeys(days, 10.0))
     low = _batch("SHFE.CU", "low", {d: (11.0 if n < 3 else 9.0) for n, d in enumerate(days)})
     check_bars(pd.concat([high, low], ignore_index=True))  # 3 % of bars: upstream noise
-    with pytest.raises(SourceFormatError, match="high is below low on 1 of 1 bars"):
+    with pytest.raises(SourceFormatError, match="SHFE.CU: 1 of 1 bars break low <= high"):
         check_bars(pd.concat([high.iloc[:1], low.iloc[:1]], ignore_index=True))

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from metalwatch import frame
 from metalwatch.errors import MetalwatchError, SchemaError, SourceFormatError
 from metalwatch.sources import catalog
-from metalwatch.sources.base import Fetched, Query
+from metalwatch.sources.base import REBASED_FIELDS, Fetched, Query
 from tests.faults.fuzz import (
     damaged_bytes,
     damaged_frame,
@@ -44,8 +44,9 @@ from tests.sources.replay import Case, cases, fast_policy
 
 CASES = {c.name: c for c in cases()}
 SCALE = float(os.environ.get("METALWATCH_FUZZ_EXAMPLES", "1"))
-FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), database=None,
-                derandomize=True)  # fmt: skip
+FUZZ = settings(
+    deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+)
 
 
 def examples(n: int) -> settings:
@@ -61,8 +62,9 @@ def _yfinance_cache(tmp_path_factory) -> None:
 
 def query(case: Case) -> tuple[Any, Query]:
     fetcher = catalog.adapter_class(case.key, case.function)()
-    return fetcher, fetcher.build_query(case.instrument, case.symbol, pd.Timestamp(case.start),
-                                        case.now)  # fmt: skip
+    return fetcher, fetcher.build_query(
+        case.instrument, case.symbol, pd.Timestamp(case.start), case.now
+    )
 
 
 def settle(case: Case, q: Query, call) -> None:
@@ -85,7 +87,7 @@ def settle(case: Case, q: Query, call) -> None:
     assert set(df["instrument"]) == {case.instrument}
     assert (df["date"] <= q.end).all()
     fetcher = catalog.adapter_class(case.key, case.function)
-    windowed = ~df["field"].isin(fetcher.rebase_fields)
+    windowed = ~df["field"].isin(REBASED_FIELDS)
     assert (df.loc[windowed, "date"] >= q.start).all()
     assert set(df["field"]) <= set(fetcher.fields)
 

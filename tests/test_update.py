@@ -6,15 +6,22 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 import responses
 
 from metalwatch.cli import main
-from metalwatch.errors import SourceUnavailableError, UnitScaleError
+from metalwatch.errors import (
+    SchemaError,
+    SourceError,
+    SourceUnavailableError,
+    UnitScaleError,
+)
 from metalwatch.sources import catalog
 from metalwatch.sources.sina_futures import ShfeMainFetcher
 from metalwatch.sources.yahoo import YahooFetcher
 from metalwatch.store import Store
 from metalwatch.update import runner, summary, update
+from metalwatch.update.outcome import Attempt, SeriesOutcome
 from metalwatch.update.plan import EARLIEST, plan, window_start
 from tests.sources.replay import (
     JIN10_SHFE,
@@ -75,8 +82,9 @@ def test_plan_covers_every_live_instrument_and_reports_the_rest() -> None:
     jobs, skipped = plan(["LBMA.AU.PM", "SHFE.CU"], {("SHFE.CU", "close"): "2025-12-05"})
     assert skipped == ["LBMA.AU.PM"] and jobs[0].last_stored == pd.Timestamp("2025-12-05")
     assert [r.label for r in plan(["COMEX.GC"], {})[0][0].routes] == [
-        "yfinance", "akshare:futures_foreign_hist",
-    ]  # fmt: skip
+        "yfinance",
+        "akshare:futures_foreign_hist",
+    ]
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -126,6 +134,8 @@ def test_one_failing_source_does_not_stop_the_others(store_path) -> None:
     bad = by["LME.CA.3M"]
     assert bad.status == "failed" and isinstance(bad.error, SourceUnavailableError)
     assert "HTTP 502 from stock2.finance.sina.com.cn after 3 attempts" in bad.message
+    assert (bad.error.series, bad.error.source) == ("LME.CA.3M", "akshare:futures_foreign_hist")
+    assert bad.error.status == 502 and "getGlobalFuturesDailyKLine" in str(bad.error.url)
     assert bad.last_date == pd.Timestamp("2025-12-05")  # the last good date
     assert report.failed == [bad]
 
@@ -135,8 +145,9 @@ def test_fallback_fills_only_dates_after_the_primary(store_path) -> None:
 
     def register(rsps) -> None:
         yahoo_chart(rsps, "GC=F", (500, b"<html>down</html>"))
-        rsps.add(responses.GET, SINA_FOREIGN, body=body("sina_kline/GC.jsonp"),
-                 content_type="text/html")  # fmt: skip
+        rsps.add(
+            responses.GET, SINA_FOREIGN, body=body("sina_kline/GC.jsonp"), content_type="text/html"
+        )
 
     [out] = run(store_path, ["COMEX.GC"], register).outcomes
     assert out.status == "ok" and out.source == "akshare:futures_foreign_hist"
@@ -157,23 +168,46 @@ def test_unit_scale_jump_stores_nothing(store_path) -> None:
     scaled = scale_sina(CU, ("o", "h", "l", "c", "s"), 100)  # CNY/t -> fen/t, say
     [out] = run(store_path, ["SHFE.CU"], lambda r: sina(r, scaled)).outcomes
     assert isinstance(out.error, UnitScaleError)
-    assert out.message.startswith("akshare:futures_zh_daily_sina SHFE.CU close: ")
+    assert (out.error.series, out.error.source) == ("SHFE.CU", "akshare:futures_zh_daily_sina")
+    assert out.error.field == "close" and out.error.ratio == pytest.approx(100.0)
+    assert out.message == str(out.error)
+    assert out.message.startswith("akshare:futures_zh_daily_sina SHFE.CU: close 2025-12-01 ")
     assert "2025-12-01 value 8.928e+06 is 100x the stored 89,280 of 2025-12-01" in out.message
     with Store(store_path) as st:
         assert st.read(["SHFE.CU"], start="2025-12-06").empty
+
+
+def test_an_adapter_bug_is_a_typed_error_with_its_cause(store_path, monkeypatch) -> None:
+    def broken(self, query, raw, out):
+        raise RuntimeError("adapter bug\non two lines")
+
+    monkeypatch.setattr(ShfeMainFetcher, "normalize", broken)
+    cut(store_path, "SHFE.CU", "2025-12-05")
+    [out] = run(store_path, ["SHFE.CU"], sina).outcomes
+    assert out.status == "failed" and type(out.error) is SourceError
+    assert isinstance(out.error.__cause__, RuntimeError)
+    assert (out.error.series, out.error.source) == ("SHFE.CU", "akshare:futures_zh_daily_sina")
+    assert out.message == (
+        "akshare:futures_zh_daily_sina SHFE.CU: unexpected RuntimeError: adapter bug on two lines"
+    )
 
 
 def test_shfe_weekly_stocks_through_the_runner(store_path) -> None:
     now = pd.Timestamp("2019-07-01 09:00", tz="UTC")
 
     def register(rsps) -> None:
-        rsps.add(responses.GET, JIN10_SHFE, body=body("jin10_shfe_weekly/2019-06-28.json"),
-                 content_type=JSON)  # fmt: skip
+        rsps.add(
+            responses.GET,
+            JIN10_SHFE,
+            body=body("jin10_shfe_weekly/2019-06-28.json"),
+            content_type=JSON,
+        )
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps)
-        report = update(["SHFE.SN.STOCK"], store=store_path, since="2019-06-24",
-                        policy=fast_policy(), now=now)  # fmt: skip
+        report = update(
+            ["SHFE.SN.STOCK"], store=store_path, since="2019-06-24", policy=fast_policy(), now=now
+        )
         asked = [c.request.params["date"] for c in rsps.calls]
     [out] = report.outcomes
     assert out.status == "ok" and out.added == 1 and out.last_date == pd.Timestamp("2019-06-28")
@@ -187,11 +221,15 @@ def test_requests_to_one_host_are_spaced(store_path) -> None:
     def register(rsps) -> None:
         for sym in ("CU0", "AL0", "SN0"):
             only = responses.matchers.query_param_matcher({"symbol": sym}, strict_match=False)
-            rsps.add(responses.GET, SINA_DOMESTIC, body=body(f"sina_kline/{sym}.jsonp"),
-                     content_type="text/html", match=[only])  # fmt: skip
+            rsps.add(
+                responses.GET,
+                SINA_DOMESTIC,
+                body=body(f"sina_kline/{sym}.jsonp"),
+                content_type="text/html",
+                match=[only],
+            )
 
-    report = run(store_path, ["SHFE.CU", "SHFE.AL", "SHFE.SN"], register, policy=policy,
-                 workers=3)  # fmt: skip
+    report = run(store_path, ["SHFE.CU", "SHFE.AL", "SHFE.SN"], register, policy=policy, workers=3)
     assert not report.failed
     assert report.requests["sina.com.cn"] == 3
     assert report.waited["sina.com.cn"] >= 2.0  # 2 s apart; exact slots: test_policy
@@ -214,6 +252,49 @@ def test_summary_rows_and_footer(store_path) -> None:
     assert rows["LME.CA.3M"]["last date"] == "2025-12-05"
     assert rows["LBMA.AU.PM"]["status"].startswith("skipped: no live source")
     assert summary.footer(report).startswith("3 series: 1 ok, 1 failed, 1 skipped; 35 rows added")
+
+
+def test_summary_status_is_built_from_the_errors_fields() -> None:
+    # a cause that quotes another series' message: text parsing would cut it in the wrong place
+    primary = SourceUnavailableError(
+        "proxy said 'LME.CA.3M: gone'", series="COMEX.GC", source="yfinance"
+    )
+    fallback = SourceUnavailableError(
+        "timed out", series="COMEX.GC", source="akshare:futures_foreign_hist"
+    )
+    both = SeriesOutcome(
+        "COMEX.GC",
+        "failed",
+        source="akshare:futures_foreign_hist",
+        attempts=[Attempt("yfinance", primary), Attempt("akshare:futures_foreign_hist", fallback)],
+        error=fallback,
+        message=f"{primary} | {fallback}",
+    )
+    assert summary.status_text(both) == (
+        "failed: yfinance: proxy said 'LME.CA.3M: gone' | akshare:futures_foreign_hist: timed out"
+    )
+    # a check failing after the fallback served: only the check's error, with its own source
+    scale = UnitScaleError("close is 100x", series="COMEX.GC", source="akshare:x")
+    checked = SeriesOutcome(
+        "COMEX.GC",
+        "failed",
+        source="akshare:x",
+        attempts=[Attempt("yfinance", primary), Attempt("akshare:x")],
+        error=scale,
+        message=str(scale),
+    )
+    assert summary.status_text(checked) == "failed: akshare:x: close is 100x"
+    # an error that names no source (the canonical schema check) takes the outcome's
+    schema = SchemaError("SHFE.AG close: non-positive value 0 on 2025-12-10")
+    unplaced = SeriesOutcome(
+        "SHFE.AG", "failed", source="akshare:futures_zh_daily_sina", error=schema
+    )
+    assert summary.status_text(unplaced) == (
+        "failed: akshare:futures_zh_daily_sina: SHFE.AG close: non-positive value 0 on 2025-12-10"
+    )
+    assert summary.status_text(SeriesOutcome("X", "skipped", message="no live source")) == (
+        "skipped: no live source"
+    )
 
 
 def test_cli_update_prints_the_table_and_exits_1_on_failure(store_path, monkeypatch, capsys):

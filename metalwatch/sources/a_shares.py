@@ -21,23 +21,20 @@ from typing import Any
 
 import pandas as pd
 
-from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
+from metalwatch.sources.base import Fetched, Query
 
-COLUMNS = ["日期", "开盘", "收盘", "最高", "最低"]
 
-
-class AShareFetcher(Fetcher):
+class AShareFetcher(AkshareFetcher):
     """One A-share (registry symbol: the 6-digit code)."""
 
-    key = "akshare"
     function = "stock_zh_a_hist"
+    COLUMNS = {"日期": "date", "开盘": "open", "最高": "high", "最低": "low", "收盘": "close"}
+    #: What the forward-adjusted history keeps (its payload must hold every column above).
+    ADJUSTED = {"日期": "date", "收盘": "adj_close"}
     fields = ("open", "high", "low", "close", "adj_close")
-    rebase_fields = ("adj_close",)
 
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
-
-    def fetch_raw(self, query: Query) -> dict[str, pd.DataFrame]:
+    def fetch_raw(self, query: Query) -> dict[str, Any]:
         import akshare as ak
 
         end = f"{query.end:%Y%m%d}"
@@ -51,7 +48,7 @@ class AShareFetcher(Fetcher):
         adjusted = ak.stock_zh_a_hist(
             symbol=query.symbol, period="daily", start_date="19900101", end_date=end, adjust="qfq"
         )
-        return {"raw": raw, "qfq": adjusted}  # fmt: skip
+        return {"raw": raw, "qfq": adjusted}
 
     def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
         parts = []
@@ -59,22 +56,16 @@ class AShareFetcher(Fetcher):
         if plain.empty:
             out.notes.append("no unadjusted klines in the window (suspended?)")
         else:
-            self.require(plain, COLUMNS, query)
-            parts.append(pd.DataFrame({
-                "date": pd.to_datetime(plain["日期"]), "open": plain["开盘"],
-                "high": plain["最高"], "low": plain["最低"], "close": plain["收盘"],
-            }))  # fmt: skip
+            parts.append(self.select(plain, query))
         if adjusted.empty:
             out.notes.append("no forward-adjusted klines")
         else:
-            self.require(adjusted, COLUMNS, query)
-            parts.append(
-                pd.DataFrame(
-                    {"date": pd.to_datetime(adjusted["日期"]), "adj_close": adjusted["收盘"]}
-                )
-            )
+            self.require(adjusted, self.COLUMNS, query)
+            parts.append(self.select(adjusted, query, columns=self.ADJUSTED))
         if not parts:
             return pd.DataFrame(columns=["date", *self.fields])
+        for part in parts:
+            part["date"] = pd.to_datetime(part["date"])
         wide = parts[0]
         for part in parts[1:]:
             wide = wide.merge(part, on="date", how="outer")

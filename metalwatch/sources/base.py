@@ -11,45 +11,44 @@ canonical frame of :mod:`metalwatch.frame` in three steps, after OpenBB's fetche
     the raw payload to a wide table ``date`` + canonical fields; renamed columns raise
     :class:`~metalwatch.errors.SourceFormatError` naming the column.
 
-:meth:`Fetcher.fetch` chains them and trims the result to the window. Nothing is dropped
-silently: rows outside the window, bars of a session that has not closed, duplicate dates,
-missing values and values that are not numbers are counted in :attr:`Fetched.dropped` and
-reported by ``metalwatch update``; a registered field with no readable value at all in the
-window is a format change (:class:`~metalwatch.errors.SourceFormatError`).
-:func:`check_contract` is the per-fetcher contract the tests run.
+:meth:`Fetcher.fetch` chains them and trims the result to the window (:func:`finish`).
+Nothing is dropped silently: rows outside the window, bars of a session that has not closed
+(:mod:`.session`), duplicate dates, missing values and values that are not numbers are
+counted in :attr:`Fetched.dropped` and reported by ``metalwatch update``; a registered field
+with no readable value at all in the window is a format change
+(:class:`~metalwatch.errors.SourceFormatError`). Adapters over one akshare function derive
+from :class:`~.akshare_fetcher.AkshareFetcher`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import time as dtime
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.errors import MetalwatchError, SourceError, SourceFormatError
+from metalwatch.errors import DataError, MetalwatchError, SourceError, SourceFormatError
+from metalwatch.sources.cache import Key, PayloadCache
 from metalwatch.sources.policy import Policy
+from metalwatch.sources.session import session_closed, venue_today
 
-#: Venue calendar -> (time zone, local time after which the day's bar is final).
-SESSION_CLOSE: dict[str, tuple[str, dtime]] = {
-    "CME": ("America/New_York", dtime(17, 0)),
-    "ICE": ("America/New_York", dtime(17, 0)),
-    "FX": ("America/New_York", dtime(17, 0)),
-    "NYSE": ("America/New_York", dtime(16, 15)),
-    "LME": ("Europe/London", dtime(17, 30)),
-    "LBMA": ("Europe/London", dtime(15, 30)),
-    "SHFE": ("Asia/Shanghai", dtime(15, 30)),
-    "SGE": ("Asia/Shanghai", dtime(15, 45)),
-    "SSE": ("Asia/Shanghai", dtime(15, 30)),
-    "CN": ("Asia/Shanghai", dtime(18, 0)),
-    "ASX": ("Australia/Sydney", dtime(16, 30)),
-}
 #: Reasons in :attr:`Fetched.dropped` that are expected and not worth a line in a summary.
 ROUTINE_DROPS = frozenset({"before window"})
+#: Fields whose whole history is rewritten upstream at every dividend (adjusted closes): a
+#: fetch keeps them over the full payload instead of trimming them to the window, they do
+#: not set the window's start, and their overlap with the store is not compared.
+REBASED_FIELDS = frozenset({"adj_close"})
+#: Cell texts upstreams use for "no value" (not a format change).
+BLANKS = frozenset({"", "-", "--", "null", "none", "nan", "n/a", "na"})
+
+
+def source_label(key: str, function: str = "") -> str:
+    """The source label stored on rows: ``akshare:futures_zh_daily_sina``, or ``yfinance``."""
+    return f"{key}:{function}" if function else key
 
 
 @dataclass(frozen=True)
@@ -91,39 +90,6 @@ class Fetched:
         return "; ".join(parts + self.notes)
 
 
-class PayloadCache:
-    """Raw payloads shared by the series of one run (e.g. one LME stock body, three metals).
-
-    Lives for one ``metalwatch update`` only: an open-ended range is never cached as final.
-    A failure is remembered too, so sibling series fail fast with the same cause.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._keys: dict[tuple, threading.Lock] = {}
-        self._values: dict[tuple, tuple[bool, Any]] = {}
-
-    def get(self, key: tuple, produce: Callable[[], Any], *, remember_errors: bool = True) -> Any:
-        """The payload for ``key``, produced once (other threads wait for it).
-
-        With ``remember_errors=False`` a failure is not kept (use it inside a retried call).
-        """
-        with self._lock:
-            lock = self._keys.setdefault(key, threading.Lock())
-        with lock:
-            if key not in self._values:
-                try:
-                    self._values[key] = (True, produce())
-                except BaseException as exc:
-                    if not remember_errors:
-                        raise
-                    self._values[key] = (False, exc)
-            ok, value = self._values[key]
-        if not ok:
-            raise value
-        return value
-
-
 class Fetcher:
     """Base class of a live source adapter (see the module docstring)."""
 
@@ -132,9 +98,6 @@ class Fetcher:
     function: ClassVar[str] = ""
     #: Fields this fetcher can produce (their stored last dates set the window start).
     fields: ClassVar[tuple[str, ...]] = ("close",)
-    #: Fields whose whole history is rewritten upstream (forward-adjusted prices): kept
-    #: over the full payload, not trimmed to the window.
-    rebase_fields: ClassVar[tuple[str, ...]] = ()
     #: History to ask for when nothing is stored and no ``--since`` is given (None: all).
     default_history_days: ClassVar[int | None] = None
     #: Whether the guard turns 4xx/5xx answers into errors (off for libraries that read
@@ -147,7 +110,7 @@ class Fetcher:
     @property
     def label(self) -> str:
         """The source label stored on every row, e.g. ``akshare:futures_zh_daily_sina``."""
-        return f"{self.key}:{self.function}" if self.function else self.key
+        return source_label(self.key, self.function)
 
     def prepare(self) -> None:
         """Import the third-party library (called once, before threads start)."""
@@ -167,12 +130,21 @@ class Fetcher:
         """``raw`` as a wide frame: a ``date`` column plus canonical field columns."""
         raise NotImplementedError
 
-    def cache_key(self, query: Query) -> tuple | None:
+    def cache_key(self, query: Query) -> Key | None:
         """Key under which sibling series share this query's raw payload (None: not shared)."""
         return None
 
     def fetch(self, query: Query, policy: Policy) -> Fetched:
-        """Fetch, normalise and trim one series; raise a typed SourceError on failure."""
+        """Fetch, normalise and trim one series; raise a typed error on failure.
+
+        Raises
+        ------
+        SourceError
+            The fetch failed (:class:`~metalwatch.errors.SourceFormatError`: the payload is
+            not in the shape this adapter reads); ``series`` is ``query.instrument``.
+        DataError
+            The payload is in the wrong units (:class:`~metalwatch.errors.UnitScaleError`).
+        """
 
         def call() -> Any:
             return policy.call(
@@ -185,81 +157,95 @@ class Fetcher:
         key = self.cache_key(query)
         try:
             raw = call() if key is None else self.cache.get(key, call)
-        except SourceError as exc:
-            prefix = f"{self.label} {query.instrument}: "
-            if str(exc).startswith(prefix):
+        except (SourceError, DataError) as exc:
+            if exc.series in ("", query.instrument):
                 raise
-            cause = str(exc).split(": ", 1)[-1]
-            raise type(exc)(f"{prefix}{cause} (payload shared)", source=exc.source) from exc
+            raise _shared(exc, query.instrument) from exc
         out = Fetched(frame.empty(), self.label)
         try:
             wide = self.normalize(query, raw, out)
-            out.frame = finish(query, wide, out, self.label, self.rebase_fields)
+            out.frame = finish(query, wide, out, self.label)
         except MetalwatchError:  # typed already (a format, schema or unit error)
             raise
-        except (KeyError, ValueError, TypeError, IndexError, AttributeError,
-                ArithmeticError) as exc:  # fmt: skip
+        except (
+            KeyError,
+            ValueError,
+            TypeError,
+            IndexError,
+            AttributeError,
+            ArithmeticError,
+        ) as exc:
             text = " ".join(str(exc).split())
-            raise SourceFormatError(
-                f"{self.label} {query.instrument}: cannot read the payload: "
-                f"{type(exc).__name__}: {text[:200]}",
-                source=self.label,
+            raise self.format_error(
+                query, f"cannot read the payload: {type(exc).__name__}: {text[:200]}"
             ) from exc
         return out
 
     # -- helpers for subclasses ---------------------------------------------------------
+    def format_error(self, query: Query, reason: str) -> SourceFormatError:
+        """A :class:`SourceFormatError` of this source and ``query``'s series."""
+        return SourceFormatError(reason, series=query.instrument, source=self.label)
+
     def require(self, df: pd.DataFrame, columns: Iterable[str], query: Query) -> None:
         """Raise SourceFormatError naming the first expected column the payload lacks."""
         have = [str(c) for c in df.columns]
         for col in columns:
             if col not in have:
-                raise SourceFormatError(
-                    f"{self.label} {query.instrument}: column {col!r} missing from the payload "
+                raise self.format_error(
+                    query,
+                    f"column {col!r} missing from the payload "
                     f"(columns: {', '.join(have) or 'none'})",
-                    source=self.label,
                 )
 
     def empty_payload(self, query: Query, what: str = "an empty payload") -> SourceFormatError:
         """The error for a payload with no rows where the source always has some."""
-        return SourceFormatError(
-            f"{self.label} {query.instrument}: {what} (symbol {query.symbol!r})", source=self.label
-        )
+        return self.format_error(query, f"{what} (symbol {query.symbol!r})")
 
 
-def venue_today(calendar: str, now: pd.Timestamp) -> pd.Timestamp:
-    """The calendar date at the venue at UTC time ``now``."""
-    tz = SESSION_CLOSE.get(calendar, ("UTC", dtime(23, 59)))[0]
-    return _utc(now).tz_convert(tz).tz_localize(None).normalize()
+def _shared(exc: SourceError | DataError, series: str) -> SourceError | DataError:
+    """``exc`` of a sibling series whose payload this one shares, restated for ``series``."""
+    twin = copy.copy(exc)
+    twin.series = series
+    twin.args = (f"{exc.reason} (payload shared)",)
+    return twin
 
 
-def session_closed(calendar: str, day: pd.Timestamp, now: pd.Timestamp) -> bool:
-    """Whether the venue's session for ``day`` had closed at UTC time ``now``."""
-    tz, close = SESSION_CLOSE.get(calendar, ("UTC", dtime(23, 59)))
-    closes = pd.Timestamp.combine(pd.Timestamp(day).date(), close).tz_localize(tz)
-    return _utc(now) >= closes
+def finish(query: Query, wide: pd.DataFrame, out: Fetched, source: str) -> pd.DataFrame:
+    """Trim a wide frame to the query window and melt it to canonical rows, counting drops.
 
-
-def _utc(ts: pd.Timestamp) -> pd.Timestamp:
-    ts = pd.Timestamp(ts)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
-def finish(
-    query: Query,
-    wide: pd.DataFrame,
-    out: Fetched,
-    source: str,
-    rebase_fields: Iterable[str] = (),
-) -> pd.DataFrame:
-    """Trim a wide frame to the query window and melt it to canonical rows, counting drops."""
+    Fields in :data:`REBASED_FIELDS` keep the whole payload; the others keep the window.
+    """
     if wide.empty:
         return frame.empty()
     twice = wide.columns[wide.columns.duplicated()]
     if len(twice):
         raise SourceFormatError(
-            f"{source} {query.instrument}: column {str(twice[0])!r} appears twice in the payload",
+            f"column {str(twice[0])!r} appears twice in the payload",
+            series=query.instrument,
             source=source,
         )
+    df = _dated(wide, out)
+    cal = registry.get(query.instrument).calendar
+    after = df["date"] > query.end
+    out.drop("rows dated after the venue's today", int(after.sum()))
+    live = (df["date"] == query.end) & (not session_closed(cal, query.end, query.now))
+    out.drop("bar of a session not yet closed", int(live.sum()))
+    df = df[~(after | live).to_numpy()]
+    before = (df["date"] < query.start).to_numpy()
+    keep_fields = [c for c in df.columns if c in frame.FIELDS]
+    rebase = [c for c in keep_fields if c in REBASED_FIELDS]
+    trimmed = [c for c in keep_fields if c not in rebase]
+    out.drop("before window", int(before.sum()) if trimmed else 0)
+    parts = [df.loc[~before, ["date", *trimmed]]] if trimmed else []
+    if rebase:
+        parts.append(df[["date", *rebase]])
+    rows = [_numbers(query, part, out, source) for part in parts]
+    result = frame.coerce(pd.concat(rows, ignore_index=True)) if rows else frame.empty()
+    return result.sort_values(["field", "date"], ignore_index=True)
+
+
+def _dated(wide: pd.DataFrame, out: Fetched) -> pd.DataFrame:
+    """``wide`` with readable, day-normalised dates, the last of duplicate dates kept."""
     df = wide.copy()
     dates = pd.to_datetime(df["date"], errors="coerce")
     out.drop("rows with an unreadable date", int(dates.isna().sum()))
@@ -270,77 +256,36 @@ def finish(
         out.latest = df["date"].max()
     dup = df.duplicated("date", keep="last")
     out.drop("duplicate dates (last kept)", int(dup.sum()))
-    df = df[~dup.to_numpy()]
-    cal = registry.get(query.instrument).calendar
-    after = df["date"] > query.end
-    out.drop("rows dated after the venue's today", int(after.sum()))
-    live = (df["date"] == query.end) & (not session_closed(cal, query.end, query.now))
-    out.drop("bar of a session not yet closed", int(live.sum()))
-    df = df[~(after | live).to_numpy()]
-    before = (df["date"] < query.start).to_numpy()
-    keep_fields = [c for c in df.columns if c in frame.FIELDS]
-    rebase = [c for c in keep_fields if c in set(rebase_fields)]
-    trimmed = [c for c in keep_fields if c not in rebase]
-    out.drop("before window", int(before.sum()) if trimmed else 0)
-    parts = [df.loc[~before, ["date", *trimmed]]] if trimmed else []
-    if rebase:
-        parts.append(df[["date", *rebase]])
-    rows = []
+    return df[~dup.to_numpy()]
+
+
+def _numbers(query: Query, part: pd.DataFrame, out: Fetched, source: str) -> pd.DataFrame:
+    """One slice of the wide frame as canonical rows, its values read as numbers.
+
+    Missing and unreadable values are counted; a registered field none of whose values reads
+    as a number is a format change.
+    """
     registered = registry.get(query.instrument).field
-    for part in parts:
-        given = part.drop(columns="date")
-        values = given.apply(pd.to_numeric, errors="coerce")
-        values = values.mask(values.isin([np.inf, -np.inf]))  # "inf", "1e400": not a price
-        for col in values.columns:
-            lost = values[col].isna().to_numpy()
-            unreadable = lost & ~_blank(given[col])
-            out.drop(f"missing {col} values", int((lost & ~unreadable).sum()))
-            out.drop(f"unreadable {col} values", int(unreadable.sum()))
-            if col == registered and unreadable.any() and lost.all():
-                example = given[col].to_numpy()[unreadable][0]
-                raise SourceFormatError(
-                    f"{source} {query.instrument}: no {col} value in the window is a number "
-                    f"({int(unreadable.sum())} unreadable, e.g. {str(example)[:40]!r}): the "
-                    "payload's format changed?",
-                    source=source,
-                )
-        part = pd.concat([part[["date"]], values], axis=1)
-        rows.append(frame.from_wide(part, query.instrument, source))
-    result = frame.coerce(pd.concat(rows, ignore_index=True)) if rows else frame.empty()
-    return result.sort_values(["field", "date"], ignore_index=True)
-
-
-#: Cell texts upstreams use for "no value" (not a format change).
-BLANKS = frozenset({"", "-", "--", "null", "none", "nan", "n/a", "na"})
+    given = part.drop(columns="date")
+    values = given.apply(pd.to_numeric, errors="coerce")
+    values = values.mask(values.isin([np.inf, -np.inf]))  # "inf", "1e400": not a price
+    for col in values.columns:
+        lost = values[col].isna().to_numpy()
+        unreadable = lost & ~_blank(given[col])
+        out.drop(f"missing {col} values", int((lost & ~unreadable).sum()))
+        out.drop(f"unreadable {col} values", int(unreadable.sum()))
+        if col == registered and unreadable.any() and lost.all():
+            example = given[col].to_numpy()[unreadable][0]
+            raise SourceFormatError(
+                f"no {col} value in the window is a number ({int(unreadable.sum())} "
+                f"unreadable, e.g. {str(example)[:40]!r}): the payload's format changed?",
+                series=query.instrument,
+                source=source,
+            )
+    return frame.from_wide(pd.concat([part[["date"]], values], axis=1), query.instrument, source)
 
 
 def _blank(column: pd.Series) -> np.ndarray:
     """Which cells hold no value at all (null, or a placeholder such as ``-``)."""
     text = column.astype("string").str.strip().str.lower()
     return (column.isna() | text.isin(BLANKS).fillna(True)).to_numpy(dtype=bool)
-
-
-def check_contract(fetcher: Fetcher, query: Query, got: Fetched) -> pd.DataFrame:
-    """The contract every fetcher keeps; returns the validated frame or raises AssertionError.
-
-    The output passes :func:`metalwatch.frame.validate`; it holds only the queried
-    instrument, with its registered unit and currency, the fetcher's source label, fields
-    the fetcher declares, dates inside the window (rebased fields may start earlier), and the
-    registered moves field whenever it holds any row.
-    """
-    df = frame.validate(got.frame, today=query.end)
-    inst = registry.get(query.instrument)
-    assert not df.empty, f"{fetcher.label} returned no rows for {query.instrument}"
-    assert set(df["instrument"]) == {inst.id}, set(df["instrument"])
-    assert set(df["unit"]) == {inst.unit}, (set(df["unit"]), inst.unit)
-    cur = set(df["currency"].fillna(""))
-    assert cur == {inst.currency}, (cur, inst.currency)
-    assert set(df["source"]) == {fetcher.label}, set(df["source"])
-    assert set(df["field"]) <= set(fetcher.fields), (set(df["field"]), fetcher.fields)
-    assert inst.field in set(df["field"]), f"registered field {inst.field} missing"
-    windowed = ~df["field"].isin(fetcher.rebase_fields)
-    assert (df.loc[windowed, "date"] >= query.start).all()
-    assert (df["date"] <= query.end).all()
-    assert np.isfinite(df["value"].to_numpy()).all()
-    assert got.source == fetcher.label
-    return df

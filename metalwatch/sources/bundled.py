@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import Any
 
 import pandas as pd
 
@@ -24,11 +25,7 @@ def _data() -> Traversable:
 def _snapshot_files() -> dict[str, Traversable]:
     folder = _data().joinpath("snapshot")
     suffix = ".csv.gz"
-    return {
-        f.name.removesuffix(suffix): f
-        for f in folder.iterdir()
-        if f.name.endswith(suffix)
-    }
+    return {f.name.removesuffix(suffix): f for f in folder.iterdir() if f.name.endswith(suffix)}
 
 
 def available() -> list[str]:
@@ -37,7 +34,7 @@ def available() -> list[str]:
 
 
 @cache
-def provenance() -> dict[str, dict]:
+def provenance() -> dict[str, dict[str, Any]]:
     """Provenance per bundled instrument, plus a ``missing`` entry for series with no real data."""
     return tomllib.loads(_data().joinpath("provenance.toml").read_text(encoding="utf-8"))
 

@@ -5,39 +5,53 @@ An instrument's ``sources`` table maps a source key to an upstream symbol:
 ``akshare`` the value is ``function:argument`` and the function picks the adapter. The order
 of the table is the order of preference: the first is the primary, the rest are fallbacks.
 
-Adapter modules are imported only when a series is fetched, so ``import metalwatch`` stays
-free of akshare and yfinance.
+The adapter classes are referenced here directly; each states its own ``key`` and
+``function``. Adapter modules import akshare and yfinance only inside their methods, so
+importing them (and ``import metalwatch``) stays free of both.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from metalwatch import registry
 from metalwatch.errors import InvalidInputError
-from metalwatch.sources.base import Fetcher, PayloadCache
+from metalwatch.sources.a_shares import AShareFetcher
+from metalwatch.sources.base import Fetcher, source_label
+from metalwatch.sources.cache import PayloadCache
+from metalwatch.sources.comex_inventory import ComexInventoryFetcher
+from metalwatch.sources.eastmoney_fx import ForexFetcher, GlobalIndexFetcher
+from metalwatch.sources.jin10_lme_stock import LmeStockFetcher
+from metalwatch.sources.rare_earth_komis import KomisFetcher
+from metalwatch.sources.sge import SgeSpotFetcher
+from metalwatch.sources.shenwan import ShenwanIndexFetcher
+from metalwatch.sources.shfe_weekly_stock import ShfeWeeklyStockFetcher
+from metalwatch.sources.sina_futures import ForeignFuturesFetcher, ShfeMainFetcher
+from metalwatch.sources.yahoo import YahooFetcher
 
-#: (source key, akshare function or "") -> "module:Class" under metalwatch.sources.
-ADAPTERS: dict[tuple[str, str], str] = {
-    ("akshare", "futures_zh_daily_sina"): "sina_futures:ShfeMainFetcher",
-    ("akshare", "futures_foreign_hist"): "sina_futures:ForeignFuturesFetcher",
-    ("akshare", "macro_euro_lme_stock"): "jin10_lme_stock:LmeStockFetcher",
-    ("akshare", "futures_stock_shfe_js"): "shfe_weekly_stock:ShfeWeeklyStockFetcher",
-    ("akshare", "futures_comex_inventory"): "comex_inventory:ComexInventoryFetcher",
-    ("akshare", "spot_hist_sge"): "sge:SgeSpotFetcher",
-    ("akshare", "index_hist_sw"): "shenwan:ShenwanIndexFetcher",
-    ("akshare", "forex_hist_em"): "eastmoney_fx:ForexFetcher",
-    ("akshare", "index_global_hist_em"): "eastmoney_fx:GlobalIndexFetcher",
-    ("akshare", "stock_zh_a_hist"): "a_shares:AShareFetcher",
-    ("yfinance", ""): "yahoo:YahooFetcher",
-    ("komis", ""): "rare_earth_komis:KomisFetcher",
+#: (source key, akshare function or "") -> the adapter class.
+ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
+    (cls.key, cls.function): cls
+    for cls in (
+        ShfeMainFetcher,
+        ForeignFuturesFetcher,
+        LmeStockFetcher,
+        ShfeWeeklyStockFetcher,
+        ComexInventoryFetcher,
+        SgeSpotFetcher,
+        ShenwanIndexFetcher,
+        ForexFetcher,
+        GlobalIndexFetcher,
+        AShareFetcher,
+        YahooFetcher,
+        KomisFetcher,
+    )
 }
 
 
 @dataclass(frozen=True)
 class Route:
-    """One way to fetch an instrument: the adapter class and the upstream symbol."""
+    """One way to fetch an instrument: the source key and function, and the upstream symbol."""
 
     instrument: str
     key: str
@@ -47,7 +61,7 @@ class Route:
     @property
     def label(self) -> str:
         """Source label, as stored on rows (``akshare:futures_zh_daily_sina``)."""
-        return f"{self.key}:{self.function}" if self.function else self.key
+        return source_label(self.key, self.function)
 
     def fetcher(self, cache: PayloadCache | None = None) -> Fetcher:
         """An instance of the adapter for this route."""
@@ -57,11 +71,9 @@ class Route:
 def adapter_class(key: str, function: str = "") -> type[Fetcher]:
     """The adapter class for a source key (and akshare function)."""
     try:
-        target = ADAPTERS[(key, function)]
+        return ADAPTERS[(key, function)]
     except KeyError:
-        raise InvalidInputError(f"no adapter for source {key}:{function}") from None
-    module, cls = target.split(":")
-    return getattr(importlib.import_module(f"metalwatch.sources.{module}"), cls)
+        raise InvalidInputError(f"no adapter for source {source_label(key, function)}") from None
 
 
 def routes(instrument: str) -> list[Route]:

@@ -13,37 +13,32 @@ No COMEX copper stocks exist in akshare.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from metalwatch.errors import UnitScaleError
-from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.measures import TONNE_KG, TROY_OUNCE_KG
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
+from metalwatch.sources.base import Fetched, Query
 
-OZ_PER_TONNE = 1e6 / 31.1034768
+OZ_PER_TONNE = TONNE_KG / TROY_OUNCE_KG
 TOLERANCE = 0.02
 
 
-class ComexInventoryFetcher(Fetcher):
+class ComexInventoryFetcher(AkshareFetcher):
     """COMEX stocks of gold or silver (registry symbol 黄金 or 白银), troy ounces."""
 
-    key = "akshare"
     function = "futures_comex_inventory"
     fields = ("stock",)
 
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
-
-    def fetch_raw(self, query: Query) -> pd.DataFrame:
-        import akshare as ak
-
-        return ak.futures_comex_inventory(symbol=query.symbol)
+    def column_map(self, query: Query) -> Mapping[str, str]:
+        return {"日期": "date", f"COMEX{query.symbol}库存量-盎司": "stock"}
 
     def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
-        df = pd.DataFrame(raw)
-        if df.empty:
-            raise self.empty_payload(query)
+        df = self.payload(query, raw)
         tonnes, ounces = f"COMEX{query.symbol}库存量-吨", f"COMEX{query.symbol}库存量-盎司"
         self.require(df, ["日期", tonnes, ounces], query)
         t = pd.to_numeric(df[tonnes], errors="coerce")
@@ -51,7 +46,11 @@ class ComexInventoryFetcher(Fetcher):
         ratio = (oz / t)[(t > 0) & (oz > 0)]
         if len(ratio) and not np.allclose(ratio.median(), OZ_PER_TONNE, rtol=TOLERANCE):
             raise UnitScaleError(
-                f"{self.label} {query.instrument}: ounce column / tonne column = "
-                f"{ratio.median():,.1f}, not {OZ_PER_TONNE:,.1f}: the units moved upstream"
+                f"ounce column / tonne column = {ratio.median():,.1f}, not "
+                f"{OZ_PER_TONNE:,.1f}: the units moved upstream",
+                series=query.instrument,
+                source=self.label,
+                field="stock",
+                ratio=float(ratio.median() / OZ_PER_TONNE),
             )
-        return pd.DataFrame({"date": df["日期"], "stock": oz})
+        return self.select(df, query, out)

@@ -10,34 +10,11 @@ a fallback only fills dates after the last stored row. Eastmoney bans busy clien
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
-
-from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
 
 
-class _EastmoneyKline(Fetcher):
-    key = "akshare"
-    fields = ("open", "high", "low", "close")
-
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
-
-    def fetch_raw(self, query: Query) -> pd.DataFrame:
-        import akshare as ak
-
-        return getattr(ak, self.function)(symbol=query.symbol)
-
-    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
-        df = pd.DataFrame(raw)
-        if df.empty:
-            raise self.empty_payload(query)
-        self.require(df, ["日期", "今开", "最新价", "最高", "最低"], query)
-        return pd.DataFrame(
-            {"date": df["日期"], "open": df["今开"], "high": df["最高"], "low": df["最低"],
-             "close": df["最新价"]}
-        )  # fmt: skip
+class _EastmoneyKline(AkshareFetcher):
+    COLUMNS = {"日期": "date", "今开": "open", "最高": "high", "最低": "low", "最新价": "close"}
 
 
 class ForexFetcher(_EastmoneyKline):

@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Hashable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.errors import InvalidInputError, UnknownInstrumentError
+from metalwatch.errors import DataError, InvalidInputError, UnknownInstrumentError
+from metalwatch.measures import MASS_KG
 
 HEADERS = {
     "date": ("date", "日期"),
@@ -47,18 +50,45 @@ HEADERS = {
     "source": ("source", "来源"),
 }
 ALIASES = {
-    "氧化镨钕": "CN.PRND_OXIDE", "镨钕氧化物": "CN.PRND_OXIDE", "prnd oxide": "CN.PRND_OXIDE",
-    "pr-nd oxide": "CN.PRND_OXIDE", "氧化铽": "CN.TB_OXIDE", "tb oxide": "CN.TB_OXIDE",
-    "terbium oxide": "CN.TB_OXIDE", "氧化镝": "CN.DY_OXIDE", "dy oxide": "CN.DY_OXIDE",
-    "dysprosium oxide": "CN.DY_OXIDE", "电解钴": "CN.CO_ELECTROLYTIC",
+    "氧化镨钕": "CN.PRND_OXIDE",
+    "镨钕氧化物": "CN.PRND_OXIDE",
+    "prnd oxide": "CN.PRND_OXIDE",
+    "pr-nd oxide": "CN.PRND_OXIDE",
+    "氧化铽": "CN.TB_OXIDE",
+    "tb oxide": "CN.TB_OXIDE",
+    "terbium oxide": "CN.TB_OXIDE",
+    "氧化镝": "CN.DY_OXIDE",
+    "dy oxide": "CN.DY_OXIDE",
+    "dysprosium oxide": "CN.DY_OXIDE",
+    "电解钴": "CN.CO_ELECTROLYTIC",
     "electrolytic cobalt": "CN.CO_ELECTROLYTIC",
-}  # fmt: skip
-CURRENCIES = {"元": "CNY", "cny": "CNY", "rmb": "CNY", "人民币": "CNY", "usd": "USD",
-              "美元": "USD", "$": "USD", "aud": "AUD"}  # fmt: skip
-#: Mass units -> how many of them make one tonne.
-PER_TONNE = {"t": 1.0, "吨": 1.0, "mt": 1.0, "tonne": 1.0, "kg": 1e3, "公斤": 1e3, "千克": 1e3,
-             "g": 1e6, "克": 1e6, "lb": 2204.62262185, "磅": 2204.62262185,
-             "oz": 32150.7465686, "盎司": 32150.7465686}  # fmt: skip
+}
+CURRENCIES = {
+    "元": "CNY",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "人民币": "CNY",
+    "usd": "USD",
+    "美元": "USD",
+    "$": "USD",
+    "aud": "AUD",
+}
+#: Mass unit as printed -> the unit of :data:`metalwatch.measures.MASS_KG` it names.
+MASS_NAMES = {
+    "t": "t",
+    "吨": "t",
+    "mt": "t",
+    "tonne": "t",
+    "kg": "kg",
+    "公斤": "kg",
+    "千克": "kg",
+    "g": "g",
+    "克": "g",
+    "lb": "lb",
+    "磅": "lb",
+    "oz": "oz",
+    "盎司": "oz",
+}
 _UNIT = re.compile(r"^\s*(万)?\s*([^/\s]+?)\s*/\s*(\S+?)\s*$")
 
 
@@ -76,7 +106,7 @@ def unit_factor(unit: str, registered: str) -> float:
     (mult, cur, mass), (dmult, dcur, dmass) = src, dst
     if cur != dcur:
         raise InvalidInputError(f"unit {unit!r} is in {cur}, the instrument is quoted in {dcur}")
-    return mult / dmult * PER_TONNE[mass] / PER_TONNE[dmass]
+    return mult / dmult * MASS_KG[dmass] / MASS_KG[mass]
 
 
 def _parse_unit(unit: str) -> tuple[float, str, str] | None:
@@ -84,7 +114,7 @@ def _parse_unit(unit: str) -> tuple[float, str, str] | None:
     if not m:
         return None
     cur = CURRENCIES.get(m[2])
-    mass = m[3] if m[3] in PER_TONNE else None
+    mass = MASS_NAMES.get(m[3])
     if cur is None or mass is None:
         return None
     return (1e4 if m[1] else 1.0), cur, mass
@@ -132,7 +162,8 @@ def read_prices(path: str | os.PathLike[str], sheet: str | int = 0) -> pd.DataFr
     Raises
     ------
     InvalidInputError
-        A missing column, or rows that do not parse (each listed with its line number).
+        A missing column, rows that do not parse (each listed with its line number), or
+        rows that break the canonical schema (a future date, a non-positive price).
     """
     path = Path(path)
     try:
@@ -143,7 +174,8 @@ def read_prices(path: str | os.PathLike[str], sheet: str | int = 0) -> pd.DataFr
     except (OSError, ValueError) as exc:
         raise InvalidInputError(f"cannot read price file {path}: {exc}") from exc
     cols = _columns(raw)
-    rows, problems = [], []
+    rows: list[dict[str, object]] = []
+    problems: list[str] = []
     for i, rec in enumerate(raw.to_dict("records")):
         line = i + 2  # header is line 1
         try:
@@ -155,33 +187,44 @@ def read_prices(path: str | os.PathLike[str], sheet: str | int = 0) -> pd.DataFr
         raise InvalidInputError(f"price file {path.name}: " + "; ".join(problems[:5]) + more)
     if not rows:
         raise InvalidInputError(f"price file {path.name} holds no rows")
-    return frame.validate(pd.DataFrame(rows))
+    try:
+        return frame.validate(pd.DataFrame(rows))
+    except DataError as exc:  # the file is the user's input
+        raise InvalidInputError(f"price file {path.name}: {exc}") from exc
 
 
-def _row(rec: dict, cols: dict[str, str], default_source: str) -> list[dict]:
+def _row(
+    rec: dict[Hashable, object], cols: dict[str, str], default_source: str
+) -> list[dict[str, object]]:
     iid = _instrument(rec[cols["instrument"]])
     inst = registry.get(iid)
-    date = pd.to_datetime(rec[cols["date"]], errors="coerce")
+    given: Any = rec[cols["date"]]  # a string, or an Excel date
+    date = pd.to_datetime(given, errors="coerce")
     if pd.isna(date):
         raise ValueError(f"date {rec[cols['date']]!r} not understood")
     factor = unit_factor(str(rec[cols["unit"]]), inst.unit)
     values = {k: _number(rec.get(cols[k])) for k in ("price", "low", "high") if k in cols}
-    if values.get("price") is None and (values.get("low") is None or values.get("high") is None):
-        raise ValueError("no price, and no low/high pair")
     src = rec.get(cols["source"]) if "source" in cols else None
     label = f"file:{src if isinstance(src, str) and src.strip() else default_source}"
-    base = {"instrument": iid, "date": date, "unit": inst.unit, "currency": inst.currency,
-            "source": label}  # fmt: skip
-    out = []
-    low, high = values.get("low"), values.get("high")
+    base: dict[str, object] = {
+        "instrument": iid,
+        "date": date,
+        "unit": inst.unit,
+        "currency": inst.currency,
+        "source": label,
+    }
+    out: list[dict[str, object]] = []
+    low, high, price = values.get("low"), values.get("high"), values.get("price")
     if low is not None and high is not None:
         if low > high:
             raise ValueError(f"low {low:g} above high {high:g}")
-        out += [base | {"field": "low", "value": low * factor},
-                base | {"field": "high", "value": high * factor}]  # fmt: skip
-    price = values.get("price")
-    mid = price if price is not None else (low + high) / 2  # type: ignore[operator]
-    out.append(base | {"field": inst.field, "value": mid * factor})
+        out.append(base | {"field": "low", "value": low * factor})
+        out.append(base | {"field": "high", "value": high * factor})
+        if price is None:
+            price = (low + high) / 2
+    if price is None:
+        raise ValueError("no price, and no low/high pair")
+    out.append(base | {"field": inst.field, "value": price * factor})
     return out
 
 

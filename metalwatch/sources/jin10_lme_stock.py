@@ -17,40 +17,32 @@ absent metal reads as three missing values.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
+from metalwatch.sources.base import Query
+from metalwatch.sources.cache import Key
 
-from metalwatch.sources.base import Fetched, Fetcher, Query
 
-
-class LmeStockFetcher(Fetcher):
+class LmeStockFetcher(AkshareFetcher):
     """LME stocks of one metal (registry symbol: 铜, 铝, 锡, 镍, 锌 or 铅)."""
 
-    key = "akshare"
     function = "macro_euro_lme_stock"
     fields = ("stock", "registered")
 
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
-
-    def cache_key(self, query: Query) -> tuple:
+    def cache_key(self, query: Query) -> Key:
         return (self.function,)
 
-    def fetch_raw(self, query: Query) -> pd.DataFrame:
+    def fetch_raw(self, query: Query) -> Any:
         import akshare as ak
 
         _disarm(ak.macro_euro_lme_stock)
         return ak.macro_euro_lme_stock()
 
-    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
-        df = pd.DataFrame(raw)
-        if df.empty:
-            raise self.empty_payload(query)
+    def column_map(self, query: Query) -> Mapping[str, str]:
         metal = query.symbol
-        stock, live = f"{metal}-库存", f"{metal}-注册仓单"
-        self.require(df, ["日期", stock, live], query)
-        return pd.DataFrame({"date": df["日期"], "stock": df[stock], "registered": df[live]})
+        return {"日期": "date", f"{metal}-库存": "stock", f"{metal}-注册仓单": "registered"}
 
 
 def _safe_eval(text: str) -> Any:

@@ -4,16 +4,18 @@ akshare calls module-level ``requests.get``/``post`` with no timeout and never c
 status. :func:`guard` fixes both for the calls made *inside* it, on the calling thread only: a
 thin wrapper over ``requests.Session.request`` (installed while at least one guard is open,
 removed after) adds the policy's timeout when none was given, waits for the host's rate-limit
-slot, and raises :class:`HTTPStatusError` on a 4xx/5xx answer so a server error is not
-mistaken for a malformed body. Calls on other threads, or outside a guard, pass through
+slot, and raises :class:`_HTTPStatus` on a 4xx/5xx answer so a server error is not mistaken
+for a malformed body. Calls on other threads, or outside a guard, pass through
 untouched.
 
 :meth:`Policy.call` runs one fetch under a guard and retries it with exponential backoff on
 transient failures only (timeouts, dropped connections, 5xx, 429); permanent ones (4xx,
 payloads that do not parse) fail at once. Every failure leaves as a typed
-:class:`~metalwatch.errors.SourceError` naming source, series and cause, with the original
-exception chained. Sleeping goes through ``Policy.sleep`` and the limiter's clock, so tests
-run without real waits.
+:class:`~metalwatch.errors.SourceError` whose fields name the source, the series, the URL
+asked and the HTTP status of its answer (when the guard saw them), with the original exception
+chained; errors of the library's own tree raised inside the call pass through as they are.
+Sleeping goes through ``Policy.sleep`` and the limiter's clock, so tests run without real
+waits.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from metalwatch.errors import (
+    MetalwatchError,
     RateLimitedError,
     SourceError,
     SourceFormatError,
@@ -52,20 +55,37 @@ HOST_INTERVALS: dict[str, float] = {
 #: curl_cffi, urllib3, http.client).
 TRANSIENT_NAMES = frozenset(
     {
-        "Timeout", "TimeoutError", "ConnectTimeout", "ReadTimeout", "ConnectionError",
-        "RemoteDisconnected", "ChunkedEncodingError", "ProtocolError", "IncompleteRead",
+        "Timeout",
+        "TimeoutError",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "ConnectionError",
+        "RemoteDisconnected",
+        "ChunkedEncodingError",
+        "ProtocolError",
+        "IncompleteRead",
     }
-)  # fmt: skip
+)
+#: Exception class names of a timeout.
+TIMEOUT_NAMES = frozenset({"Timeout", "TimeoutError", "ConnectTimeout", "ReadTimeout"})
+#: What :func:`classify` sorts an exception into.
+Kind = Literal["transient", "rate", "permanent", "format"]
 
 
-class HTTPStatusError(Exception):
-    """An HTTP error status seen by :func:`guard` (status, host, optional Retry-After)."""
+class _HTTPStatus(Exception):
+    """Internal signal: an HTTP error status seen by :func:`guard` (or by an adapter).
 
-    def __init__(self, status: int, host: str, retry_after: float | None = None) -> None:
+    Never leaves :meth:`Policy.call`: it becomes a typed :class:`SourceError`.
+    """
+
+    def __init__(
+        self, status: int, host: str, retry_after: float | None = None, url: str | None = None
+    ) -> None:
         super().__init__(f"HTTP {status} from {host}")
         self.status = status
         self.host = host
         self.retry_after = retry_after
+        self.url = url
 
 
 class TransientError(Exception):
@@ -159,15 +179,16 @@ class Policy:
         Raises
         ------
         SourceUnavailableError, RateLimitedError, SourceFormatError
-            One line naming ``source``, ``series`` and the cause; ``__cause__`` is the
-            original exception.
+            One line naming ``source``, ``series`` and the cause, with ``url`` and ``status``
+            set when the guard saw the request; ``__cause__`` is the original exception.
         """
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
+            ctx: _Context | None = None
             try:
-                with guard(self, raise_status=raise_status):
+                with guard(self, raise_status=raise_status) as ctx:
                     return fn()
-            except SourceError:
+            except MetalwatchError:
                 raise
             except Exception as exc:
                 kind, cause, retry_after = classify(exc)
@@ -175,7 +196,17 @@ class Policy:
                 if kind == "rate" and (retry_after or 0) > self.max_retry_after:
                     last = True
                 if kind == "format" or kind == "permanent" or last:
-                    raise _typed(kind, source, series, cause, attempt, retry_after) from exc
+                    url, status = _where(exc, ctx)
+                    tries = f" after {attempt} attempts" if attempt > 1 else ""
+                    raise _typed(
+                        kind,
+                        f"{cause}{tries}",
+                        series=series,
+                        source=source,
+                        url=url,
+                        status=status,
+                        retry_after=retry_after,
+                    ) from exc
                 delay = min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
                 if retry_after is not None:
                     delay = max(delay, retry_after)
@@ -183,12 +214,12 @@ class Policy:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def classify(exc: BaseException) -> tuple[str, str, float | None]:
+def classify(exc: BaseException) -> tuple[Kind, str, float | None]:
     """Sort an exception into ``transient``, ``rate``, ``permanent`` or ``format``.
 
     Returns the kind, a short cause text and a Retry-After in seconds (or None).
     """
-    if isinstance(exc, HTTPStatusError):
+    if isinstance(exc, _HTTPStatus):
         if exc.status == 429:
             return "rate", str(exc), exc.retry_after
         if exc.status >= 500:
@@ -199,9 +230,7 @@ def classify(exc: BaseException) -> tuple[str, str, float | None]:
     names = {cls.__name__ for cls in type(exc).__mro__}
     if names & {"YFRateLimitError"}:
         return "rate", "Yahoo answered 'Too Many Requests'", None
-    if names & {"Timeout", "TimeoutError", "ConnectTimeout", "ReadTimeout"} or isinstance(
-        exc, TimeoutError
-    ):
+    if names & TIMEOUT_NAMES or isinstance(exc, TimeoutError):
         return "transient", f"timed out ({_short(exc)})", None
     if "JSONDecodeError" in names:
         return "format", f"body is not valid JSON ({_short(exc)})", None
@@ -216,15 +245,38 @@ def _short(exc: BaseException, limit: int = 160) -> str:
 
 
 def _typed(
-    kind: str, source: str, series: str, cause: str, attempts: int, retry_after: float | None
+    kind: Kind,
+    reason: str,
+    *,
+    series: str,
+    source: str,
+    url: str | None,
+    status: int | None,
+    retry_after: float | None,
 ) -> SourceError:
-    tries = f" after {attempts} attempts" if attempts > 1 else ""
-    msg = f"{source} {series}: {cause}{tries}"
+    """The typed error for a kind of failure."""
     if kind == "rate":
-        return RateLimitedError(msg, source=source, retry_after=retry_after)
-    if kind == "format":
-        return SourceFormatError(msg, source=source)
-    return SourceUnavailableError(msg, source=source)
+        return RateLimitedError(
+            reason, series=series, source=source, url=url, status=status, retry_after=retry_after
+        )
+    cls = SourceFormatError if kind == "format" else SourceUnavailableError
+    return cls(reason, series=series, source=source, url=url, status=status)
+
+
+def _where(exc: BaseException, ctx: _Context | None) -> tuple[str | None, int | None]:
+    """The URL a failed call asked last and the HTTP status of its answer (None: unknown).
+
+    From the status signal itself, else from what the guard saw, else from a ``requests``
+    exception's request.
+    """
+    if isinstance(exc, _HTTPStatus):
+        url = exc.url or (ctx.asked[-1][0] if ctx and ctx.asked else None)
+        return url, exc.status
+    if ctx is not None and ctx.asked:
+        return ctx.asked[-1]
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None)
+    return (str(url) if url else None), None
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -246,7 +298,10 @@ def parse_retry_after(value: str | None) -> float | None:
 class _Context:
     policy: Policy
     raise_status: bool
+    #: (status, host) of each response, in order.
     seen: list[tuple[int, str]] = field(default_factory=list)
+    #: [url, status or None until it answers] of each request, in order.
+    asked: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 _local = threading.local()
@@ -264,11 +319,13 @@ def _guarded_request(self: Any, method: str, url: str, *args: Any, **kwargs: Any
         kwargs["timeout"] = ctx.policy.timeout
     host = urlsplit(str(url)).hostname or ""
     ctx.policy.limiter.acquire(host)
+    ctx.asked.append((str(url), None))
     resp = _original_request(self, method, url, *args, **kwargs)
     ctx.seen.append((resp.status_code, host))
+    ctx.asked[-1] = (str(resp.url or url), resp.status_code)
     if ctx.raise_status and resp.status_code >= 400:
         retry = parse_retry_after(resp.headers.get("Retry-After"))
-        raise HTTPStatusError(resp.status_code, host, retry)
+        raise _HTTPStatus(resp.status_code, host, retry, str(resp.url or url))
     return resp
 
 
@@ -279,7 +336,7 @@ def _install() -> None:
     with _patch_lock:
         if _patch_users == 0:
             _original_request = requests.Session.request
-            requests.Session.request = _guarded_request  # type: ignore[method-assign]
+            setattr(requests.Session, "request", _guarded_request)  # noqa: B010 - a monkeypatch
         _patch_users += 1
 
 
@@ -290,7 +347,7 @@ def _uninstall() -> None:
     with _patch_lock:
         _patch_users -= 1
         if _patch_users == 0 and requests.Session.request is _guarded_request:
-            requests.Session.request = _original_request  # type: ignore[method-assign]
+            setattr(requests.Session, "request", _original_request)  # noqa: B010
 
 
 @contextmanager

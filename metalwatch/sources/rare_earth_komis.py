@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from metalwatch import registry
-from metalwatch.errors import SourceFormatError, SourceUnavailableError, UnitScaleError
+from metalwatch.errors import SourceUnavailableError, UnitScaleError
 from metalwatch.sources.base import Fetched, Fetcher, Query
 
 BASE = "https://www.komis.or.kr"
@@ -53,22 +53,29 @@ class KomisFetcher(Fetcher):
         code, _, criterion = query.symbol.partition(":")
         with requests.Session() as s:
             s.get(PAGE)
-            options = self._json(s.post(CRITERIA, data={"HP000": "HP002", "mnrkndUnqCd": code},
-                                        headers=HEADERS), query)  # fmt: skip
+            asked = {"HP000": "HP002", "mnrkndUnqCd": code}
+            options = self._json(s.post(CRITERIA, data=asked, headers=HEADERS), query)
             form = {
-                "HP000": "HP002", "mnrkndUnqRadioCd": code, "srchMnrkndUnqCd": code,
-                "srchPrcCrtr": criterion, "srchAvgOpt": "DAY", "srchField": "year",
-                "srchStartDate": str(query.start.year), "srchEndDate": str(query.end.year),
-            }  # fmt: skip
+                "HP000": "HP002",
+                "mnrkndUnqRadioCd": code,
+                "srchMnrkndUnqCd": code,
+                "srchPrcCrtr": criterion,
+                "srchAvgOpt": "DAY",
+                "srchField": "year",
+                "srchStartDate": str(query.start.year),
+                "srchEndDate": str(query.end.year),
+            }
             prices = self._json(s.post(PRICES, data=form, headers=HEADERS), query)
         return {"criterion": criterion, "options": options, "prices": prices}
 
     def _json(self, resp: Any, query: Query) -> Any:
         if not resp.content.strip():
             raise SourceUnavailableError(
-                f"{self.label} {query.instrument}: KOMIS answered an empty body "
-                "(it does so to networks it blocks)",
+                "KOMIS answered an empty body (it does so to networks it blocks)",
+                series=query.instrument,
                 source=self.label,
+                url=str(resp.url),
+                status=int(resp.status_code),
             )
         return resp.json()
 
@@ -77,10 +84,10 @@ class KomisFetcher(Fetcher):
         keys = {str(o.get("cdKey")): o for o in options}
         if raw["criterion"] not in keys:
             listed = ", ".join(f"{k} {o.get('cdVal')} {o.get('spcfct')}" for k, o in keys.items())
-            raise SourceFormatError(
-                f"{self.label} {query.instrument}: price criterion {raw['criterion']} is no "
-                f"longer offered (offered: {listed or 'none'})",
-                source=self.label,
+            raise self.format_error(
+                query,
+                f"price criterion {raw['criterion']} is no longer offered "
+                f"(offered: {listed or 'none'})",
             )
         prices = raw["prices"]
         info = (prices.get("dataAvg") or {}).get("INFO") or {}
@@ -88,22 +95,19 @@ class KomisFetcher(Fetcher):
         want = registry.get(query.instrument)
         if unit != "USD/kg" or want.unit != "USD/kg":
             raise UnitScaleError(
-                f"{self.label} {query.instrument}: KOMIS quotes {unit}, registered unit is "
-                f"{want.unit}"
+                f"KOMIS quotes {unit}, registered unit is {want.unit}",
+                series=query.instrument,
+                source=self.label,
+                field="close",
             )
         rows = (prices.get("data") or {}).get("defaultMnrl")
         if rows is None:
-            raise SourceFormatError(
-                f"{self.label} {query.instrument}: key 'data.defaultMnrl' missing from the payload",
-                source=self.label,
-            )
+            raise self.format_error(query, "key 'data.defaultMnrl' missing from the payload")
         df = pd.DataFrame(rows)
         if df.empty:
             raise self.empty_payload(query, "no price rows from KOMIS")
         self.require(df, ["crtrYmd", "cmercPrc"], query)
         price = pd.to_numeric(df["cmercPrc"].astype(str).str.replace(",", ""), errors="coerce")
         unpublished = price == 0  # counted by finish() as missing values
-        return pd.DataFrame(
-            {"date": pd.to_datetime(df["crtrYmd"].astype(str), format="%Y%m%d", errors="coerce"),
-             "close": price.mask(unpublished)}
-        )  # fmt: skip
+        dates = pd.to_datetime(df["crtrYmd"].astype(str), format="%Y%m%d", errors="coerce")
+        return pd.DataFrame({"date": dates, "close": price.mask(unpublished)})

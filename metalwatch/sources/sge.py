@@ -7,31 +7,11 @@ columns by position (date, open, close, low, high). Prices in CNY per gram.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
-
-from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
 
 
-class SgeSpotFetcher(Fetcher):
+class SgeSpotFetcher(AkshareFetcher):
     """SGE daily bars of one contract (registry symbol ``Au99.99``)."""
 
-    key = "akshare"
     function = "spot_hist_sge"
-    fields = ("open", "high", "low", "close")
-
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
-
-    def fetch_raw(self, query: Query) -> pd.DataFrame:
-        import akshare as ak
-
-        return ak.spot_hist_sge(symbol=query.symbol)
-
-    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
-        df = pd.DataFrame(raw)
-        if df.empty:
-            raise self.empty_payload(query)
-        self.require(df, ["date", "open", "high", "low", "close"], query)
-        return df[["date", *self.fields]]
+    COLUMNS = {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close"}

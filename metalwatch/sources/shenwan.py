@@ -10,34 +10,12 @@ rate-limited hard.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
-
-from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
 
 
-class ShenwanIndexFetcher(Fetcher):
+class ShenwanIndexFetcher(AkshareFetcher):
     """A Shenwan index (registry symbol ``801050`` = 有色金属)."""
 
-    key = "akshare"
     function = "index_hist_sw"
-    fields = ("open", "high", "low", "close")
-
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
-
-    def fetch_raw(self, query: Query) -> pd.DataFrame:
-        import akshare as ak
-
-        return ak.index_hist_sw(symbol=query.symbol, period="day")
-
-    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
-        df = pd.DataFrame(raw)
-        if df.empty:
-            raise self.empty_payload(query)
-        self.require(df, ["日期", "收盘", "开盘", "最高", "最低"], query)
-        return pd.DataFrame(
-            {"date": df["日期"], "open": df["开盘"], "high": df["最高"], "low": df["最低"],
-             "close": df["收盘"]}
-        )  # fmt: skip
+    ARGS = {"period": "day"}
+    COLUMNS = {"日期": "date", "开盘": "open", "最高": "high", "最低": "low", "收盘": "close"}

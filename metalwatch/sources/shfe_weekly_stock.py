@@ -16,27 +16,28 @@ shared by the three metals within a run.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import pandas as pd
 
-from metalwatch.errors import SourceFormatError, UnitScaleError
-from metalwatch.sources.base import Fetched, Fetcher, Query
+from metalwatch.errors import UnitScaleError
+from metalwatch.sources.akshare_fetcher import AkshareFetcher
+from metalwatch.sources.base import Fetched, Query
 
 _DATE_IN_NAME = re.compile(r"(\d{4})[-/年]?(\d{2})[-/月]?(\d{2})")
 
 
-class ShfeWeeklyStockFetcher(Fetcher):
-    """SHFE weekly on-warrant stock of one metal (registry symbol 铜, 铝 or 锡), tonnes."""
+class ShfeWeeklyStockFetcher(AkshareFetcher):
+    """SHFE weekly on-warrant stock of one metal (registry symbol 铜, 铝 or 锡), tonnes.
 
-    key = "akshare"
+    The columns are read by position (their names hold dates), so no column map is declared.
+    """
+
     function = "futures_stock_shfe_js"
     fields = ("stock",)
     default_history_days = 182
-
-    def prepare(self) -> None:
-        import akshare  # noqa: F401
 
     def fetch_raw(self, query: Query) -> list[tuple[pd.Timestamp, pd.DataFrame]]:
         import akshare as ak
@@ -50,11 +51,8 @@ class ShfeWeeklyStockFetcher(Fetcher):
                 if day > query.end or day < query.start:
                     continue
                 key = (self.function, f"{day:%Y%m%d}")
-                df = self.cache.get(
-                    key,
-                    lambda d=day: ak.futures_stock_shfe_js(date=f"{d:%Y%m%d}"),
-                    remember_errors=False,
-                )
+                ask = functools.partial(ak.futures_stock_shfe_js, date=f"{day:%Y%m%d}")
+                df = self.cache.get(key, ask, remember_errors=False)
                 if not df.empty:
                     reports.append((day, df))
                     break
@@ -78,16 +76,18 @@ class ShfeWeeklyStockFetcher(Fetcher):
             base = names.str.replace(r"[(（].*$", "", regex=True)
             hit = df[base == query.symbol]
             if hit.empty:
-                raise SourceFormatError(
-                    f"{self.label} {query.instrument}: no row {query.symbol!r} in the report of "
-                    f"{day:%Y-%m-%d} (rows: {', '.join(names)})",
-                    source=self.label,
+                raise self.format_error(
+                    query,
+                    f"no row {query.symbol!r} in the report of {day:%Y-%m-%d} "
+                    f"(rows: {', '.join(names)})",
                 )
             label = names[base == query.symbol].iloc[0]
             if "千克" in label or "kg" in label.lower():
                 raise UnitScaleError(
-                    f"{self.label} {query.instrument}: row {label!r} is in kilograms, "
-                    "registered unit is tonnes"
+                    f"row {label!r} is in kilograms, registered unit is tonnes",
+                    series=query.instrument,
+                    source=self.label,
+                    field="stock",
                 )
             m = _DATE_IN_NAME.search(str(df.columns[1]))
             date = pd.Timestamp(f"{m[1]}-{m[2]}-{m[3]}") if m else day

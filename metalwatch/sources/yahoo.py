@@ -30,8 +30,8 @@ import pandas as pd
 from metalwatch import registry
 from metalwatch.sources.base import Fetched, Fetcher, Query
 from metalwatch.sources.policy import (
-    HTTPStatusError,
     TransientError,
+    _HTTPStatus,  # the policy's internal status signal: turned into a typed error there
     current_policy,
     last_status,
 )
@@ -45,7 +45,6 @@ class YahooFetcher(Fetcher):
 
     key = "yfinance"
     fields = ("open", "high", "low", "close", "volume", "adj_close")
-    rebase_fields = ("adj_close",)
     raise_status = False  # yfinance reads statuses itself (fc.yahoo.com answers 404)
     timeout: float = 30.0
 
@@ -58,7 +57,7 @@ class YahooFetcher(Fetcher):
             "ignore", message="The inplace keyword", category=DeprecationWarning, module="yfinance"
         )
 
-    def fetch_raw(self, query: Query) -> pd.DataFrame:
+    def fetch_raw(self, query: Query) -> Any:
         import yfinance as yf
 
         _name_dns_error(yf)
@@ -74,8 +73,12 @@ class YahooFetcher(Fetcher):
             _clear_response_cache(yf)
             try:
                 tkr = yf.Ticker(query.symbol)
-                kwargs: dict[str, Any] = {"interval": "1d", "auto_adjust": False,
-                                          "actions": False, "timeout": self.timeout}  # fmt: skip
+                kwargs: dict[str, Any] = {
+                    "interval": "1d",
+                    "auto_adjust": False,
+                    "actions": False,
+                    "timeout": self.timeout,
+                }
                 if start is None:
                     return tkr.history(period="max", **kwargs)
                 return tkr.history(start=start, end=end, **kwargs)
@@ -84,7 +87,7 @@ class YahooFetcher(Fetcher):
                     raise
                 status = last_status()
                 if status is not None and status >= 400:
-                    raise HTTPStatusError(status, "query2.finance.yahoo.com") from exc
+                    raise _HTTPStatus(status, "query2.finance.yahoo.com") from exc
                 if status is None:
                     raise TransientError(f"Yahoo answered a non-JSON body ({exc})") from exc
                 raise

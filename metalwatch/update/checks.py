@@ -13,8 +13,9 @@ is stored.
 
 Bars
 ----
-High below low on more than ``MAX_INCONSISTENT`` of a batch's bars means the upstream swapped or
-mislabelled its columns (:func:`check_bars`).
+High below low on more than :data:`~metalwatch.sources.bars.MAX_INCONSISTENT` of a batch's
+bars means the upstream swapped or mislabelled its columns (:func:`check_bars`, the bar rule
+of :mod:`metalwatch.sources.bars` on a canonical batch).
 
 Overlap
 -------
@@ -23,8 +24,9 @@ holds for the same dates (:func:`check_overlap`). Revisions are allowed, but two
 not: the stored values reappearing one calendar day early or late (a time-zone slip in the
 upstream's timestamps), and most overlapping values differing by more than a few per cent
 (a payload for another symbol: SHFE aluminium served for copper is only 4x off, inside the
-scale limit). Forward-adjusted closes (``adj_close``) are rewritten whole by every dividend
-and are not compared. Both raise :class:`~metalwatch.errors.SourceFormatError`; nothing of the
+scale limit). Forward-adjusted closes
+(:data:`~metalwatch.sources.base.REBASED_FIELDS`) are rewritten whole by every dividend and
+are not compared. Both raise :class:`~metalwatch.errors.SourceFormatError`; nothing of the
 series is stored.
 """
 
@@ -35,16 +37,14 @@ import pandas as pd
 
 from metalwatch.errors import SourceFormatError, UnitScaleError
 from metalwatch.frame import NON_PRICE_FIELDS
+from metalwatch.sources.bars import check_ohlc
+from metalwatch.sources.base import REBASED_FIELDS
 from metalwatch.store import Store
 
 PRICE_FACTOR = 10.0
 QUANTITY_FACTOR = 50.0
 UNCHECKED = frozenset({"volume", "open_interest"})
 LOOKBACK = pd.Timedelta(days=400)
-#: Share of a batch's bars allowed to have high < low (upstream history has a few bad bars).
-MAX_INCONSISTENT = 0.05
-#: Fields rewritten whole upstream (forward-adjusted): not compared with the stored history.
-REBASED = frozenset({"adj_close"})
 #: Relative difference under which two values are "the same print" (float32 round trips).
 SAME = 1e-6
 #: Minimum overlapping values that must reappear shifted before dates are called shifted.
@@ -61,11 +61,18 @@ def stored_history(store: Store, df: pd.DataFrame) -> pd.DataFrame:
     """
     new = df.loc[~df["field"].isin(UNCHECKED)]
     if new.empty:
-        return pd.DataFrame({"field": pd.Series(dtype="string"),
-                             "date": pd.Series(dtype="datetime64[ns]"),
-                             "value": pd.Series(dtype=float)})  # fmt: skip
-    old = store.read([str(df["instrument"].iloc[0])], fields=sorted(set(new["field"].astype(str))),
-                     start=new["date"].min() - LOOKBACK)  # fmt: skip
+        return pd.DataFrame(
+            {
+                "field": pd.Series(dtype="string"),
+                "date": pd.Series(dtype="datetime64[ns]"),
+                "value": pd.Series(dtype=float),
+            }
+        )
+    old = store.read(
+        [str(df["instrument"].iloc[0])],
+        fields=sorted(set(new["field"].astype(str))),
+        start=new["date"].min() - LOOKBACK,
+    )
     return old[["field", "date", "value"]].astype({"field": "string"})
 
 
@@ -77,12 +84,12 @@ def check_scale(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = None)
     new = df.loc[~df["field"].isin(UNCHECKED), ["field", "date", "value"]]
     if new.empty:
         return
-    inst = str(df["instrument"].iloc[0])
+    inst, source = str(df["instrument"].iloc[0]), str(df["source"].iloc[0])
     old = stored_history(store, df) if old is None else old
     new = new.astype({"field": "string"}).sort_values(["field", "date"], ignore_index=True)
     limit = np.where(new["field"].isin(NON_PRICE_FIELDS), QUANTITY_FACTOR, PRICE_FACTOR)
     same = new.assign(limit=limit).merge(old, on=["field", "date"], suffixes=("", "_ref"))
-    _raise_if_jump(inst, same.assign(date_ref=same["date"]), "stored")
+    _raise_if_jump(inst, source, same.assign(date_ref=same["date"]), "stored")
     first = new.groupby("field")["date"].min().rename("first")
     before = old.join(first, on="field")
     prior = before[before["date"] < before["first"]].groupby("field").tail(1)
@@ -92,10 +99,10 @@ def check_scale(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = None)
     seq["value_ref"] = grouped["value"].shift()
     seq["date_ref"] = grouped["date"].shift()
     seq["limit"] = np.where(seq["field"].isin(NON_PRICE_FIELDS), QUANTITY_FACTOR, PRICE_FACTOR)
-    _raise_if_jump(inst, seq.dropna(subset=["value_ref"]), "previous")
+    _raise_if_jump(inst, source, seq.dropna(subset=["value_ref"]), "previous")
 
 
-def _raise_if_jump(inst: str, pairs: pd.DataFrame, what: str) -> None:
+def _raise_if_jump(inst: str, source: str, pairs: pd.DataFrame, what: str) -> None:
     a = pairs["value"].to_numpy(dtype=float)
     b = pairs["value_ref"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -107,31 +114,28 @@ def _raise_if_jump(inst: str, pairs: pd.DataFrame, what: str) -> None:
     i = int(np.argmax(bad))
     row = pairs.iloc[i]
     raise UnitScaleError(
-        f"{inst} {row['field']}: {pd.Timestamp(row['date']):%Y-%m-%d} value {a[i]:,.6g} is "
+        f"{row['field']} {pd.Timestamp(row['date']):%Y-%m-%d} value {a[i]:,.6g} is "
         f"{ratio[i]:,.4g}x the {what} {b[i]:,.6g} of {pd.Timestamp(row['date_ref']):%Y-%m-%d}: "
-        "an upstream unit change? nothing stored for this series"
+        "an upstream unit change? nothing stored for this series",
+        series=inst,
+        source=source,
+        field=str(row["field"]),
+        ratio=float(ratio[i]),
     )
 
 
 def check_bars(df: pd.DataFrame) -> None:
-    """Raise SourceFormatError if high < low on too many bars of ``df`` (one instrument)."""
+    """Raise SourceFormatError if high < low on too many bars of ``df`` (one instrument).
+
+    The bar rule of :func:`metalwatch.sources.bars.check_ohlc`, ``low <= high`` only: a
+    futures close (the settlement) may fall outside the day's range.
+    """
     hl = df[df["field"].isin(["high", "low"])]
     if hl.empty:
         return
-    wide = hl.pivot(index="date", columns="field", values="value").dropna()
-    if not {"high", "low"} <= set(wide.columns) or wide.empty:
-        return
-    bad = wide["high"] < wide["low"]
-    if not bad.any() or bad.mean() <= MAX_INCONSISTENT:
-        return
-    day = bad.idxmax()
-    inst = str(df["instrument"].iloc[0])
-    raise SourceFormatError(
-        f"{inst}: high is below low on {int(bad.sum())} of {len(wide)} bars (e.g. "
-        f"{day:%Y-%m-%d}: high {wide.at[day, 'high']:,.6g}, low {wide.at[day, 'low']:,.6g}): "
-        "the payload's columns look swapped; nothing stored for this series",
-        source=str(df["source"].iloc[0]),
-    )
+    bars = hl.pivot(index="date", columns="field", values="value")
+    inst, source = str(df["instrument"].iloc[0]), str(df["source"].iloc[0])
+    check_ohlc(bars, series=inst, source=source, within=())
 
 
 def check_overlap(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = None) -> None:
@@ -140,7 +144,7 @@ def check_overlap(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = Non
     See the module docstring: shifted dates, or values of another series. ``old`` is
     :func:`stored_history` of ``df`` (read here when not given).
     """
-    new = df.loc[~df["field"].isin(UNCHECKED | REBASED), ["field", "date", "value"]]
+    new = df.loc[~df["field"].isin(UNCHECKED | REBASED_FIELDS), ["field", "date", "value"]]
     if new.empty:
         return
     inst, source = str(df["instrument"].iloc[0]), str(df["source"].iloc[0])
@@ -169,9 +173,10 @@ def check_overlap(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = Non
             first = moved.loc[moved["rel"] <= SAME, "date"].min()
             late = "late" if shift == -1 else "early"
             raise SourceFormatError(
-                f"{inst}: dates look one day {late}: {hits} of {len(moved)} values match the "
-                f"stored ones of the day {'before' if shift == -1 else 'after'} (from "
+                f"dates look one day {late}: {hits} of {len(moved)} values match the stored "
+                f"ones of the day {'before' if shift == -1 else 'after'} (from "
                 f"{first:%Y-%m-%d}): a time-zone slip upstream? nothing stored for this series",
+                series=inst,
                 source=source,
             )
     if same.empty:
@@ -182,9 +187,10 @@ def check_overlap(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = Non
         i = int(np.argmax(off))
         row = same.iloc[i]
         raise SourceFormatError(
-            f"{inst}: {int(off.sum())} of {len(same)} values on dates already stored differ "
-            f"from them by more than {limit[i]:.0%} (e.g. {row['field']} "
-            f"{row['date']:%Y-%m-%d}: {row['value']:,.6g}, stored {row['value_old']:,.6g}): a "
-            "payload for another symbol? nothing stored for this series",
+            f"{int(off.sum())} of {len(same)} values on dates already stored differ from them "
+            f"by more than {limit[i]:.0%} (e.g. {row['field']} {row['date']:%Y-%m-%d}: "
+            f"{row['value']:,.6g}, stored {row['value_old']:,.6g}): a payload for another "
+            "symbol? nothing stored for this series",
+            series=inst,
             source=source,
         )

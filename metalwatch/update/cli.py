@@ -12,7 +12,7 @@ EXIT_FAILED = 1
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``update`` subcommand to ``metalwatch``'s subparsers."""
-    p = subparsers.add_parser(
+    p: argparse.ArgumentParser = subparsers.add_parser(
         "update",
         help="fetch new and revised rows from the live sources",
         description="Fetch every live series (or the ones named) from the last stored date "
@@ -26,32 +26,55 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="ignore what is stored and fetch each source's default history",
     )
-    p.add_argument("--from-file", dest="files", action="append", default=[], metavar="FILE",
-                   help="load licensed prices from a CSV/Excel file (repeatable)")  # fmt: skip
-    p.add_argument("--no-news", dest="news", action="store_false", default=None,
-                   help="do not fetch headlines")  # fmt: skip
-    p.add_argument("--workers", type=int, default=None,
-                   help="fetch threads (default 16; each host keeps its rate limit)")  # fmt: skip
+    p.add_argument(
+        "--from-file",
+        dest="files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="load licensed prices from a CSV/Excel file (repeatable)",
+    )
+    p.add_argument(
+        "--no-news",
+        dest="news",
+        action="store_false",
+        default=None,
+        help="do not fetch headlines",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="fetch threads (default 16; each host keeps its rate limit)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``metalwatch update``; 0 if every series succeeded, 1 if any failed."""
-    from metalwatch.analytics.weeks import parse_date
+    from metalwatch.dates import parse_date
     from metalwatch.update import runner, summary
 
     os.environ.setdefault("TQDM_DISABLE", "1")  # akshare's page loops draw tqdm bars
     since = parse_date(args.since, "--since") if args.since else None
     with summary.progress(args.quiet) as (on_plan, on_done):
         report = runner.update(
-            args.instruments or None, since=since, force=args.force, store=args.store,
-            files=args.files, news=args.news, workers=args.workers or runner.WORKERS,
-            on_plan=on_plan, on_done=on_done,
-        )  # fmt: skip
+            args.instruments or None,
+            since=since,
+            force=args.force,
+            store=args.store,
+            files=args.files,
+            news=args.news,
+            workers=args.workers or runner.WORKERS,
+            on_plan=on_plan,
+            on_done=on_done,
+        )
     summary.print_summary(report)
     if report.failed:
-        print(f"metalwatch: {len(report.failed)} series failed; the store keeps their last "
-              "good rows", file=sys.stderr)  # fmt: skip
+        print(
+            f"metalwatch: {len(report.failed)} series failed; the store keeps their last good rows",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     return 0

@@ -8,7 +8,7 @@ import pandas as pd
 
 from metalwatch import registry
 from metalwatch.sources import catalog
-from metalwatch.sources.base import Fetcher
+from metalwatch.sources.base import REBASED_FIELDS, Fetcher
 
 #: Days re-fetched before the last stored date, per cadence, to catch upstream revisions.
 OVERLAP_DAYS = {"daily": 7, "weekly": 14, "sparse": 30, "monthly": 62}
@@ -71,9 +71,10 @@ def window_start(
     )
     if force:
         return default
-    fields = [f for f in fetcher.fields if f not in fetcher.rebase_fields]
-    lasts = [pd.Timestamp(last_dates[(instrument, f)]) for f in fields
-             if (instrument, f) in last_dates]  # fmt: skip
+    fields = [f for f in fetcher.fields if f not in REBASED_FIELDS]
+    lasts = [
+        pd.Timestamp(last_dates[(instrument, f)]) for f in fields if (instrument, f) in last_dates
+    ]
     if not lasts:
         return default
     overlap = OVERLAP_DAYS.get(registry.get(instrument).cadence, 7)

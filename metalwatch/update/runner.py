@@ -7,17 +7,21 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.errors import MetalwatchError
-from metalwatch.sources.base import Fetched, PayloadCache, Query
+from metalwatch.errors import DataError, MetalwatchError, SourceError
+from metalwatch.sources.base import Fetched, Query
+from metalwatch.sources.cache import PayloadCache
+from metalwatch.sources.news import SERIES, SOURCE, News, fetch_news
 from metalwatch.sources.policy import Policy
 from metalwatch.store import Store
 from metalwatch.update.checks import check_bars, check_overlap, check_scale, stored_history
 from metalwatch.update.outcome import Attempt, SeriesOutcome, UpdateReport
 from metalwatch.update.plan import Job, plan, window_start
+from metalwatch.update.seed import opened
 
 #: Default number of fetch threads. A thread waiting for a host's rate-limit slot is held, so
 #: with few threads the slowest host's chain (Eastmoney, one request per 4 s) starts late and
@@ -60,7 +64,8 @@ def update(
     force
         Ignore what is stored and fetch each source's default history again.
     store
-        A :class:`Store`, a path, or None for the default store.
+        A :class:`Store`, a path, or None for the default store (a store opened here is
+        seeded from the bundled snapshot on first use, and closed after).
     files
         Price files to load (see :mod:`metalwatch.sources.file_prices`).
     news
@@ -81,15 +86,15 @@ def update(
     since_ts = pd.Timestamp(since) if since is not None else None
     files = list(files)
     live = instruments is not None or not files
-    owned = not isinstance(store, Store)
-    st = Store(store) if owned else store
-    try:
+    with opened(store) as st:
         last_dates = st.last_dates()
         ids = None if instruments is None else list(instruments)
         jobs, skipped = plan(ids, last_dates) if live else ([], [])
         want_news = (instruments is None and live) if news is None else news
-        outcomes = [SeriesOutcome(i, "skipped", message="no live source (load it from a file)")
-                    for i in skipped]  # fmt: skip
+        outcomes = [
+            SeriesOutcome(i, "skipped", message="no live source (load it from a file)")
+            for i in skipped
+        ]
         if on_plan:
             on_plan(len(jobs) + len(files) + int(want_news))
         for path in files:
@@ -98,29 +103,28 @@ def update(
         cache = PayloadCache()
         snapshot = dict(last_dates)  # read by pool threads; ``last_dates`` moves on writes
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures: dict[Future, str] = {}
-            for job in jobs:
-                fut = pool.submit(_fetch_job, job, policy, cache, snapshot, now, since_ts, force)
-                futures[fut] = job.instrument
-            if want_news:
-                from metalwatch.sources.news import fetch_news
-
-                futures[pool.submit(_timed, fetch_news, policy)] = "news"
-            for fut in as_completed(futures):
-                if futures[fut] == "news":
-                    outcome = _write_news(st, fut)
+            fetches = [
+                pool.submit(_fetch_job, job, policy, cache, snapshot, now, since_ts, force)
+                for job in jobs
+            ]
+            headlines = pool.submit(_fetch_news, policy) if want_news else None
+            waiting: list[Future[Any]] = [*fetches, *([headlines] if headlines else [])]
+            for done in as_completed(waiting):
+                if headlines is not None and done is headlines:
+                    outcome = _write_news(st, headlines)
                 else:
-                    outcome = _write_series(st, fut.result(), now, last_dates)
+                    outcome = _write_series(st, done.result(), now, last_dates)
                 outcomes.append(outcome)
                 if on_done:
                     on_done(outcome)
-    finally:
-        if owned:
-            st.close()
     order = {iid: n for n, iid in enumerate(registry.all_instruments())}
     outcomes.sort(key=lambda o: (order.get(o.instrument, len(order)), o.instrument))
-    return UpdateReport(outcomes, time.monotonic() - started, dict(policy.limiter.requests),
-                        dict(policy.limiter.waited))  # fmt: skip
+    return UpdateReport(
+        outcomes,
+        time.monotonic() - started,
+        dict(policy.limiter.requests),
+        dict(policy.limiter.waited),
+    )
 
 
 def _prepare(jobs: list[Job]) -> None:
@@ -133,9 +137,10 @@ def _prepare(jobs: list[Job]) -> None:
                 route.fetcher().prepare()
 
 
-def _timed(fn: Callable, *args: object) -> tuple[object, float]:
+def _fetch_news(policy: Policy) -> tuple[News, float]:
+    """The headlines and the seconds they took; runs on a pool thread."""
     t0 = time.monotonic()
-    return fn(*args), time.monotonic() - t0
+    return fetch_news(policy), time.monotonic() - t0
 
 
 def _fetch_job(
@@ -160,15 +165,14 @@ def _fetch_job(
             attempts.append(Attempt(route.label, exc))
             continue
         except Exception as exc:  # a bug in one adapter must not stop the run
-            attempts.append(
-                Attempt(
-                    route.label,
-                    RuntimeError(
-                        f"{route.label} {job.instrument}: unexpected {type(exc).__name__}: {exc}"
-                    ),
-                )
+            text = " ".join(str(exc).split())[:200]
+            error = SourceError(
+                f"unexpected {type(exc).__name__}: {text}",
+                series=job.instrument,
+                source=route.label,
             )
-            attempts[-1].error.__cause__ = exc  # type: ignore[union-attr]
+            error.__cause__ = exc
+            attempts.append(Attempt(route.label, error))
             continue
         if n > 0 and job.last_stored is not None:  # a fallback only extends the series
             old = got.frame["date"] <= job.last_stored
@@ -218,8 +222,8 @@ def _write_series(
         result = st.upsert(df, validate=False)
     except MetalwatchError as exc:
         out.error = exc
-        msg = str(exc)
-        out.message = msg if msg.startswith(got.source) else f"{got.source} {msg}"
+        placed = isinstance(exc, (SourceError, DataError)) and bool(exc.source)
+        out.message = str(exc) if placed else f"{got.source} {exc}"
         out.last_date = pd.Timestamp(last_good) if last_good else None
         st.log_fetch(inst, got.source, "failed", last_date=last_good, message=out.message)
         return out
@@ -267,10 +271,8 @@ def _lag_note(instrument: str, latest: pd.Timestamp | None, now: pd.Timestamp) -
     return f"the source's newest row is {latest:%Y-%m-%d} ({age} days old)"
 
 
-def _write_news(st: Store, fut: Future) -> SeriesOutcome:
-    from metalwatch.sources.news import SOURCE
-
-    out = SeriesOutcome("news", "failed", source=SOURCE)
+def _write_news(st: Store, fut: Future[tuple[News, float]]) -> SeriesOutcome:
+    out = SeriesOutcome(SERIES, "failed", source=SOURCE)
     try:
         got, seconds = fut.result()
     except MetalwatchError as exc:
@@ -280,7 +282,7 @@ def _write_news(st: Store, fut: Future) -> SeriesOutcome:
     try:
         out.added = st.add_news(got.frame)
     except MetalwatchError as exc:
-        out.error, out.message = exc, f"{SOURCE} news: {exc}"
+        out.error, out.message = exc, f"{SOURCE} {SERIES}: {exc}"
         return out
     out.status = "ok"
     out.unchanged = got.matched - out.added

@@ -13,6 +13,8 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 import pytest  # noqa: E402
 
+pytest.register_assert_rewrite("tests.sources.contract")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _yfinance_caches(tmp_path_factory: pytest.TempPathFactory) -> None:

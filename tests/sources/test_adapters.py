@@ -14,15 +14,17 @@ import requests
 import responses
 
 from metalwatch.errors import (
+    MetalwatchError,
     SourceError,
     SourceFormatError,
     SourceUnavailableError,
     UnitScaleError,
 )
 from metalwatch.sources import catalog
-from metalwatch.sources.base import Fetched, check_contract
+from metalwatch.sources.base import Fetched
 from metalwatch.store import Store
 from metalwatch.update import update
+from tests.sources.contract import check_contract
 from tests.sources.replay import Case, cases, fast_policy
 
 CASES = {c.name: c for c in cases()}
@@ -102,7 +104,10 @@ def test_timeout_retries_then_fails_with_its_cause(name: str) -> None:
     msg = str(err.value)
     assert "timed out" in msg and case.instrument in msg and "after 3 attempts" in msg
     assert isinstance(err.value.__cause__, requests.exceptions.ReadTimeout)
-    assert err.value.source.startswith(case.key)
+    assert err.value.source.startswith(case.key) and err.value.series == case.instrument
+    # the request timed out: its URL is known, and no status came back
+    assert err.value.url is not None and err.value.url.startswith("https://")
+    assert err.value.status is None
 
 
 @pytest.mark.parametrize("name", IDS)
@@ -112,7 +117,11 @@ def test_malformed_body_fails_at_once(name: str) -> None:
         fetch(case, [case.malformed])
     assert case.instrument in str(err.value)
     assert "attempts" not in str(err.value)  # permanent: not retried
-    assert err.value.__cause__ is not None or "payload" in str(err.value)
+    # the parser's own exception is kept, and the answer that broke it is named
+    cause = err.value.__cause__
+    assert cause is not None and not isinstance(cause, MetalwatchError), repr(cause)
+    assert (err.value.series, err.value.status) == (case.instrument, 200)
+    assert err.value.url is not None and err.value.url.startswith("https://")
 
 
 @pytest.mark.parametrize("name", [n for n in IDS if CASES[n].renamed is not None])
@@ -146,8 +155,9 @@ def truncate(store_path, instrument: str, after: str | None) -> None:
     if after is None:
         return
     with Store(store_path) as st:
-        st._con.execute("DELETE FROM observations WHERE instrument = ? AND date > ?",
-                        (instrument, after))  # fmt: skip
+        st._con.execute(
+            "DELETE FROM observations WHERE instrument = ? AND date > ?", (instrument, after)
+        )
 
 
 @pytest.mark.parametrize("name", IDS)
@@ -157,19 +167,33 @@ def test_unit_scale_jump_is_rejected_and_logged(name: str, store_path) -> None:
     truncate(store_path, case.instrument, case.cutoff)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         case.register(rsps, [case.normal])
-        first = update([case.instrument], store=store_path, since=since, policy=fast_policy(),
-                       now=case.now, workers=1)  # fmt: skip
+        first = update(
+            [case.instrument],
+            store=store_path,
+            since=since,
+            policy=fast_policy(),
+            now=case.now,
+            workers=1,
+        )
     assert not first.failed, first.failed[0].message if first.failed else ""
     truncate(store_path, case.instrument, case.cutoff)
     with Store(store_path) as st:
         before = st.read([case.instrument])
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         case.register(rsps, [case.scaled])
-        second = update([case.instrument], store=store_path, since=since, policy=fast_policy(),
-                        now=case.now, workers=1)  # fmt: skip
+        second = update(
+            [case.instrument],
+            store=store_path,
+            since=since,
+            policy=fast_policy(),
+            now=case.now,
+            workers=1,
+        )
     [out] = second.outcomes
     assert out.status == "failed" and isinstance(out.error, UnitScaleError), out.message
     assert "unit change" in out.message or "registered unit" in out.message
+    assert (out.error.series, out.error.source) == (case.instrument, out.source)
+    assert out.message == str(out.error)  # the error names its own place
     with Store(store_path) as st:
         after = st.read([case.instrument])
         log = st.last_fetches().set_index("instrument").loc[case.instrument]

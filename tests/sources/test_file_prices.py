@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from metalwatch.cli import main
-from metalwatch.errors import InvalidInputError, UnknownInstrumentError
+from metalwatch.errors import InvalidInputError, UnitScaleError, UnknownInstrumentError
 from metalwatch.sources.file_prices import read_prices, unit_factor
 from metalwatch.store import Store
 from metalwatch.update import update
@@ -17,10 +17,17 @@ SMM = FIX / "file_import" / "smm_2025-12.csv"
 
 @pytest.mark.parametrize(
     ("unit", "registered", "factor"),
-    [("万元/吨", "CNY/t", 1e4), ("元/公斤", "CNY/t", 1e3), ("元/千克", "CNY/t", 1e3),
-     ("元/吨", "CNY/t", 1.0), ("CNY/kg", "CNY/t", 1e3), ("元/克", "CNY/kg", 1e3),
-     ("USD/lb", "USD/t", 2204.62262185), (" rmb / T ", "CNY/t", 1.0)],
-)  # fmt: skip
+    [
+        ("万元/吨", "CNY/t", 1e4),
+        ("元/公斤", "CNY/t", 1e3),
+        ("元/千克", "CNY/t", 1e3),
+        ("元/吨", "CNY/t", 1.0),
+        ("CNY/kg", "CNY/t", 1e3),
+        ("元/克", "CNY/kg", 1e3),
+        ("USD/lb", "USD/t", 2204.62262185),
+        (" rmb / T ", "CNY/t", 1.0),
+    ],
+)
 def test_unit_factors(unit: str, registered: str, factor: float) -> None:
     assert unit_factor(unit, registered) == pytest.approx(factor)
 
@@ -37,10 +44,14 @@ def test_units_are_normalised_to_cny_per_tonne() -> None:
 
 def test_excel_with_english_headers_and_a_single_price(tmp_path) -> None:
     path = tmp_path / "desk.xlsx"
-    pd.DataFrame({
-        "Date": [pd.Timestamp("2025-12-11")], "Product": ["PrNd oxide"], "Price": ["578,500"],
-        "Unit": ["CNY/t"],
-    }).to_excel(path, index=False)  # fmt: skip
+    pd.DataFrame(
+        {
+            "Date": [pd.Timestamp("2025-12-11")],
+            "Product": ["PrNd oxide"],
+            "Price": ["578,500"],
+            "Unit": ["CNY/t"],
+        }
+    ).to_excel(path, index=False)
     df = read_prices(path)
     assert df[["instrument", "field", "value", "source"]].values.tolist() == [
         ["CN.PRND_OXIDE", "mid", 578500.0, "file:desk.xlsx"]
@@ -61,9 +72,13 @@ def test_every_bad_row_is_listed(tmp_path) -> None:
     with pytest.raises(InvalidInputError) as err:
         read_prices(path)
     msg = str(err.value)
-    for bit in ("line 2: unit '万元/斤' not understood", "line 3: product '氧化钬'",
-                "line 4: unit 'USD/kg' is in USD", "line 5: date 'not-a-date'",
-                "line 6: no price, and no low/high pair"):  # fmt: skip
+    for bit in (
+        "line 2: unit '万元/斤' not understood",
+        "line 3: product '氧化钬'",
+        "line 4: unit 'USD/kg' is in USD",
+        "line 5: date 'not-a-date'",
+        "line 6: no price, and no low/high pair",
+    ):
         assert bit in msg, bit
     with pytest.raises(UnknownInstrumentError):
         from metalwatch.sources.file_prices import _instrument
@@ -95,6 +110,13 @@ def test_a_unit_slip_in_a_sheet_is_caught(store_path, tmp_path) -> None:
     path.write_text("日期,品种,价格,单位\n2025-12-12,氧化镨钕,57.8,元/吨\n", encoding="utf-8")
     report = update(store=store_path, files=[path])
     [out] = report.outcomes
-    assert out.status == "failed" and "CN.PRND_OXIDE mid: 2025-12-12 value 57.8" in out.message
+    assert out.status == "failed" and isinstance(out.error, UnitScaleError)
+    assert (out.error.series, out.error.source, out.error.field) == (
+        "CN.PRND_OXIDE",
+        "file:slip.csv",
+        "mid",
+    )
+    assert out.error.ratio == pytest.approx(57.8 / 578_500)
+    assert out.message.startswith("file:slip.csv CN.PRND_OXIDE: mid 2025-12-12 value 57.8 is ")
     with Store(store_path) as st:
         assert st.read(["CN.PRND_OXIDE"], start="2025-12-12", end="2025-12-12").empty

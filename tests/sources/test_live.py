@@ -10,12 +10,21 @@ import pandas as pd
 import pytest
 
 from metalwatch.sources import catalog
-from metalwatch.sources.base import check_contract
 from metalwatch.sources.policy import Policy
+from tests.sources.contract import check_contract
 
 pytestmark = pytest.mark.live
-SERIES = ["SHFE.CU", "LME.CA.3M", "LME.CA.STOCK", "COMEX.GC", "KOMIS.ND", "SSE.600111",
-          "SW.801050", "SGE.AU9999", "COMEX.GC.STOCK"]  # fmt: skip
+SERIES = [
+    "SHFE.CU",
+    "LME.CA.3M",
+    "LME.CA.STOCK",
+    "COMEX.GC",
+    "KOMIS.ND",
+    "SSE.600111",
+    "SW.801050",
+    "SGE.AU9999",
+    "COMEX.GC.STOCK",
+]
 
 
 @pytest.mark.parametrize("instrument", SERIES)
@@ -23,7 +32,7 @@ def test_primary_source_keeps_its_contract(instrument: str) -> None:
     route = catalog.routes(instrument)[0]
     fetcher = route.fetcher()
     now = pd.Timestamp.now(tz="UTC")
-    query = fetcher.build_query(instrument, route.symbol, now.tz_localize(None) - pd.Timedelta(
-        days=30), now)  # fmt: skip
+    start = now.tz_localize(None) - pd.Timedelta(days=30)
+    query = fetcher.build_query(instrument, route.symbol, start, now)
     got = fetcher.fetch(query, Policy())
     check_contract(fetcher, query, got)

@@ -9,13 +9,7 @@ import requests
 import responses
 
 from metalwatch.errors import RateLimitedError, SourceFormatError, SourceUnavailableError
-from metalwatch.sources.policy import (
-    HTTPStatusError,
-    RateLimiter,
-    classify,
-    guard,
-    parse_retry_after,
-)
+from metalwatch.sources.policy import RateLimiter, classify, guard, parse_retry_after
 from tests.sources.replay import FakeClock, fast_policy
 
 URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
@@ -51,7 +45,11 @@ def test_retry_on_5xx_with_doubling_backoff_then_a_typed_error() -> None:
     assert str(err.value) == (
         "akshare:stock_zh_a_hist SSE.600111: HTTP 503 from push2his.eastmoney.com after 3 attempts"
     )
-    assert isinstance(err.value.__cause__, HTTPStatusError)
+    e = err.value
+    assert (e.series, e.source, e.status) == ("SSE.600111", "akshare:stock_zh_a_hist", 503)
+    assert e.url == URL + "?secid=1.600111"
+    assert e.reason == "HTTP 503 from push2his.eastmoney.com after 3 attempts"
+    assert str(e.__cause__) == "HTTP 503 from push2his.eastmoney.com"
     assert policy.clock.backoffs == [2.0, 4.0]
 
 
@@ -59,9 +57,10 @@ def test_4xx_is_permanent() -> None:
     policy = fast_policy()
     with responses.RequestsMock() as rsps:
         rsps.add(responses.GET, URL, status=404)
-        with pytest.raises(SourceUnavailableError, match="HTTP 404 from push2his"):
+        with pytest.raises(SourceUnavailableError, match="^s X: HTTP 404 from push2his") as err:
             policy.call(get, source="s", series="X")
         assert len(rsps.calls) == 1
+    assert err.value.status == 404
     assert policy.clock.backoffs == []
 
 
@@ -77,16 +76,40 @@ def test_429_honours_retry_after_and_gives_up_when_told_to_wait_too_long() -> No
         with pytest.raises(RateLimitedError) as err:
             policy.call(get, source="s", series="X")
         assert len(rsps.calls) == 1
-    assert err.value.retry_after == 3600.0
+    assert (err.value.retry_after, err.value.status) == (3600.0, 429)
 
 
 def test_a_parse_error_is_not_retried() -> None:
     policy = fast_policy()
     with responses.RequestsMock() as rsps:
         rsps.add(responses.GET, URL, body="<html>ban page</html>")
-        with pytest.raises(SourceFormatError, match="body is not valid JSON"):
+        with pytest.raises(SourceFormatError, match="^s X: body is not valid JSON") as err:
             policy.call(lambda: requests.get(URL).json(), source="s", series="X")
         assert len(rsps.calls) == 1
+    assert (err.value.url, err.value.status) == (URL, 200)  # it answered, with a ban page
+    assert isinstance(err.value.__cause__, requests.exceptions.JSONDecodeError)
+
+
+def test_a_timeout_names_the_url_asked_and_no_status() -> None:
+    policy = fast_policy()
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.GET, URL, body=requests.exceptions.ReadTimeout("read timed out"))
+        with pytest.raises(SourceUnavailableError) as err:
+            policy.call(get, source="s", series="X")
+    assert (err.value.url, err.value.status) == (URL, None)
+    assert err.value.reason == "timed out (read timed out) after 3 attempts"
+
+
+def test_library_errors_raised_inside_a_call_pass_through() -> None:
+    policy = fast_policy()
+    mine = SourceUnavailableError("empty body", series="X", source="s", status=200)
+
+    def fail() -> None:
+        raise mine
+
+    with pytest.raises(SourceUnavailableError) as err:
+        policy.call(fail, source="s", series="X")
+    assert err.value is mine and policy.clock.backoffs == []
 
 
 def test_a_connection_drop_is_retried() -> None:
