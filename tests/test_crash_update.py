@@ -42,8 +42,18 @@ RUNS = int(os.environ.get("METALWATCH_CRASH_RUNS", "50"))
 #: Updates killed at a time (each on its own store copy).
 LANES = 2
 #: Every kind of source, a payload shared by two series, a fallback-capable Yahoo series.
-IDS = ["SHFE.CU", "SHFE.AL", "LME.CA.3M", "LME.CA.STOCK", "LME.AH.STOCK", "COMEX.GC.STOCK",
-       "KOMIS.ND", "SSE.600111", "COMEX.GC", "SW.801050"]  # fmt: skip
+IDS = [
+    "SHFE.CU",
+    "SHFE.AL",
+    "LME.CA.3M",
+    "LME.CA.STOCK",
+    "LME.AH.STOCK",
+    "COMEX.GC.STOCK",
+    "KOMIS.ND",
+    "SSE.600111",
+    "COMEX.GC",
+    "SW.801050",
+]
 assert set(IDS) <= set(E2E_INSTRUMENTS)
 #: History kept in the test store: enough for the scale check's 400-day look-back.
 KEEP_FROM = "2024-06-01"
@@ -84,8 +94,9 @@ def state(path: Path) -> dict[str, tuple[frozenset, int]]:
     out = {}
     for iid in IDS:
         mine = df[df["instrument"] == iid]
-        rows = frozenset(zip(mine["field"], mine["date"], mine["value"], mine["source"],
-                             strict=True))  # fmt: skip
+        rows = frozenset(
+            zip(mine["field"], mine["date"], mine["value"], mine["source"], strict=True)
+        )
         out[iid] = (rows, int((revs["instrument"] == iid).sum()))
     return out
 
@@ -136,8 +147,11 @@ def test_sigkill_during_update_loses_nothing_committed(zygote, base, full, tmp_p
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
         wait_gone(pid)
-        committed = {line.split()[1] for line in out.read_text().splitlines()
-                     if line.startswith("committed ")}  # fmt: skip
+        committed = {
+            line.split()[1]
+            for line in out.read_text().splitlines()
+            if line.startswith("committed ")
+        }
         now = state(store)  # opens, passes integrity_check
         for iid in IDS:
             assert now[iid] in (before[iid], expected[iid]), f"run {run}: {iid} half-written"
@@ -150,17 +164,26 @@ def test_sigkill_during_update_loses_nothing_committed(zygote, base, full, tmp_p
         for path in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
             path.unlink(missing_ok=True)
         done = {i for i in changed if now[i] == expected[i]}
-        return ("before the first commit" if not done else
-                "after the last commit" if done == changed else "mid-write")  # fmt: skip
+        return (
+            "before the first commit"
+            if not done
+            else "after the last commit"
+            if done == changed
+            else "mid-write"
+        )
 
     t_start = time.monotonic()
     with ThreadPoolExecutor(max_workers=LANES) as pool:
         landed = Counter(pool.map(kill_one, range(RUNS)))
     elapsed = time.monotonic() - t_start
-    print(f"\n{RUNS} kills in {elapsed:.1f} s, {LANES} at a time (uninterrupted: commits from "
-          f"{first:.2f} s to {last:.2f} s after the runner starts): "
-          + ", ".join(f"{landed[k]} {k}" for k in ("before the first commit", "mid-write",
-                                                   "after the last commit")))  # fmt: skip
+    print(
+        f"\n{RUNS} kills in {elapsed:.1f} s, {LANES} at a time (uninterrupted: commits from "
+        f"{first:.2f} s to {last:.2f} s after the runner starts): "
+        + ", ".join(
+            f"{landed[k]} {k}"
+            for k in ("before the first commit", "mid-write", "after the last commit")
+        )
+    )
     assert landed["mid-write"] >= RUNS // 2, landed
 
 
@@ -213,9 +236,17 @@ def test_a_fallback_does_not_overwrite_what_another_update_stored_meanwhile(base
     store = tmp_path / "race.sqlite"
     shutil.copyfile(base, store)
     week = pd.bdate_range("2025-12-08", "2025-12-12")
-    other = pd.DataFrame({"instrument": "COMEX.GC", "field": "close", "date": week,
-                          "value": [4200.0, 4210.0, 4220.0, 4230.0, 4240.0], "unit": "USD/oz",
-                          "currency": "USD", "source": "yfinance"})  # fmt: skip
+    other = pd.DataFrame(
+        {
+            "instrument": "COMEX.GC",
+            "field": "close",
+            "date": week,
+            "value": [4200.0, 4210.0, 4220.0, 4230.0, 4240.0],
+            "unit": "USD/oz",
+            "currency": "USD",
+            "source": "yfinance",
+        }
+    )
     real_fetch = runner._fetch_job
 
     def fetch_while_another_run_writes(*args: object) -> object:
@@ -228,8 +259,9 @@ def test_a_fallback_does_not_overwrite_what_another_update_stored_meanwhile(base
     with pytest.MonkeyPatch.context() as mp, responses.RequestsMock() as rsps:
         mp.setattr(runner, "_fetch_job", fetch_while_another_run_writes)
         yahoo_chart(rsps, "GC=F", (500, b"<html>down</html>"))
-        rsps.add(responses.GET, SINA_FOREIGN, body=body("sina_kline/GC.jsonp"),
-                 content_type="text/html")  # fmt: skip
+        rsps.add(
+            responses.GET, SINA_FOREIGN, body=body("sina_kline/GC.jsonp"), content_type="text/html"
+        )
         [out] = update(["COMEX.GC"], store=store, policy=fast_policy(), now=NOW).outcomes
     assert out.status == "ok" and out.source == "akshare:futures_foreign_hist"
     assert "dates stored meanwhile by another run" in out.message

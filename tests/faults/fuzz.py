@@ -22,9 +22,31 @@ from tests.faults.harness import reset_yfinance
 from tests.sources.replay import Case, fast_policy
 
 #: Cell values an upstream might send where a number or a date belongs.
-ODD_TEXT = ["", "-", "--", "null", "None", "nan", "NaN", "inf", "-inf", "1e400", "0", "-1",
-            "1,234.5", "１２３", "2025-13-45", "2025-12-08T00:00:00+08:00", "20251208",
-            "12/08/2025", "0000-00-00", "9999-12-31", "1677-09-21", "<html>", "💥"]  # fmt: skip
+ODD_TEXT = [
+    "",
+    "-",
+    "--",
+    "null",
+    "None",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e400",
+    "0",
+    "-1",
+    "1,234.5",
+    "１２３",
+    "2025-13-45",
+    "2025-12-08T00:00:00+08:00",
+    "20251208",
+    "12/08/2025",
+    "0000-00-00",
+    "9999-12-31",
+    "1677-09-21",
+    "<html>",
+    "💥",
+]
 
 cells = st.one_of(
     st.none(),
@@ -36,7 +58,7 @@ cells = st.one_of(
     st.datetimes(
         min_value=pd.Timestamp("1600-01-01").to_pydatetime(),
         max_value=pd.Timestamp("2300-01-01").to_pydatetime(),
-    ),  # fmt: skip
+    ),
 )
 
 json_leaves = st.one_of(
@@ -49,15 +71,26 @@ json_leaves = st.one_of(
 )
 json_values = st.recursive(
     json_leaves,
-    lambda inner: st.one_of(st.lists(inner, max_size=3),
-                            st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=6,
-)  # fmt: skip
+)
 
 
 # -- frames ------------------------------------------------------------------------------------
-FRAME_OPS = ["set_cell", "set_cell", "set_column", "drop_column", "rename_column", "repeat_row",
-             "drop_rows", "reverse", "empty", "retype_column"]  # fmt: skip
+FRAME_OPS = [
+    "set_cell",
+    "set_cell",
+    "set_column",
+    "drop_column",
+    "rename_column",
+    "repeat_row",
+    "drop_rows",
+    "reverse",
+    "empty",
+    "retype_column",
+]
 
 
 @st.composite

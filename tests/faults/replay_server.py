@@ -128,8 +128,9 @@ class ReplayServer:
                 _, host, rest = self.path.split("/", 2)
                 parts = urlsplit("/" + rest)
                 form = parse_qs(payload.decode("utf-8", "replace"))
-                status, ctype, body = route(self.command, host, parts.path,
-                                            parse_qs(parts.query), form)  # fmt: skip
+                status, ctype, body = route(
+                    self.command, host, parts.path, parse_qs(parts.query), form
+                )
                 if server.delay:
                     time.sleep(server.delay)
                 self.send_response(status)
@@ -138,8 +139,11 @@ class ReplayServer:
                 self.end_headers()
                 self.wfile.write(body)
                 with server._lock:
-                    server.log.append(Logged(t0, time.monotonic(), self.command, host,
-                                             "/" + rest, payload, status))  # fmt: skip
+                    server.log.append(
+                        Logged(
+                            t0, time.monotonic(), self.command, host, "/" + rest, payload, status
+                        )
+                    )
 
             do_GET = do_POST = _answer  # noqa: N815
 
@@ -210,12 +214,18 @@ redirect(int(os.environ["METALWATCH_REPLAY_PORT"]))
 def child_env(port: int, cache: os.PathLike[str] | str) -> dict[str, str]:
     """The environment for a child process bootstrapped with :data:`BOOTSTRAP`."""
     env = dict(os.environ)
-    env.update(METALWATCH_REPLAY_PORT=str(port), METALWATCH_REPLAY_CACHE=str(cache),
-               YF_DISABLE_CURL_CFFI="1", TQDM_DISABLE="1")  # fmt: skip
+    env.update(
+        METALWATCH_REPLAY_PORT=str(port),
+        METALWATCH_REPLAY_CACHE=str(cache),
+        YF_DISABLE_CURL_CFFI="1",
+        TQDM_DISABLE="1",
+    )
     return env
 
 
 def dump(log: list[Logged]) -> str:
     """The log as JSON lines (for debugging a run)."""
-    return "\n".join(json.dumps({"method": r.method, "host": r.host, "target": r.target,
-                                 "status": r.status}) for r in log)  # fmt: skip
+    return "\n".join(
+        json.dumps({"method": r.method, "host": r.host, "target": r.target, "status": r.status})
+        for r in log
+    )

@@ -94,9 +94,14 @@ class Zygote:
         env.update(METALWATCH_ZYGOTE_IDS=json.dumps(ids), METALWATCH_ZYGOTE_WARM=str(warm_store))
         self.log = folder / "zygote.err"
         with self.log.open("w") as err:
-            self.proc = subprocess.Popen([sys.executable, "-c", BOOTSTRAP + ZYGOTE], env=env,
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=err, text=True)  # fmt: skip
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", BOOTSTRAP + ZYGOTE],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err,
+                text=True,
+            )
         line = self.proc.stdout.readline()
         if line.strip() != "ready":
             self.close()
