@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -25,14 +26,24 @@ from metalwatch.store.schema import DDL, SCHEMA_VERSION
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 
+# SQLite's primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``) the store names.
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3, 5, 6, 8, 10, 11, 13, 14, 26
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What one upsert did."""
+    """What one upsert did.
+
+    ``kept`` counts rows whose stored value differs but was kept, because an upsert with
+    ``revise_only`` may revise only rows from that source (see :meth:`Store.upsert`).
+    """
 
     added: int
     revised: int
     unchanged: int
+    kept: int = 0
 
 
 def _now() -> str:
@@ -44,22 +55,62 @@ def _check_file(path: Path) -> None:
         return
     if path.is_dir():
         raise StoreCorruptError(f"store path {path} is a directory, not a database file")
-    with path.open("rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from exc
     if head and head != SQLITE_MAGIC:
         raise StoreCorruptError(f"store file {path} is not an SQLite database")
+
+
+def _read_only_reason(path: Path) -> str:
+    """Why this process cannot write the store at ``path`` ("" when it can).
+
+    A store in WAL mode also writes ``-wal`` and ``-shm`` files beside it, so a folder that
+    cannot be written makes the store read-only unless both already exist and are writable.
+    """
+    if not os.access(path, os.W_OK):
+        return "the file cannot be written"
+    if os.access(path.parent, os.W_OK | os.X_OK):
+        return ""
+    if all(os.access(f"{path}{suffix}", os.W_OK) for suffix in ("-wal", "-shm")):
+        return ""
+    return "its folder cannot be written"
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
 
 
 class Store:
     """A metalwatch store file.
 
     Opening a store never writes data into it: seeding a new store from the bundled snapshot
-    is an explicit step (:func:`metalwatch.open_store` does it on first use).
+    is an explicit step (:func:`metalwatch.open_store` does it on first use). An existing
+    store is checked before anything is written to the file: another program's SQLite file is
+    refused untouched. A store this process cannot write (a read-only file, or a read-only
+    folder, where SQLite cannot make its ``-shm`` file) is opened read-only: reads work, and a
+    write raises a one-line :class:`~metalwatch.errors.StoreError` saying the store is
+    read-only.
 
     Parameters
     ----------
     path
         The SQLite file. ``None`` uses ``$METALWATCH_STORE`` or the user data directory.
+    read_only
+        Open an existing store for reading only, even if it could be written.
+
+    Attributes
+    ----------
+    path
+        The store file.
+    read_only
+        True when the store was opened read-only (asked for, or not writable here).
+    immutable
+        True when it was opened as an unchanging file (SQLite's ``immutable=1``): a WAL store
+        in a read-only folder with no ``-shm`` file, which SQLite cannot open otherwise.
 
     Examples
     --------
@@ -67,28 +118,76 @@ class Store:
     ...     st.read(["LME.CA.3M"], start="2025-12-01")
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    ) -> None:
         self.path = resolve_store_path(path)
+        self.immutable = False
+        self._depth = 0
         _check_file(self.path)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
+        if fresh and read_only:
+            raise StoreError(f"store {self.path} does not exist or is empty: nothing to read")
+        self._why_read_only = "" if fresh else _read_only_reason(self.path)
+        if read_only and not self._why_read_only:
+            self._why_read_only = "it was opened read-only"
+        self.read_only = bool(self._why_read_only)
         if fresh:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 msg = f"cannot create the store folder {self.path.parent}: {exc.strerror}"
                 raise StoreError(msg) from exc
+        self._con = self._connect()
         try:
-            self._con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self._con.execute("PRAGMA journal_mode=WAL")
-            self._con.execute("PRAGMA synchronous=NORMAL")
+            has_schema = self._check_schema()  # before anything that writes the file
+            if not self.read_only:
+                self._con.execute("PRAGMA journal_mode=WAL")
+                self._con.execute("PRAGMA synchronous=NORMAL")
             self._con.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.OperationalError as exc:
-            raise self._translate(exc) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreCorruptError(f"store file {self.path} is damaged: {exc}") from exc
-        self._init_schema(fresh)
+            if not has_schema:
+                self._create_schema()
+        except sqlite3.Error as exc:
+            self._con.close()
+            raise self._translate(exc, "open") from exc
+        except BaseException:
+            self._con.close()
+            raise
 
     # -- lifecycle ---------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        """Connect, read-write or read-only; a WAL store in a read-only folder as immutable."""
+        if not self.read_only:
+            try:
+                return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise self._translate(exc, "open") from exc
+        uri = self.path.resolve().as_uri()
+        try:
+            con = sqlite3.connect(
+                f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            )
+            try:
+                con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return con
+            except sqlite3.Error as exc:
+                con.close()
+                if _sqlite_code(exc) != _CANTOPEN:
+                    raise
+            # WAL needs a -shm file, which a read-only folder cannot hold: read the file as
+            # immutable, which is exact unless the -wal holds writes not yet checkpointed.
+            wal = Path(f"{self.path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreError(
+                    f"cannot read the store {self.path}: its folder is read-only and {wal.name} "
+                    "holds changes not yet merged into the store (open it once in a folder that "
+                    "can be changed)"
+                )
+            self.immutable = True
+            return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._translate(exc, "open") from exc
+
     def close(self) -> None:
         """Close the connection."""
         self._con.close()
@@ -99,53 +198,104 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _translate(self, exc: sqlite3.Error) -> StoreError:
+    def _read_only_error(self) -> StoreError:
+        return StoreError(
+            f"the store {self.path} is read-only ({self._why_read_only}): nothing was written"
+        )
+
+    def require_writable(self) -> None:
+        """Raise the one-line :class:`StoreError` a write would, if the store is read-only."""
+        if self.read_only:
+            raise self._read_only_error()
+
+    def _translate(self, exc: sqlite3.Error, action: str = "write") -> StoreError:
+        """A one-line store error for an SQLite error met while doing ``action``.
+
+        ``action`` is "open", "read" or "write": a read-only store is never said to fail a
+        write when it was only read.
+        """
         msg = str(exc)
-        if "locked" in msg or "busy" in msg:
+        code = _sqlite_code(exc)
+        if code in (_BUSY, _LOCKED):
             return StoreBusyError(f"store {self.path} is busy (another metalwatch is writing)")
-        if "readonly" in msg or "unable to open" in msg:
-            return StoreError(f"cannot write the store {self.path}: {msg}")
+        if code == _READONLY:
+            if not self._why_read_only:
+                self._why_read_only = "SQLite: " + msg
+            return self._read_only_error()
+        if code == _FULL:
+            return StoreError(
+                f"the disk holding the store {self.path} is full ({msg}): nothing of this "
+                f"{action} was stored"
+            )
+        if code in (_CANTOPEN, _PERM):
+            return StoreError(f"cannot {action} the store {self.path}: {msg}")
+        if code == _IOERR:
+            return StoreError(f"cannot {action} the store {self.path}: I/O error ({msg})")
+        if code in (_CORRUPT, _NOTADB):
+            return StoreCorruptError(f"store file {self.path} is damaged: {msg}")
         return StoreCorruptError(f"store {self.path}: {msg}")
+
+    def _rollback(self) -> None:
+        """ROLLBACK if a transaction is open (SQLite ends one itself on a full disk)."""
+        if self._con.in_transaction:
+            with suppress(sqlite3.Error):  # the error that got us here is the one to report
+                self._con.execute("ROLLBACK")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on any error)."""
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on any error).
+
+        Transactions nest: one opened inside another is part of it, and commits with it.
+        An SQLite error becomes a one-line :class:`StoreError` naming its cause (the store is
+        read-only, the disk is full, another process holds the lock).
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._con
+            finally:
+                self._depth -= 1
+            return
+        self.require_writable()
         try:
             self._con.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise self._translate(exc) from exc
+        self._depth = 1
         try:
             yield self._con
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        try:
-            self._con.execute("COMMIT")
         except sqlite3.Error as exc:
-            self._con.execute("ROLLBACK")
+            self._rollback()
             raise self._translate(exc) from exc
+        except BaseException:
+            self._rollback()
+            raise
+        else:
+            try:
+                self._con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._translate(exc) from exc
+        finally:
+            self._depth = 0
 
-    def _init_schema(self, fresh: bool) -> bool:
-        """Create the schema in an empty file (True) or check an existing store's (False)."""
+    def _check_schema(self) -> bool:
+        """Whether the file holds a store (True) or no table yet (False); refuse anything else.
+
+        Only reads: it runs before anything that writes the file (the WAL switch included).
+        """
         try:
             tables = {
-                r[0]
-                for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
+        except sqlite3.OperationalError as exc:
+            raise self._translate(exc, "read") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreCorruptError(f"store file {self.path} is damaged: {exc}") from exc
         if not tables:
-            script = (
-                "BEGIN IMMEDIATE;" + DDL + "INSERT OR IGNORE INTO meta(key, value) VALUES "
-                f"('schema_version', '{SCHEMA_VERSION}'), ('created_at', '{_now()}'); COMMIT;"
-            )
-            try:
-                self._con.executescript(script)
-            except sqlite3.Error as exc:
-                if self._con.in_transaction:
-                    self._con.execute("ROLLBACK")
-                raise self._translate(exc) from exc
-            return True
+            if self.read_only:
+                raise StoreCorruptError(f"{self.path} is an empty SQLite file, not a store")
+            return False
         if "meta" not in tables:
             raise StoreCorruptError(f"{self.path} is an SQLite file but not a metalwatch store")
         version = self.meta("schema_version")
@@ -154,7 +304,19 @@ class Store:
                 f"store {self.path} has schema version {version}; this metalwatch reads "
                 f"version {SCHEMA_VERSION}"
             )
-        return False
+        return True
+
+    def _create_schema(self) -> None:
+        """Create the tables in a file that has none (one transaction; safe if two race)."""
+        script = (
+            "BEGIN IMMEDIATE;" + DDL + "INSERT OR IGNORE INTO meta(key, value) VALUES "
+            f"('schema_version', '{SCHEMA_VERSION}'), ('created_at', '{_now()}'); COMMIT;"
+        )
+        try:
+            self._con.executescript(script)
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._translate(exc) from exc
 
     # -- meta ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -172,11 +334,25 @@ class Store:
             )
 
     # -- writes --------------------------------------------------------------------------
-    def upsert(self, df: pd.DataFrame, *, validate: bool = True) -> WriteResult:
+    def upsert(
+        self, df: pd.DataFrame, *, validate: bool = True, revise_only: str | None = None
+    ) -> WriteResult:
         """Insert or update canonical rows in one transaction.
 
         A changed value replaces the stored one and the old value goes to ``revisions``
-        with the time it changed; identical values are left untouched.
+        with the time it changed; identical values are left untouched. With ``revise_only``
+        (a source prefix such as ``"bundled:"``), only stored rows whose source starts with it
+        may be revised: a different stored value from any other source is kept as it is and
+        counted in :attr:`WriteResult.kept`.
+
+        Parameters
+        ----------
+        df
+            Canonical rows.
+        validate
+            Validate ``df`` against the canonical schema first (else only coerce it).
+        revise_only
+            The source prefix of the stored rows that may be revised (None: any row).
         """
         df = frame.validate(df) if validate else frame.coerce(df)
         if df.empty:
@@ -194,6 +370,10 @@ class Store:
                 strict=True,
             )
         )
+        # which stored rows may be revised: all, or those whose source starts with the prefix
+        may, may_params = "1", cast(tuple[int | str, ...], ())
+        if revise_only is not None:
+            may, may_params = "substr(o.source, 1, ?) = ?", (len(revise_only), revise_only)
         with self.transaction() as con:
             con.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS incoming (instrument TEXT, field TEXT, "
@@ -205,25 +385,32 @@ class Store:
                 "SELECT COUNT(*) FROM incoming i LEFT JOIN observations o "
                 "USING (instrument, field, date) WHERE o.value IS NULL"
             ).fetchone()[0]
+            kept = 0
+            if revise_only is not None:
+                kept = con.execute(
+                    "SELECT COUNT(*) FROM incoming i JOIN observations o "
+                    f"USING (instrument, field, date) WHERE o.value != i.value AND NOT ({may})",
+                    may_params,
+                ).fetchone()[0]
             revised = con.execute(
                 "INSERT INTO revisions (instrument, field, date, old_value, new_value, "
                 "old_source, new_source, revised_at) "
                 "SELECT o.instrument, o.field, o.date, o.value, i.value, o.source, i.source, ? "
                 "FROM incoming i JOIN observations o USING (instrument, field, date) "
-                "WHERE o.value != i.value",
-                (now,),
+                f"WHERE o.value != i.value AND {may}",
+                (now, *may_params),
             ).rowcount
             con.execute(
-                "INSERT INTO observations (instrument, field, date, value, unit, currency, "
+                "INSERT INTO observations AS o (instrument, field, date, value, unit, currency, "
                 "source, updated_at) SELECT instrument, field, date, value, unit, currency, "
                 "source, ? FROM incoming WHERE true "
                 "ON CONFLICT (instrument, field, date) DO UPDATE SET value = excluded.value, "
                 "unit = excluded.unit, currency = excluded.currency, source = excluded.source, "
-                "updated_at = excluded.updated_at WHERE observations.value != excluded.value",
-                (now,),
+                f"updated_at = excluded.updated_at WHERE o.value != excluded.value AND {may}",
+                (now, *may_params),
             )
             con.execute("DELETE FROM incoming")
-        return WriteResult(added, revised, len(rows) - added - revised)
+        return WriteResult(added, revised, len(rows) - added - revised - kept, kept)
 
     def add_news(self, news: pd.DataFrame) -> int:
         """Store headlines (date, title, source, url[, keyword]); returns rows added."""
@@ -240,7 +427,7 @@ class Store:
                 "INSERT OR IGNORE INTO news VALUES (?,?,?,?,?)",
                 news[cols].itertuples(index=False, name=None),
             )
-            return con.execute("SELECT COUNT(*) FROM news").fetchone()[0] - before
+            return int(con.execute("SELECT COUNT(*) FROM news").fetchone()[0]) - int(before)
 
     def log_fetch(
         self,
@@ -292,7 +479,7 @@ class Store:
         try:
             df = pd.read_sql_query(sql, self._con, params=params)
         except sqlite3.Error as exc:
-            raise self._translate(exc) from exc
+            raise self._translate(exc, "read") from exc
         return frame.coerce(df)
 
     def revisions(self, instrument: str | None = None) -> pd.DataFrame:
@@ -359,4 +546,4 @@ class Store:
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` result ('ok' when sound)."""
-        return self._con.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
