@@ -84,7 +84,9 @@ def _cmd_moves(args: argparse.Namespace) -> int:
 
 
 def _cmd_store(args: argparse.Namespace) -> int:
-    from metalwatch.store.transfer import export_csv, import_csv
+    from metalwatch.store import WriteResult
+    from metalwatch.store.transfer import export_csv
+    from metalwatch.update.file_import import import_csv
 
     if args.action in ("import", "export") and not args.file:
         raise InvalidInputError(f"store {args.action} needs a CSV file")
@@ -95,7 +97,8 @@ def _cmd_store(args: argparse.Namespace) -> int:
         return 0 if result == "ok" else 1
     with opened(args.store) as st:
         if args.action == "import":
-            def committed(iid: str, res) -> None:
+
+            def committed(iid: str, res: WriteResult) -> None:
                 print(f"committed {iid}: {res.added} added, {res.revised} revised", flush=True)
 
             def started(rows: int, n: int) -> None:
@@ -113,11 +116,26 @@ def _cmd_store(args: argparse.Namespace) -> int:
 
 
 def _cmd_store_info(args: argparse.Namespace) -> int:
+    from metalwatch.update.seed import NOT_SEEDED, snapshot_status
+
     with opened(args.store) as st:
         info = st.info()
-        print(f"store: {st.path}")
-        print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments; "
-              f"seeded from snapshot {st.meta('seeded_from')}")  # fmt: skip
+        snap = snapshot_status(st)
+        mode = ""
+        if st.read_only:
+            mode = " (read-only: opened as an unchanging file)" if st.immutable else " (read-only)"
+        print(f"store: {st.path}{mode}")
+        print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments")
+        if snap.current:
+            state = "current"
+        elif snap.stored == NOT_SEEDED:
+            state = f"left empty on purpose; the package's is {snap.package}"
+        else:
+            why = ", not applied: the store is read-only" if st.read_only else ""
+            state = f"not current: the package's is {snap.package}{why}"
+        print(f"snapshot: {snap.stored or 'never seeded'} ({state})")
+        if snap.applied:
+            print(f"last applied: {snap.applied}")
         per = info.groupby("instrument").agg(
             fields=("field", lambda f: ",".join(f)), rows=("rows", "sum"),
             first=("first", "min"), last=("last", "max"),

@@ -20,6 +20,7 @@ import pytest
 
 from metalwatch.store import Store
 from metalwatch.store.transfer import export_csv
+from metalwatch.update.seed import open_store
 
 RUNS = int(os.environ.get("METALWATCH_CRASH_RUNS", "50"))
 
@@ -62,22 +63,25 @@ def _write_seconds(store, path) -> float:
 
 def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
     path, counts = import_file
-    Store(tmp_path / "probe.sqlite", seed=False).close()
+    open_store(tmp_path / "probe.sqlite", seed=False).close()
     writing = _write_seconds(tmp_path / "probe.sqlite", path)
     rng = random.Random(20251212)
     killed_mid_write = 0
     for run in range(RUNS):
         store = tmp_path / f"s{run}.sqlite"
-        Store(store, seed=False).close()
+        open_store(store, seed=False).close()
         proc = _start(store, path)
         time.sleep(rng.uniform(0.0, 0.9 * writing))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        committed = [line.split()[1].rstrip(":") for line in out.splitlines()
-                     if line.startswith("committed ")]  # fmt: skip
+        committed = [
+            line.split()[1].rstrip(":")
+            for line in out.splitlines()
+            if line.startswith("committed ")
+        ]
         if len(committed) < len(counts):
             killed_mid_write += 1
-        with Store(store, seed=False) as st:
+        with Store(store) as st:
             assert st.integrity_check() == "ok", f"run {run}"
             stored = st.read().groupby("instrument").size().to_dict()
         for iid in committed:
@@ -92,13 +96,19 @@ def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
 def test_two_imports_at_once_serialise(import_file, tmp_path):
     path, counts = import_file
     store = tmp_path / "both.sqlite"
-    Store(store, seed=False).close()
-    procs = [subprocess.Popen(_cli("--store", str(store), "store", "import", str(path)),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]  # fmt: skip
+    open_store(store, seed=False).close()
+    procs = [
+        subprocess.Popen(
+            _cli("--store", str(store), "store", "import", str(path)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
-    with Store(store, seed=False) as st:
+    with Store(store) as st:
         assert st.integrity_check() == "ok"
         assert st.read().groupby("instrument").size().to_dict() == counts
 

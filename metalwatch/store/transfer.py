@@ -1,22 +1,24 @@
-"""Move canonical rows in and out of the store as CSV (backups, hand-kept series, restores).
+"""Canonical rows as CSV, in and out (backups, hand-kept series, restores): reading and writing.
 
 The CSV layout is the canonical frame: ``instrument, field, date, value`` and optionally
 ``unit, currency, source``. Units must be the registered ones: a file that mixes units for one
-instrument is refused whole, naming the first offending line, and nothing is written.
+instrument is refused whole, naming the first offending line. Importing a file into a store
+runs the update's checks first, so it lives with them:
+:func:`metalwatch.update.file_import.import_csv`.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from metalwatch import frame, registry
 from metalwatch.errors import DataError, InvalidInputError, OutputError
-from metalwatch.store.database import Store, WriteResult
+from metalwatch.store.database import Store
 
 REQUIRED = ("instrument", "field", "date", "value")
 
@@ -24,6 +26,8 @@ REQUIRED = ("instrument", "field", "date", "value")
 def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) -> pd.DataFrame:
     """Read and validate a canonical CSV; raise a one-line :class:`InvalidInputError` if bad."""
     p = Path(path)
+    if p.is_dir():
+        raise InvalidInputError(f"{p} is a folder, not a CSV file")
     try:
         with warnings.catch_warnings():
             # a row with more fields than the header would lose data: refuse it
@@ -32,6 +36,8 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
                               index_col=False)  # fmt: skip
     except FileNotFoundError:
         raise InvalidInputError(f"{p} does not exist") from None
+    except OSError as exc:  # a folder named by a race, no permission, an I/O error
+        raise InvalidInputError(f"cannot read {p}: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
             pd.errors.ParserWarning) as exc:  # fmt: skip
         raise InvalidInputError(f"{p} is not a readable CSV: {str(exc).splitlines()[0]}") from exc
@@ -47,8 +53,9 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
         bad = (raw["unit"] != "") & (raw["unit"] != want)
         if bad.any():
             i = int(raw.index[bad][0])
+            inst = str(raw.at[i, "instrument"])
             raise InvalidInputError(
-                f"{p}:{i + 2}: {raw.at[i, 'instrument']} in {raw.at[i, 'unit']!r}, but it is "
+                f"{p}:{i + 2}: {inst} in {raw.at[i, 'unit']!r}, but it is "
                 f"registered in {want[i]!r}; convert the file first (nothing was imported)"
             )
     df = pd.DataFrame(
@@ -66,31 +73,6 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
         return frame.validate(df)
     except (InvalidInputError, DataError) as exc:
         raise InvalidInputError(f"{p}: {exc}") from exc
-
-
-def import_csv(
-    store: Store,
-    path: str | os.PathLike[str],
-    *,
-    on_start: Callable[[int, int], None] | None = None,
-    on_commit: Callable[[str, WriteResult], None] | None = None,
-) -> WriteResult:
-    """Validate the whole file, then write it one instrument per transaction.
-
-    ``on_start(rows, instruments)`` is called once the file is validated, before any write;
-    ``on_commit(instrument, result)`` after each instrument's transaction commits.
-    """
-    df = read_canonical_csv(path)
-    if on_start is not None:
-        on_start(len(df), df["instrument"].nunique())
-    added = revised = unchanged = 0
-    for iid, part in df.groupby("instrument", sort=True, observed=True):
-        res = store.upsert(part, validate=False)
-        added, revised, unchanged = added + res.added, revised + res.revised, \
-            unchanged + res.unchanged  # fmt: skip
-        if on_commit is not None:
-            on_commit(str(iid), res)
-    return WriteResult(added, revised, unchanged)
 
 
 def export_csv(

@@ -1,8 +1,19 @@
-"""Seeding a store from the snapshot bundled with the package: an explicit step.
+"""Seeding a store from the snapshot bundled with the package, and upgrading it: explicit steps.
 
 :class:`~metalwatch.store.Store` never writes data when it opens. :func:`open_store` is what
-the command line and the notebook API use: it opens the store and, on first use, seeds it
-from the bundled snapshot (about 611k rows of real history) so reports work offline.
+the command line and the notebook API use: it opens the store and brings it to the bundled
+snapshot. On first use that seeds it (about 611k rows of real history) so reports work
+offline; after a package upgrade that ships a newer snapshot it applies the new snapshot:
+
+- rows the store does not have are added;
+- bundled values the new snapshot corrects are revised (the old value kept in ``revisions``);
+- a value written by anything else (a live update, an import) is never overwritten, even if
+  the snapshot has another value for its date: it is kept and counted as "kept".
+
+The snapshot's id is stored in the meta key ``seeded_from``; a store whose id is the
+package's is left alone after one indexed read and a comparison (the package's id is hashed
+once per process). Applying a snapshot is one transaction: two processes opening an old
+store at once apply it once, and a killed one applies nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +21,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 
 from metalwatch.sources import bundled
 from metalwatch.store import Store, WriteResult
@@ -17,20 +31,100 @@ from metalwatch.store import Store, WriteResult
 #: Meta key holding the snapshot id a store was seeded from ("none": left empty on purpose).
 SEEDED_FROM = "seeded_from"
 NOT_SEEDED = "none"
+#: Meta key describing the last time a snapshot was applied (when, from which id, counts).
+SNAPSHOT_APPLIED = "snapshot_applied"
+#: Stored rows whose source starts with this may be revised by a newer snapshot.
+BUNDLED_SOURCE = f"{bundled.SOURCE_PREFIX}:"
 
 StoreArg = Store | str | os.PathLike[str] | None
 
 
-def seed_store(store: Store) -> WriteResult:
-    """Load the bundled history and headlines into ``store`` and record the snapshot id."""
-    result = store.upsert(bundled.load(), validate=False)
-    store.add_news(bundled.news())
-    store.set_meta(SEEDED_FROM, bundled.snapshot_id())
+@cache
+def package_snapshot_id() -> str:
+    """The id of the snapshot bundled with this package (hashed once per process)."""
+    return bundled.snapshot_id()
+
+
+@dataclass(frozen=True)
+class SnapshotStatus:
+    """Which bundled snapshot a store holds, against the package's.
+
+    Attributes
+    ----------
+    stored
+        The store's ``seeded_from``: a snapshot id, ``"none"`` (left empty on purpose) or
+        None (never seeded).
+    package
+        The id of the snapshot bundled with this package.
+    applied
+        When the store's snapshot was last applied and what it did (None if not recorded).
+    """
+
+    stored: str | None
+    package: str
+    applied: str | None = None
+
+    @property
+    def current(self) -> bool:
+        """True when the store holds the package's snapshot."""
+        return self.stored == self.package
+
+
+def snapshot_status(store: Store) -> SnapshotStatus:
+    """The store's snapshot id, the package's, and the last application recorded."""
+    return SnapshotStatus(
+        store.meta(SEEDED_FROM), package_snapshot_id(), store.meta(SNAPSHOT_APPLIED)
+    )
+
+
+def apply_snapshot(store: Store) -> WriteResult | None:
+    """Bring ``store`` to the bundled snapshot: seed it, or upgrade it from an older snapshot.
+
+    One transaction: new rows are added, bundled values the snapshot changes are revised
+    (kept in ``revisions``), values from any other source are kept (``WriteResult.kept``),
+    headlines are added, and the new id is recorded. The snapshot is read before the write
+    lock is taken, and the store's id read again under it: if another process applied the
+    snapshot meanwhile, nothing is done and None is returned.
+
+    Parameters
+    ----------
+    store
+        An open, writable store.
+    """
+    store.require_writable()
+    new_id = package_snapshot_id()
+    rows, news = bundled.load(), bundled.news()
+    with store.transaction():
+        old_id = store.meta(SEEDED_FROM)
+        if old_id == new_id:
+            return None
+        result = store.upsert(rows, validate=False, revise_only=BUNDLED_SOURCE)
+        store.add_news(news)
+        store.set_meta(SEEDED_FROM, new_id)
+        done = datetime.now(UTC).isoformat(timespec="seconds")
+        store.set_meta(
+            SNAPSHOT_APPLIED,
+            f"{done}: {new_id} over {old_id or 'an unseeded store'}: {result.added} added, "
+            f"{result.revised} revised, {result.kept} kept (written by other sources)",
+        )
     return result
 
 
+def seed_store(store: Store) -> WriteResult:
+    """Load the bundled history and headlines into ``store`` and record the snapshot id.
+
+    The same as :func:`apply_snapshot`; a store that already holds the package's snapshot is
+    left as it is (all its rows counted unchanged).
+    """
+    result = apply_snapshot(store)
+    return WriteResult(0, 0, 0) if result is None else result
+
+
 def open_store(store: StoreArg = None, *, seed: bool = True) -> Store:
-    """Open ``store`` (a path, or None for the default) and seed it on first use.
+    """Open ``store`` (a path, or None for the default) and bring it to the bundled snapshot.
+
+    A store opened read-only (see :class:`Store`) is read as it is: nothing is seeded or
+    upgraded, and ``metalwatch store info`` tells whether its snapshot is current.
 
     Parameters
     ----------
@@ -38,16 +132,18 @@ def open_store(store: StoreArg = None, *, seed: bool = True) -> Store:
         A store file path, or None for ``$METALWATCH_STORE`` / the user data directory. An
         open :class:`Store` is returned as it is.
     seed
-        Seed a store that was never seeded (default). ``False`` marks a new store as empty on
-        purpose, so later opens leave it empty too.
+        Seed a store that was never seeded, and apply a newer bundled snapshot to one seeded
+        from an older one (default). ``False`` marks a new store as empty on purpose, so later
+        opens leave it empty too, and leaves a seeded store's snapshot as it is.
     """
     st = store if isinstance(store, Store) else Store(store)
     try:
-        if st.meta(SEEDED_FROM) is None:
-            if seed:
-                seed_store(st)
-            else:
+        if not st.read_only:
+            stored = st.meta(SEEDED_FROM)
+            if stored is None and not seed:
                 st.set_meta(SEEDED_FROM, NOT_SEEDED)
+            elif seed and stored != NOT_SEEDED and stored != package_snapshot_id():
+                apply_snapshot(st)
     except BaseException:
         if st is not store:
             st.close()
