@@ -1,16 +1,40 @@
-"""Shared fixtures: a store seeded once per session from the bundled snapshot, copied per test."""
+"""Shared fixtures: a store seeded once per session from the bundled snapshot, copied per test.
+
+:func:`sql` is the tests' one door to a store's SQL: a change of the store's internals (the
+connection attribute, the file layout) is made here and nowhere else.
+"""
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from metalwatch.store import Store
+from metalwatch.update.seed import open_store
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+def sql(target: Store | Path, query: str, params: tuple = ()) -> list[tuple]:
+    """Run one SQL statement on an open :class:`Store` or on a database file; all its rows.
+
+    On a file the statement runs on a connection of its own and is committed.
+    """
+    if isinstance(target, Store):
+        return target._con.execute(query, params).fetchall()
+    con = sqlite3.connect(target)
+    try:
+        with con:
+            return con.execute(query, params).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(name="sql", scope="session")
+def sql_fixture():
+    """:func:`sql`, for tests (``def test_x(store, sql): sql(store, "PRAGMA ...")``)."""
+    return sql
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,8 +49,8 @@ def _isolated_default_store(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seed") / "seeded.sqlite"
-    with Store(path) as st:
-        st._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open_store(path) as st:  # seeding is explicit: Store() never writes data
+        sql(st, "PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 
@@ -42,7 +66,3 @@ def store_path(seeded_path: Path, tmp_path: Path) -> Path:
 def store(store_path: Path):
     with Store(store_path) as st:
         yield st
-
-
-def day(s: str) -> pd.Timestamp:
-    return pd.Timestamp(s)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import re
 
 import pandas as pd
 import pytest
@@ -17,12 +17,16 @@ def rows(values: dict[str, float], instrument: str = "LME.CA.3M", source: str = 
     return frame.coerce(
         pd.DataFrame(
             {
-                "instrument": instrument, "field": "close", "date": list(values),
-                "value": list(values.values()), "unit": "USD/t", "currency": "USD",
+                "instrument": instrument,
+                "field": "close",
+                "date": list(values),
+                "value": list(values.values()),
+                "unit": "USD/t",
+                "currency": "USD",
                 "source": source,
             }
         )
-    )  # fmt: skip
+    )
 
 
 def test_seeded_store_matches_the_snapshot(store):
@@ -36,8 +40,8 @@ def test_seeded_store_matches_the_snapshot(store):
     assert dec12["source"].item() == "bundled:lme_westmetall_charsha"
 
 
-def test_wal_mode(store):
-    assert store._con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_wal_mode(store, sql):
+    assert sql(store, "PRAGMA journal_mode") == [("wal",)]
 
 
 def test_upsert_adds_new_and_keeps_revisions(store):
@@ -75,34 +79,37 @@ def test_wrong_unit_is_rejected(store):
 def test_not_a_database_is_a_clear_error_and_untouched(tmp_path):
     path = tmp_path / "notes.sqlite"
     path.write_text("my precious notes\n")
-    with pytest.raises(StoreCorruptError, match="is not an SQLite database"):
+    with pytest.raises(
+        StoreCorruptError, match=f"^store file {re.escape(str(path))} is not an SQLite database$"
+    ):
         Store(path)
     assert path.read_text() == "my precious notes\n"
 
 
-def test_foreign_sqlite_file_is_refused(tmp_path):
+def test_foreign_sqlite_file_is_refused(tmp_path, sql):
     path = tmp_path / "other.sqlite"
-    con = sqlite3.connect(path)
-    con.execute("CREATE TABLE t (x)")
-    con.commit()
-    con.close()
-    with pytest.raises(StoreCorruptError, match="not a metalwatch store"):
+    sql(path, "CREATE TABLE t (x)")
+    with pytest.raises(
+        StoreCorruptError,
+        match=f"^{re.escape(str(path))} is an SQLite file but not a metalwatch store$",
+    ):
         Store(path)
 
 
-def test_schema_version_is_checked(store_path):
-    con = sqlite3.connect(store_path)
-    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
-    with pytest.raises(StoreVersionError, match="schema version 99"):
+def test_schema_version_is_checked(store_path, sql):
+    sql(store_path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(
+        StoreVersionError,
+        match=f"^store {re.escape(str(store_path))} has schema version 99; "
+        "this metalwatch reads version 1$",
+    ):
         Store(store_path)
 
 
 def test_store_path_from_environment(tmp_path, monkeypatch):
     path = tmp_path / "env.sqlite"
     monkeypatch.setenv("METALWATCH_STORE", str(path))
-    with Store(seed=False) as st:
+    with Store() as st:
         assert st.path == path
     assert path.exists()
 
