@@ -56,11 +56,11 @@ def test_week_of_2025_12_12_sparse_rare_earth_quote(dec12):
 
 def test_national_day_week_shfe_closed(store):
     # SHFE closed 2025-10-01..08: the week's close is Tuesday 2025-09-30, nothing carried forward
-    m = mw.moves(week="2025-10-03", instruments=["SHFE.CU"], store=store).loc["SHFE.CU"]
+    m = mw.moves(week="2025-10-03", ids=["SHFE.CU"], store=store).loc["SHFE.CU"]
     assert m["close"] == 83110 and m["close_date"] == pd.Timestamp("2025-09-30")
     assert m["wow_pct"] == pytest.approx(pct(83110, 82470))
     assert not m["stale"]
-    after = mw.moves(week="2025-10-10", instruments=["SHFE.CU"], store=store).loc["SHFE.CU"]
+    after = mw.moves(week="2025-10-10", ids=["SHFE.CU"], store=store).loc["SHFE.CU"]
     assert after["prev_close"] == 83110 and after["prev_date"] == pd.Timestamp("2025-09-30")
     assert after["wow_pct"] == pytest.approx(pct(85910, 83110))
     # five observations back crosses the holiday: 10-09, 09-30, 09-29, 09-26, 09-25
@@ -69,7 +69,7 @@ def test_national_day_week_shfe_closed(store):
 
 
 def test_year_boundary_week(store):
-    mv = mw.moves(week="2026-01-02", instruments=["SHFE.CU", "LME.CA.3M"], store=store)
+    mv = mw.moves(week="2026-01-02", ids=["SHFE.CU", "LME.CA.3M"], store=store)
     shfe, lme = mv.loc["SHFE.CU"], mv.loc["LME.CA.3M"]
     # SHFE shut 2026-01-01..02: close is 2025-12-31, which is also the YTD base
     assert shfe["close_date"] == pd.Timestamp("2025-12-31") and shfe["ytd_pct"] == 0.0
@@ -127,7 +127,7 @@ def test_week_without_data_is_a_clear_error(store):
 def test_registered_instrument_without_history_has_a_no_data_row(store):
     assert registry.get("SGE.AU9999").venue == "SGE"  # registered...
     assert "SGE.AU9999" in bundled.missing()  # ...but the snapshot holds no history for it
-    mv = mw.moves(week="2025-12-12", instruments=["SGE.AU9999"], store=store)
+    mv = mw.moves(week="2025-12-12", ids=["SGE.AU9999"], store=store)
     row = mv.loc["SGE.AU9999"]
     assert (row["status"], row["stale"], row["unit"]) == ("no data", True, "CNY/g")
     assert math.isnan(row["close"]) and pd.isna(row["close_date"])
@@ -135,7 +135,7 @@ def test_registered_instrument_without_history_has_a_no_data_row(store):
 
 def test_unregistered_instrument_is_an_error(store):
     with pytest.raises(UnknownInstrumentError, match=r"unknown instrument 'SGE\.AU999'.*AU9999"):
-        mw.moves(week="2025-12-12", instruments=["SGE.AU999"], store=store)
+        mw.moves(week="2025-12-12", ids=["SGE.AU999"], store=store)
 
 
 def one_close(iid: str, day: str, value: float = 100.0) -> pd.DataFrame:
