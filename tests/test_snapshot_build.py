@@ -234,7 +234,7 @@ def test_snapshot_holds_exactly_the_bundled_series():
             "close",
             ("2023-07-21", 215100.0),
             ("2026-08-21", 158680.0),
-        ),  # fmt: skip
+        ),
         (
             "SHFE.CU.STOCK",
             {"stock": 146},
@@ -478,8 +478,16 @@ def test_provenance_covers_every_file():
         assert entry["notes"] and all(isinstance(n, str) for n in entry["notes"])
 
 
-MISSING = ("SGE.AU9999", "SHFE.AL.STOCK", "SHFE.SN.STOCK", "CN.CO_ELECTROLYTIC", "SW.801050",
-           "NYSE.MP", "NYSEARCA.REMX", "ASX.LYC")  # fmt: skip
+MISSING = (
+    "SGE.AU9999",
+    "SHFE.AL.STOCK",
+    "SHFE.SN.STOCK",
+    "CN.CO_ELECTROLYTIC",
+    "SW.801050",
+    "NYSE.MP",
+    "NYSEARCA.REMX",
+    "ASX.LYC",
+)
 
 
 def test_missing_instruments_have_no_file():
@@ -493,8 +501,11 @@ def test_missing_instruments_have_no_file():
 def test_readme_lists_the_bundled_and_the_missing_series():
     text = (ROOT / "README.md").read_text("utf-8")
     section = text.split("\n## Bundled data\n")[1].split("\n## ")[0]
-    rows = [line.split("|")[1].strip().strip("`") for line in section.splitlines()
-            if line.startswith("| `")]  # fmt: skip
+    rows = [
+        line.split("|")[1].strip().strip("`")
+        for line in section.splitlines()
+        if line.startswith("| `")
+    ]
     assert rows == [i for i in registry() if i in set(BUNDLED)]
     unbundled = section[section.index("Registered but not bundled") :].split("\n\n")[0]
     assert [w.strip("`,.") for w in unbundled.split() if w.startswith("`")] == list(MISSING)
@@ -528,9 +539,12 @@ def test_news_keeps_the_seed_publisher_and_time():
 
 @pytest.mark.parametrize(
     ("metal", "long_short_fut", "long_short_combined"),
-    [("GC", (143383, 19835), (143756, 19119)), ("SI", (39798, 14023), (39843, 11865)),
-     ("HG", (80015, 9531), (80419, 9336))],
-)  # fmt: skip
+    [
+        ("GC", (143383, 19835), (143756, 19119)),
+        ("SI", (39798, 14023), (39843, 11865)),
+        ("HG", (80015, 9531), (80419, 9336)),
+    ],
+)
 def test_cftc_two_reports_never_mixed(metal, long_short_fut, long_short_combined):
     """The 2025-12-09 managed-money net in each report (SOURCE.md week tables), kept apart."""
     fut, comb = f"CFTC.{metal}.FUT", f"CFTC.{metal}.COMBINED"
@@ -554,8 +568,10 @@ def test_cftc_rows_dated_by_the_as_of_day():
     assert (days == 1).mean() > 0.98  # Tuesday, Monday/Wednesday in a few holiday weeks
     assert "2025-11-10" in set(load("CFTC.GC.FUT")["date"])  # Monday: Veterans Day week
     for net in ("mm_net", "pm_net"):  # negative nets are kept (gold pm_net is short)
-        assert value("CFTC.GC.COMBINED", "2025-12-09", net) == {"mm_net": 124637.0,
-                                                               "pm_net": -47761.0}[net]  # fmt: skip
+        assert (
+            value("CFTC.GC.COMBINED", "2025-12-09", net)
+            == {"mm_net": 124637.0, "pm_net": -47761.0}[net]
+        )
 
 
 def test_fred_rates():
@@ -566,7 +582,11 @@ def test_fred_rates():
     for code in ("DGS10", "DFII10", "DGS2", "T10YIE", "DFF"):
         inst = registry()[f"FRED.{code}"]
         assert (inst["kind"], inst["group"], inst["unit"], inst["currency"]) == (
-            "rate", "macro", "percent", "")  # fmt: skip
+            "rate",
+            "macro",
+            "percent",
+            "",
+        )
         assert (inst["stale_after_days"], inst["cadence"]) == (5, "daily")
     # T10YIE = DGS10 - DFII10 (FRED's own computation) within rounding on the week
     for day in ("2025-12-08", "2025-12-12"):
@@ -575,8 +595,14 @@ def test_fred_rates():
 
 
 def test_gfex_settle_zero_dropped():
-    assert fields_on("GFEX.LC", "2024-09-25") == {"open", "high", "low", "close", "volume",
-                                                 "open_interest"}  # fmt: skip
+    assert fields_on("GFEX.LC", "2024-09-25") == {
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "open_interest",
+    }
     assert value("GFEX.LC", "2024-09-25", "close") == 76250.0
 
 

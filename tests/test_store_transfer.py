@@ -112,8 +112,11 @@ def test_import_refuses_a_jump_from_the_previous_value(store: Store, tmp_path: P
     """A new date is compared with the last stored value before it (1e-300 g of gold)."""
     path = tmp_path / "tiny.csv"
     path.write_text("instrument,field,date,value\nLME.CA.3M,close,2026-08-24,1e-300\n")
-    with pytest.raises(InvalidInputError, match=r"LME.CA.3M: close 2026-08-24 value 1e-300 is "
-                       r"7.0\d*e-305x the previous 14,235 of 2026-08-21") as info:  # fmt: skip
+    with pytest.raises(
+        InvalidInputError,
+        match=r"LME.CA.3M: close 2026-08-24 value 1e-300 is "
+        r"7.0\d*e-305x the previous 14,235 of 2026-08-21",
+    ) as info:
         import_csv(store, path)
     assert isinstance(info.value.__cause__, UnitScaleError)
     assert info.value.__cause__.series == "LME.CA.3M"
