@@ -21,6 +21,7 @@ import statsmodels.api as sm
 import metalwatch as mw
 from metalwatch import errors
 from metalwatch.errors import InvalidInputError, NoDataError, UnknownInstrumentError
+from metalwatch.sources import bundled
 from metalwatch.store import Store
 from tests.snapshot_data import FX_1212
 from tests.snapshot_data import WEEK as DAY
@@ -138,7 +139,8 @@ def test_inventories_wide_tidy_and_units(store_path):
     assert tidy["value"].tolist() == [3075.0, 3050.0, 3655.0, 3695.0, 3670.0]
     assert set(tidy["unit"]) == {"t"}
     every = mw.inventories(store=store_path)
-    assert "SHFE.CU.STOCK" not in every.columns  # registered, but no bundled history
+    assert "SHFE.AL.STOCK" in bundled.missing()  # registered, but no bundled history
+    assert "SHFE.AL.STOCK" not in every.columns
     with pytest.raises(InvalidInputError, match="not inventory"):
         mw.inventories("LME.CA.3M", store=store_path)
 
@@ -315,4 +317,4 @@ def test_plot(store_path):
 
 def test_no_data_errors(store_path):
     with pytest.raises(NoDataError, match="^no stored stocks for the series and range asked$"):
-        mw.inventories("SHFE.CU.STOCK", store=store_path)
+        mw.inventories("SHFE.AL.STOCK", store=store_path)
