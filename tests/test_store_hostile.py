@@ -278,13 +278,14 @@ def test_disk_full_during_import(
 
 
 def test_disk_full_during_seeding(mount: Mount, capsys: pytest.CaptureFixture[str]) -> None:
-    """Seeding is one transaction: the store holds its schema and nothing else."""
+    """Seeding is one transaction: the store holds its schema and nothing else, no -wal."""
     disk = mount("-t", "tmpfs", "-o", "size=8m", source="tmpfs")
     path = disk / "seed.sqlite"
     assert main(["--store", str(path), *WEEK]) == 2
     assert one_line(capsys.readouterr().err).startswith(
         f"the disk holding the store {path} is full ("
     )
+    assert sorted(f.name for f in disk.iterdir()) == ["seed.sqlite"]  # no -wal filling the disk
     with Store(path, read_only=True) as st:
         assert st.integrity_check() == "ok"
         assert st.meta("seeded_from") is None

@@ -147,6 +147,9 @@ class Store:
             self._con.execute("PRAGMA foreign_keys=ON")
             if not has_schema:
                 self._create_schema()
+                # leave no committed frame in the -wal: if the first write then fails on a full
+                # disk, closing needs no room to checkpoint, and the -wal is removed
+                self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             self._con.close()
             raise self._translate(exc, "open") from exc
