@@ -178,6 +178,19 @@ def test_read_only_folder_with_unmerged_wal_is_a_read_error(
     )
 
 
+def test_new_store_in_a_read_only_folder_is_one_line(
+    tmp_path: Path, mount: Mount, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Said to fail creating it (it was "cannot write the store" for a read)."""
+    (tmp_path / "empty").mkdir()
+    path = read_only_folder(mount, tmp_path / "empty") / "new.sqlite"
+    assert main(["--store", str(path), *WEEK]) == 2
+    assert one_line(capsys.readouterr().err) == (
+        f"cannot create the store {path}: unable to open database file"
+    )
+    assert list(path.parent.iterdir()) == []
+
+
 def test_opened_read_only_refuses_writes(store_path: Path) -> None:
     before = store_path.read_bytes()
     with Store(store_path, read_only=True) as st:

@@ -109,7 +109,7 @@ def test_import_refuses_a_1000x_jump_naming_it(
 
 
 def test_import_refuses_a_jump_from_the_previous_value(store: Store, tmp_path: Path) -> None:
-    """A new date is compared with the last stored value before it (1e-300 g of gold)."""
+    """A new date is compared with the last stored value before it (copper at 1e-300 USD/t)."""
     path = tmp_path / "tiny.csv"
     path.write_text("instrument,field,date,value\nLME.CA.3M,close,2026-08-24,1e-300\n")
     with pytest.raises(

@@ -138,9 +138,10 @@ class Store:
             except OSError as exc:
                 msg = f"cannot create the store folder {self.path.parent}: {exc.strerror}"
                 raise StoreError(msg) from exc
-        self._con = self._connect()
+        self._con = self._connect("create" if fresh else "open")
         try:
-            has_schema = self._check_schema()  # before anything that writes the file
+            # before anything that writes the file
+            has_schema = self._check_schema("create" if fresh else "read")
             if not self.read_only:
                 self._con.execute("PRAGMA journal_mode=WAL")
                 self._con.execute("PRAGMA synchronous=NORMAL")
@@ -152,19 +153,19 @@ class Store:
                 self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             self._con.close()
-            raise self._translate(exc, "open") from exc
+            raise self._translate(exc, "create" if fresh else "open") from exc
         except BaseException:
             self._con.close()
             raise
 
     # -- lifecycle ---------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, action: str) -> sqlite3.Connection:
         """Connect, read-write or read-only; a WAL store in a read-only folder as immutable."""
         if not self.read_only:
             try:
                 return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             except sqlite3.Error as exc:
-                raise self._translate(exc, "open") from exc
+                raise self._translate(exc, action) from exc
         uri = self.path.resolve().as_uri()
         try:
             con = sqlite3.connect(
@@ -282,17 +283,18 @@ class Store:
         finally:
             self._depth = 0
 
-    def _check_schema(self) -> bool:
+    def _check_schema(self, action: str) -> bool:
         """Whether the file holds a store (True) or no table yet (False); refuse anything else.
 
         Only reads: it runs before anything that writes the file (the WAL switch included).
+        ``action`` ("create" or "read") is what an SQLite error is said to have failed.
         """
         try:
             tables = {
                 r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
         except sqlite3.OperationalError as exc:
-            raise self._translate(exc, "read") from exc
+            raise self._translate(exc, action) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreCorruptError(f"store file {self.path} is damaged: {exc}") from exc
         if not tables:
