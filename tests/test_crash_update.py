@@ -87,7 +87,7 @@ def zygote(base, tmp_path_factory):
 
 def state(path: Path) -> dict[str, tuple[frozenset, int]]:
     """Per series: its stored rows (field, date, value, source) and its number of revisions."""
-    with Store(path, seed=False) as st:
+    with Store(path) as st:
         assert st.integrity_check() == "ok"
         df = st.read(IDS)
         revs = st.revisions()
@@ -157,7 +157,7 @@ def test_sigkill_during_update_loses_nothing_committed(zygote, base, full, tmp_p
             assert now[iid] in (before[iid], expected[iid]), f"run {run}: {iid} half-written"
             if iid in committed:
                 assert now[iid] == expected[iid], f"run {run}: {iid} lost committed rows"
-        with Store(store, seed=False) as st:
+        with Store(store) as st:
             log = st.last_fetches()
         for iid in log.loc[log["status"] == "ok", "instrument"]:
             assert now[iid] == expected[iid], f"run {run}: {iid} logged ok but incomplete"
@@ -214,9 +214,9 @@ def test_reads_while_updating(zygote, base, full, tmp_path) -> None:
     pid = zygote.spawn(store, out)
     reads, seen = 0, set()
     while alive(pid) or reads == 0:
-        moves = api.moves("2025-12-05", ["SHFE.CU", "LME.CA.3M", "SSE.600111"], store=store)
+        moves = api.moves("2025-12-05", ids=["SHFE.CU", "LME.CA.3M", "SSE.600111"], store=store)
         assert moves.loc["SHFE.CU", "close_date"] == pd.Timestamp(CUT)
-        with Store(store, seed=False) as st:
+        with Store(store) as st:
             seen.add(len(st.read(IDS, start="2025-12-06")))
         reads += 1
     wait_gone(pid)
@@ -251,7 +251,7 @@ def test_a_fallback_does_not_overwrite_what_another_update_stored_meanwhile(base
 
     def fetch_while_another_run_writes(*args: object) -> object:
         got = real_fetch(*args)
-        with Store(store, seed=False) as st:  # the other process's commit
+        with Store(store) as st:  # the other process's commit
             st.upsert(other)
         return got
 
@@ -266,7 +266,7 @@ def test_a_fallback_does_not_overwrite_what_another_update_stored_meanwhile(base
     assert out.status == "ok" and out.source == "akshare:futures_foreign_hist"
     assert "dates stored meanwhile by another run" in out.message
     assert out.added == 0 and out.revised == 0
-    with Store(store, seed=False) as st:
+    with Store(store) as st:
         closes = st.read(["COMEX.GC"], fields=["close"], start="2025-12-08")
         assert st.revisions("COMEX.GC").empty
     assert list(closes["value"]) == list(other["value"])

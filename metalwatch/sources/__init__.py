@@ -5,7 +5,10 @@
 
 Live sources follow one contract (:mod:`.base`: build a query, fetch raw, normalise) under one
 network policy (:mod:`.policy`: timeouts, retries on transient errors only, per-host rate
-limits); :mod:`.catalog` maps a registry ``sources`` entry to its adapter:
+limits). The shared pieces: :mod:`.akshare_fetcher` (the base of adapters over one akshare
+function, with a declarative column map), :mod:`.session` (when a venue's day is over),
+:mod:`.cache` (payloads shared by the series of one run) and :mod:`.bars` (the sanity rule of a
+daily bar). :mod:`.catalog` maps a registry ``sources`` entry to its adapter:
 
 - :mod:`.sina_futures` SHFE main-continuous and LME/COMEX klines (Sina, via akshare)
 - :mod:`.jin10_lme_stock`, :mod:`.shfe_weekly_stock` LME and SHFE warehouse stocks (Jin10)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
+
+#: What became of a series: updated (``ok``, rows or not), ``failed``, or ``skipped``.
+Status = Literal["ok", "failed", "skipped"]
 
 
 @dataclass
@@ -20,7 +24,7 @@ class SeriesOutcome:
     """What happened to one series (or the news feed, or a price file)."""
 
     instrument: str
-    status: str  # ok | failed | skipped
+    status: Status
     source: str = ""
     added: int = 0
     revised: int = 0
