@@ -25,11 +25,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--week", help="any date; default: the latest week the store covers")
     args = parser.parse_args(argv)
 
-    moves = mw.moves(args.week, PRICES)
+    moves = mw.moves(args.week, ids=PRICES)
     week = moves.attrs["week"]
     print(f"metalwatch weekly numbers, week ending {week:%Y-%m-%d}\n")
 
-    stats = mw.move_stats(f"{week:%Y-%m-%d}", PRICES)
+    stats = mw.move_stats(f"{week:%Y-%m-%d}", ids=PRICES)
     print("Moves: close, week-on-week, z-score against ten years of weekly moves")
     for iid, row in moves.iterrows():
         if row["status"] != "ok":

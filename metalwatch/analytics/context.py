@@ -40,6 +40,7 @@ from metalwatch import registry
 from metalwatch.analytics import spreads as sp
 from metalwatch.analytics import stats
 from metalwatch.analytics.resample import as_wide, weekly_close_dates, weekly_closes
+from metalwatch.analytics.units import MAX_FX_AGE_DAYS
 from metalwatch.errors import InvalidInputError, NoDataError
 
 FIELDS = ["kind", "instrument", "metal", "week", "date", "value", "unit", "change", "z",
@@ -272,7 +273,12 @@ def weekly_context(
     lookback_weeks: int = 520,
     level_weeks: int = 156,
     kinds: list[str] | None = None,
-    **spread_params,
+    tenor: str = "3M",
+    vat: float | None = None,
+    duty: float | None = None,
+    premium_usd: float = 0.0,
+    fees_cny: float = 0.0,
+    max_fx_age_days: int = MAX_FX_AGE_DAYS,
 ) -> pd.DataFrame:
     """The week's statistical facts, strongest first (record shape: see the module docstring).
 
@@ -293,9 +299,9 @@ def weekly_context(
         History for spread levels (default 156 weeks, 3 years).
     kinds
         Restrict to these kinds (default: all of :data:`THRESHOLDS`).
-    **spread_params
-        ``tenor``, ``vat``, ``duty``, ``premium_usd``, ``fees_cny``, ``max_fx_age_days`` for the
-        import window and the gold premium (see :mod:`metalwatch.analytics.spreads`).
+    tenor, vat, duty, premium_usd, fees_cny, max_fx_age_days
+        Terms of the import window and the gold premium (see
+        :func:`metalwatch.analytics.spreads.import_pl`).
 
     Returns
     -------
@@ -330,7 +336,9 @@ def weekly_context(
         _inventories(wide, week, stocks, out, skipped)
     spread_kinds = {s.kind for s in sp.SPREADS.values() if s.kind} & set(kinds)
     if spread_kinds:
-        _spreads(wide, week, level_weeks, spread_params, out, skipped, spread_kinds)
+        terms = {"tenor": tenor, "vat": vat, "duty": duty, "premium_usd": premium_usd,
+                 "fees_cny": fees_cny, "max_fx_age_days": max_fx_age_days}  # fmt: skip
+        _spreads(wide, week, level_weeks, terms, out, skipped, spread_kinds)
     res = pd.DataFrame(out, columns=FIELDS)
     res[["rank_weeks", "n"]] = res[["rank_weeks", "n"]].astype("Int64")
     if not res.empty:

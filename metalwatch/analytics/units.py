@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from metalwatch import registry
+from metalwatch.analytics.schedules import CN_VAT_SCHEDULE, dated_rate
 from metalwatch.errors import InvalidInputError, NoDataError
 from metalwatch.measures import MASS_KG
 from metalwatch.measures import POUND_KG as POUND_KG  # re-exported: units.POUND_KG
@@ -28,13 +29,6 @@ FX_ID = "FX.USDCNY"
 #: Default staleness limit for the USD/CNY as-of join, in calendar days.
 MAX_FX_AGE_DAYS = 5
 
-#: China's standard VAT rate on goods, by effective date (17 %, 16 % from 2018-05-01,
-#: 13 % from 2019-04-01). SHFE prices are VAT-inclusive (含税价).
-CN_VAT_SCHEDULE: tuple[tuple[str, float], ...] = (
-    ("1994-01-01", 0.17),
-    ("2018-05-01", 0.16),
-    ("2019-04-01", 0.13),
-)
 #: Metals whose Chinese exchange price carries no VAT: exchange gold is VAT-exempt
 #: (Caishui [2008] No. 5 for SHFE gold futures; SGE standard gold likewise).
 VAT_EXEMPT_METALS = frozenset({"gold"})
@@ -91,10 +85,7 @@ def vat_rate(instrument: str, dates: pd.DatetimeIndex | pd.Series) -> pd.Series:
     idx = pd.DatetimeIndex(dates)
     if inst.venue not in VAT_VENUES or inst.metal in VAT_EXEMPT_METALS or inst.kind != "price":
         return pd.Series(0.0, index=idx, name="vat")
-    starts = pd.DatetimeIndex([d for d, _ in CN_VAT_SCHEDULE])
-    rates = np.array([r for _, r in CN_VAT_SCHEDULE])
-    pos = starts.searchsorted(idx, side="right") - 1
-    return pd.Series(np.where(pos >= 0, rates[np.clip(pos, 0, None)], np.nan), idx, name="vat")
+    return pd.Series(dated_rate(CN_VAT_SCHEDULE, idx), idx, name="vat")
 
 
 def fx_asof(
