@@ -32,8 +32,19 @@ FIELDS = frozenset(
         "shfe_stock", "comex_stock", "lme_stock",  # components of a summed exchange stock
     }
 )  # fmt: skip
-#: Fields that are quantities, not prices: zero is a legitimate value for them.
-NON_PRICE_FIELDS = frozenset({"volume", "open_interest", "stock", "registered", "eligible"})
+#: Fields that are quantities, not prices: zero is a legitimate value, a negative one is not.
+NON_PRICE_FIELDS = frozenset(
+    {
+        "volume", "open_interest", "stock", "registered", "eligible",
+        "mm_long", "mm_short", "pm_long", "pm_short", "sd_long", "sd_short",
+        "other_long", "other_short", "shfe_stock", "comex_stock", "lme_stock",
+    }
+)  # fmt: skip
+#: Fields that are differences and may take any sign (net positions).
+SIGNED_FIELDS = frozenset({"mm_net", "pm_net", "sd_net", "other_net"})
+#: Kinds of series whose values may take any sign: yields (real yields go negative) and
+#: premiums over a benchmark (a discount is negative).
+SIGNED_KINDS = frozenset({"rate", "premium"})
 
 
 def empty() -> pd.DataFrame:
@@ -97,7 +108,8 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
 
     Checks, all vectorised: columns and dtypes; registered instruments; known fields; unit and
     currency as registered; no duplicate (instrument, field, date); no future dates; no NaN or
-    infinite values; prices strictly positive (quantities may be zero, never negative).
+    infinite values; prices strictly positive (quantities may be zero, never negative; net
+    positions, yields and premiums may take any sign).
     """
     out = coerce(df)
     if out.empty:
@@ -139,12 +151,18 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
         raise SchemaError(
             f"{row['instrument']} {row['field']}: missing value on {row['date']:%Y-%m-%d}"
         )
-    is_price = ~out["field"].isin(NON_PRICE_FIELDS).to_numpy()
-    bad = (is_price & (vals <= 0)) | (~is_price & (vals < 0))
+    signed = (out["field"].isin(SIGNED_FIELDS) | ids.map(registry.attribute_map("kind")).isin(
+        SIGNED_KINDS)).to_numpy()  # fmt: skip
+    quantity = out["field"].isin(NON_PRICE_FIELDS).to_numpy()
+    signed = signed & ~quantity
+    price = ~quantity & ~signed
+    bad = (price & (vals <= 0)) | (quantity & (vals < 0))
     if bad.any():
-        row = out[bad].iloc[0]
+        i = int(np.flatnonzero(bad)[0])
+        row = out.iloc[i]
+        what = "non-positive" if price[i] else "negative"
         raise SchemaError(
-            f"{row['instrument']} {row['field']}: non-positive value {row['value']:g} "
+            f"{row['instrument']} {row['field']}: {what} value {row['value']:g} "
             f"on {row['date']:%Y-%m-%d}"
         )
     return out

@@ -53,8 +53,25 @@ def test_validate_rejects(change, message):
 
 def test_stock_may_be_zero_but_not_negative():
     frame.validate(good())
-    with pytest.raises(SchemaError, match="non-positive value -5"):
+    with pytest.raises(SchemaError, match="negative value -5"):
         frame.validate(good().assign(value=[92310, 94170, -5]))
+
+
+def _one(instrument: str, field: str, value: float, unit: str, currency: str | None) -> pd.DataFrame:
+    return pd.DataFrame({"instrument": [instrument], "field": [field], "date": ["2025-12-12"],
+                         "value": [value], "unit": [unit], "currency": [currency],
+                         "source": ["test"]})  # fmt: skip
+
+
+def test_signs_follow_what_a_value_is():
+    """Real yields and net positions go negative; long positions and prices never do."""
+    frame.validate(_one("FRED.DFII10", "close", -1.06, "percent", None))  # 2020-12-31
+    frame.validate(_one("CFTC.SI.FUT", "mm_net", -8000, "contracts", None))
+    frame.validate(_one("CFTC.SI.COMBINED", "other_short", 0, "contracts", None))
+    with pytest.raises(SchemaError, match="CFTC.GC.FUT mm_long: negative value -1 on 2025-12-12"):
+        frame.validate(_one("CFTC.GC.FUT", "mm_long", -1, "contracts", None))
+    with pytest.raises(SchemaError, match="SHFE.CU close: non-positive value -1 on 2025-12-12"):
+        frame.validate(_one("SHFE.CU", "close", -1, "CNY/t", "CNY"))
 
 
 def test_missing_column():
