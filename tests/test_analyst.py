@@ -208,3 +208,12 @@ def test_long_unknown_id_is_cut_in_messages(tmp_path: Path) -> None:
     pattern = r"analyst.yaml:1: unknown instrument 'B{40}…' \(5000 characters\)$"
     message = refused(write(tmp_path, f"watch_lists: {{gold: [{'B' * 5000}]}}\n"), pattern)
     assert len(message) < 200
+
+
+def test_default_watch_lists_are_not_shared_between_reports():
+    from metalwatch.reporting.analyst import DEFAULT_WATCH_LISTS, AnalystInput
+
+    first = AnalystInput()
+    first.watch_lists["gold"].append("SSE.999999")
+    assert "SSE.999999" not in AnalystInput().watch_lists["gold"]
+    assert "SSE.999999" not in DEFAULT_WATCH_LISTS["gold"]

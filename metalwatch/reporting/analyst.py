@@ -52,7 +52,9 @@ class AnalystInput:
     core_views_mode: str = "extend"
     core_views: dict[str, list[str]] = field(default_factory=dict)
     commentary: dict[str, dict[str, str]] = field(default_factory=dict)
-    watch_lists: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_WATCH_LISTS))
+    watch_lists: dict[str, list[str]] = field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_WATCH_LISTS.items()}
+    )
     #: Default: the registry's headline keywords (:func:`metalwatch.registry.news_keywords`).
     news_keywords: list[str] = field(default_factory=lambda: list(registry.news_keywords()))
     risks: dict[str, list[str]] = field(default_factory=dict)
