@@ -21,7 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("report", help="write the weekly report")
-    r.add_argument("--week", help="any date; the week ending on the Friday on or before it")
+    r.add_argument(
+        "--week",
+        help="any date (the week ending on the Friday on or before it), or 'latest' for the "
+        "newest data regardless of staleness; default: the latest week whose cover figures "
+        "are all fresh",
+    )
     r.add_argument("--lang", choices=["en", "zh"], default="en")
     r.add_argument("--format", dest="fmt", choices=["pdf", "html"], default="pdf")
     r.add_argument("--analyst", help="YAML analyst file (publisher, rating, views, watch lists)")
@@ -144,16 +149,32 @@ def _cmd_store_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from metalwatch.weekly import choose_week
+
+    with opened(args.store) as st:
+        choice = choose_week(st, args.week)
+    print(f"week {choice.week:%Y-%m-%d}: {choice.reason}")
+    out = api.report(
+        f"{choice.week:%Y-%m-%d}",
+        output=args.output,
+        lang=args.lang,
+        format=args.fmt,
+        analyst=args.analyst,
+        template_dir=args.template_dir,
+        appendix=args.appendix,
+        store=args.store,
+    )
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "report":
-            out = api.report(args.week, output=args.output, lang=args.lang, format=args.fmt,
-                             analyst=args.analyst, template_dir=args.template_dir,
-                             appendix=args.appendix, store=args.store)  # fmt: skip
-            print(f"wrote {out}")
-            return 0
+            return _cmd_report(args)
         if args.command == "update":
             return update_cli.run(args)
         if args.command == "moves":

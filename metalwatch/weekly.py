@@ -8,10 +8,14 @@ output path) are checked first, so a bad one fails in milliseconds, not after a 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from metalwatch.errors import InvalidInputError
+import pandas as pd
+
+from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.store.database import Store
 from metalwatch.update.seed import StoreArg, opened
 
 FORMATS = ("pdf", "html")
@@ -23,6 +27,64 @@ def default_output(week_label: str, lang: str, format: str) -> Path:  # noqa: A0
     """``reports/metalwatch-weekly-<week>[-zh].<format>``."""
     suffix = "-zh" if lang == "zh" else ""
     return DEFAULT_FOLDER / f"metalwatch-weekly-{week_label}{suffix}.{format}"
+
+
+@dataclass(frozen=True)
+class WeekChoice:
+    """The week a weekly covers and why that one (printed by ``metalwatch report``)."""
+
+    week: pd.Timestamp
+    reason: str
+
+
+def _names(stale: dict[str, pd.Timestamp | None]) -> str:
+    return ", ".join(
+        f"{iid} ({'no data' if day is None else f'last {day:%Y-%m-%d}'})"
+        for iid, day in stale.items()
+    )
+
+
+def choose_week(store: Store, week: object = None) -> WeekChoice:
+    """The week a weekly covers: ``week`` if given, ``'latest'`` for the newest data regardless
+    of staleness, and by default the latest week whose cover figures are all fresh.
+
+    Raises :class:`NoDataError` when the store holds no market prices, ``week`` is outside them,
+    or no week in the last ten years has every cover figure fresh.
+    """
+    from metalwatch import registry
+    from metalwatch.analytics import weeks
+    from metalwatch.reporting.layout import KEY_FIGURES
+    from metalwatch.store.week import market_spans
+
+    spans = market_spans(store, weeks.MARKET_GROUPS)
+    newest = weeks.resolve_week(None, spans)
+    if isinstance(week, str) and week.strip().lower() == weeks.LATEST:
+        return WeekChoice(newest, "the newest week the data covers (--week latest)")
+    if week is not None:
+        chosen = weeks.resolve_week(week, spans)  # type: ignore[arg-type]
+        return WeekChoice(chosen, "the week asked for")
+    reg = registry.all_instruments()
+    ids = list(KEY_FIGURES)
+    fields = sorted({reg[i].field for i in ids})
+    rows = store.read(ids, fields=fields, end=newest)
+    rows = rows[rows["field"] == rows["instrument"].map(lambda i: reg[str(i)].field)]
+    dates = {i: pd.DatetimeIndex(rows.loc[rows["instrument"] == i, "date"]) for i in ids}
+    after = {i: reg[i].stale_after_days for i in ids}
+    fresh = weeks.fresh_week(dates, after, newest)
+    if fresh is None:
+        raise NoDataError(
+            "no week in the last ten years has every cover figure fresh; "
+            "use --week latest or --week DATE"
+        )
+    if fresh == newest:
+        return WeekChoice(fresh, "the newest week the data covers; every cover figure is fresh")
+    stale = weeks.stale_ids(dates, after, newest)
+    return WeekChoice(
+        fresh,
+        f"the latest week whose cover figures are all fresh; the newest data "
+        f"(week {newest:%Y-%m-%d}) has stale cover figures: {_names(stale)} "
+        f"(--week latest writes it anyway)",
+    )
 
 
 def write_weekly(
@@ -39,9 +101,10 @@ def write_weekly(
 ) -> tuple[Path, list[str]]:
     """Write the weekly for ``week``; returns the path written and the renderer's warnings.
 
-    See :func:`metalwatch.report` for the parameters.
+    See :func:`metalwatch.report` for the parameters. ``week`` None is the latest week whose
+    cover figures are all fresh, ``'latest'`` the newest week the data covers
+    (:func:`choose_week`).
     """
-    from metalwatch.analytics import weeks
     from metalwatch.reporting.analyst import load_analyst
     from metalwatch.reporting.appendix import FORMATS as APPENDIX_FORMATS
     from metalwatch.reporting.appendix import appendix_path, write_appendix
@@ -50,7 +113,7 @@ def write_weekly(
     from metalwatch.reporting.model import build_weekly
     from metalwatch.reporting.output_path import check_output_path, write_bytes
     from metalwatch.reporting.render import check_template_dir, render_html, write_pdf
-    from metalwatch.store.week import market_spans, read_week
+    from metalwatch.store.week import read_week
 
     if lang not in LANGS:
         raise InvalidInputError(f"language {lang!r:.40} is not supported (use en or zh)")
@@ -65,7 +128,7 @@ def write_weekly(
     check_template_dir(template_dir)
     notes = load_analyst(analyst)
     with opened(store) as st:
-        w = weeks.resolve_week(week, market_spans(st, weeks.MARKET_GROUPS))  # type: ignore[arg-type]
+        w = choose_week(st, week).week
         data = read_week(st, w, report_instruments(), history_days=HISTORY_DAYS)
     out = Path(output) if output is not None else default_output(f"{w:%Y-%m-%d}", lang, format)
     if output is None:

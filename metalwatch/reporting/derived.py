@@ -9,6 +9,7 @@ recorded in the figure book like the results, so the appendix holds it with its 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import pandas as pd
 
@@ -20,10 +21,25 @@ from metalwatch.measures import TROY_OUNCE_G
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.i18n import N_, iso_date, tr, unit
 
-PRECIOUS_COLUMNS = (N_("Measure"), N_("Value"), N_("Unit"), N_("WoW change"), N_("Inputs"),
-                    N_("As of"))  # fmt: skip
-CROSS_COLUMNS = (N_("Metal"), N_("SHFE"), N_("LME 3-month"), N_("USD/CNY"), N_("SHFE/LME"),
-                 N_("Break-even"), N_("Import P/L"), N_("LME cash–3M"), N_("As of"))  # fmt: skip
+PRECIOUS_COLUMNS = (
+    N_("Measure"),
+    N_("Value"),
+    N_("Unit"),
+    N_("WoW change"),
+    N_("Inputs"),
+    N_("As of"),
+)
+CROSS_COLUMNS = (
+    N_("Metal"),
+    N_("SHFE"),
+    N_("LME 3-month"),
+    N_("USD/CNY"),
+    N_("SHFE/LME"),
+    N_("Break-even"),
+    N_("Import P/L"),
+    N_("LME cash–3M"),
+    N_("As of"),
+)
 #: A derived figure older than this many days at the week's end is marked stale.
 STALE_DAYS = 10
 #: The USD/CNY rate's decimals wherever it is printed.
@@ -31,19 +47,30 @@ FX_DECIMALS = 4
 
 
 def _at(df: pd.DataFrame, col: str, week: pd.Timestamp) -> tuple[pd.Series | None, float]:
-    """The last complete row on or before ``week`` and the value a week earlier."""
+    """The last complete row on or before ``week`` and the value a week earlier.
+
+    A row from before the week (a stale ratio) has no weekly change: its earlier value is NaN,
+    never the row itself (which would print a ``0.00`` change).
+    """
     ok = df.loc[:week].dropna(subset=[col])
     if ok.empty:
         return None, float("nan")
     row = ok.iloc[-1]
-    prev = ok.loc[: week - pd.Timedelta(days=7), col]
+    last_week = week - pd.Timedelta(days=7)
+    if pd.Timestamp(row.name) <= last_week:  # type: ignore[arg-type]
+        return row, float("nan")
+    prev = ok.loc[:last_week, col]
     return row, float(prev.iloc[-1]) if len(prev) else float("nan")
 
 
 def latest(
-    compute: Callable[[pd.DataFrame], pd.DataFrame], data: pd.DataFrame, col: str,
-    week: pd.Timestamp, skipped: dict[str, str], what: str,
-) -> tuple[pd.Series | None, float]:  # fmt: skip
+    compute: Callable[[pd.DataFrame], pd.DataFrame],
+    data: pd.DataFrame,
+    col: str,
+    week: pd.Timestamp,
+    skipped: dict[str, str],
+    what: str,
+) -> tuple[pd.Series | None, float]:
     """``_at`` of ``compute(data)``, or ``(None, nan)`` with the reason in ``skipped``."""
     try:
         row, prev = _at(compute(data), col, week)
@@ -68,55 +95,128 @@ def precious_table(
     A row whose legs are missing is left out and named in ``skipped`` with the reason.
     """
     lang = book.lang
-    t = Table("precious-derived", tr(lang, "Ratios and premium"),
-              [Cell(tr(lang, c), "text" if i in (0, 2, 4) else "num")
-               for i, c in enumerate(PRECIOUS_COLUMNS)])  # fmt: skip
+    t = Table(
+        "precious-derived",
+        tr(lang, "Ratios and premium"),
+        [
+            Cell(tr(lang, c), "text" if i in (0, 2, 4) else "num")
+            for i, c in enumerate(PRECIOUS_COLUMNS)
+        ],
+    )
     row, prev = latest(spreads.gold_silver_ratio, wide, "ratio", week, skipped, "AU/AG")
     if row is not None:
-        day = row.name
-        gold = book.number("precious", "COMEX.GC", "close", row["gold"],
-                           registry.get("COMEX.GC").decimals, "USD/oz", day,
-                           "ratio leg: COMEX gold close of that day")  # fmt: skip
-        silver = book.number("precious", "COMEX.SI", "close", row["silver"],
-                             registry.get("COMEX.SI").decimals, "USD/oz", day,
-                             "ratio leg: COMEX silver close of that day")  # fmt: skip
-        t.rows.append([
-            Cell(tr(lang, "Gold/silver ratio (COMEX)"), "text name"),
-            book.num("precious", "AU/AG", "ratio", row["ratio"], 2, "oz/oz", day,
-                     "COMEX.GC / COMEX.SI close"),
-            Cell(tr(lang, "oz of silver per oz of gold")),
-            book.change("precious", "AU/AG", "wow_change", row["ratio"] - prev, 2, "oz/oz", day,
-                        "ratio - ratio a week earlier"),
-            Cell(f"{gold} / {silver}", "text"),
-            _as_of(day, week),
-        ])  # fmt: skip
+        day = cast(pd.Timestamp, row.name)
+        gold = book.number(
+            "precious",
+            "COMEX.GC",
+            "close",
+            row["gold"],
+            registry.get("COMEX.GC").decimals,
+            "USD/oz",
+            day,
+            "ratio leg: COMEX gold close of that day",
+        )
+        silver = book.number(
+            "precious",
+            "COMEX.SI",
+            "close",
+            row["silver"],
+            registry.get("COMEX.SI").decimals,
+            "USD/oz",
+            day,
+            "ratio leg: COMEX silver close of that day",
+        )
+        t.rows.append(
+            [
+                Cell(tr(lang, "Gold/silver ratio (COMEX)"), "text name"),
+                book.num(
+                    "precious",
+                    "AU/AG",
+                    "ratio",
+                    row["ratio"],
+                    2,
+                    "oz/oz",
+                    day,
+                    "COMEX.GC / COMEX.SI close",
+                ),
+                Cell(tr(lang, "oz of silver per oz of gold")),
+                book.change(
+                    "precious",
+                    "AU/AG",
+                    "wow_change",
+                    row["ratio"] - prev,
+                    2,
+                    "oz/oz",
+                    day,
+                    "ratio - ratio a week earlier",
+                ),
+                Cell(f"{gold} / {silver}", "text"),
+                _as_of(day, week),
+            ]
+        )
     row, prev = latest(spreads.gold_premium, wide, "premium", week, skipped, "AU.SH-LDN")
     if row is not None:
-        day, fx_day = row.name, iso_date(row["fx_date"])
-        formula = (f"SHFE.AU CNY/g / USD/CNY x {TROY_OUNCE_G} g/oz - LBMA.AU.PM USD/oz; "
-                   f"USD/CNY {row['usdcny']:.{FX_DECIMALS}f} of {fx_day}")  # fmt: skip
+        day, fx_day = cast(pd.Timestamp, row.name), iso_date(row["fx_date"])
+        formula = (
+            f"SHFE.AU CNY/g / USD/CNY x {TROY_OUNCE_G} g/oz - LBMA.AU.PM USD/oz; "
+            f"USD/CNY {row['usdcny']:.{FX_DECIMALS}f} of {fx_day}"
+        )
         inputs = tr(
-            lang, "SHFE %(sh)s CNY/g at USD/CNY %(fx)s (%(fx_date)s) vs LBMA PM %(ldn)s",
-            sh=book.number("precious", "SHFE.AU", "close", row["shanghai"],
-                           registry.get("SHFE.AU").decimals, "CNY/g", day,
-                           "premium leg: SHFE gold close of that day"),
-            fx=book.number("precious", "FX.USDCNY", "close", row["usdcny"], FX_DECIMALS,
-                           "CNY/USD", row["fx_date"], f"rate used: last on or before {iso_date(day)}"),
+            lang,
+            "SHFE %(sh)s CNY/g at USD/CNY %(fx)s (%(fx_date)s) vs LBMA PM %(ldn)s",
+            sh=book.number(
+                "precious",
+                "SHFE.AU",
+                "close",
+                row["shanghai"],
+                registry.get("SHFE.AU").decimals,
+                "CNY/g",
+                day,
+                "premium leg: SHFE gold close of that day",
+            ),
+            fx=book.number(
+                "precious",
+                "FX.USDCNY",
+                "close",
+                row["usdcny"],
+                FX_DECIMALS,
+                "CNY/USD",
+                row["fx_date"],
+                f"rate used: last on or before {iso_date(day)}",
+            ),
             fx_date=fx_day,
-            ldn=book.number("precious", "LBMA.AU.PM", "fix", row["london"],
-                            registry.get("LBMA.AU.PM").decimals, "USD/oz", day,
-                            "premium leg: LBMA gold PM price of that day"),
-        )  # fmt: skip
-        t.rows.append([
-            Cell(tr(lang, "Shanghai–London gold premium"), "text name"),
-            book.num("precious", "AU.SH-LDN", "premium", row["premium"], 2, "USD/oz", day,
-                     formula),
-            Cell(unit("USD/oz", lang)),
-            book.change("precious", "AU.SH-LDN", "wow_change", row["premium"] - prev, 2,
-                        "USD/oz", day, "premium - premium a week earlier"),
-            Cell(inputs, "text wrap"),
-            _as_of(day, week),
-        ])  # fmt: skip
+            ldn=book.number(
+                "precious",
+                "LBMA.AU.PM",
+                "fix",
+                row["london"],
+                registry.get("LBMA.AU.PM").decimals,
+                "USD/oz",
+                day,
+                "premium leg: LBMA gold PM price of that day",
+            ),
+        )
+        t.rows.append(
+            [
+                Cell(tr(lang, "Shanghai–London gold premium"), "text name"),
+                book.num(
+                    "precious", "AU.SH-LDN", "premium", row["premium"], 2, "USD/oz", day, formula
+                ),
+                Cell(unit("USD/oz", lang)),
+                book.change(
+                    "precious",
+                    "AU.SH-LDN",
+                    "wow_change",
+                    row["premium"] - prev,
+                    2,
+                    "USD/oz",
+                    day,
+                    "premium - premium a week earlier",
+                ),
+                Cell(inputs, "text wrap"),
+                _as_of(day, week),
+            ]
+        )
     return t
 
 
@@ -128,18 +228,31 @@ def cross_venue_table(
     A metal whose legs are missing is left out and named in ``skipped`` with the reason.
     """
     lang = book.lang
-    t = Table("cross-venue", tr(lang, "SHFE against LME"),
-              [Cell(tr(lang, c), "text" if i == 0 else "num")
-               for i, c in enumerate(CROSS_COLUMNS)])  # fmt: skip
-    t.formula = tr(lang, "SHFE/LME = SHFE CNY/t / (LME 3-month USD/t x USD/CNY). Break-even = "
-                   "(1 + VAT) x (1 + import duty). Import P/L = SHFE - LME x USD/CNY x "
-                   "(1 + duty) x (1 + VAT), in CNY/t, before premiums and fees. Cash–3M > 0 is "
-                   "backwardation.")
-    t.note = tr(lang, "Each row is the last day on or before the week's end with both "
-                       "prices and a USD/CNY rate at most %(days)s days old.",
-                       days=book.count("industrial", "FX.USDCNY", "max_age_days",
-                                       MAX_FX_AGE_DAYS, "days",
-                                       "oldest USD/CNY rate joined to a day's prices"))  # fmt: skip
+    t = Table(
+        "cross-venue",
+        tr(lang, "SHFE against LME"),
+        [Cell(tr(lang, c), "text" if i == 0 else "num") for i, c in enumerate(CROSS_COLUMNS)],
+    )
+    t.formula = tr(
+        lang,
+        "SHFE/LME = SHFE CNY/t / (LME 3-month USD/t x USD/CNY). Break-even = "
+        "(1 + VAT) x (1 + import duty). Import P/L = SHFE - LME x USD/CNY x "
+        "(1 + duty) x (1 + VAT), in CNY/t, before premiums and fees. Cash–3M > 0 is "
+        "backwardation.",
+    )
+    t.note = tr(
+        lang,
+        "Each row is the last day on or before the week's end with both "
+        "prices and a USD/CNY rate at most %(days)s days old.",
+        days=book.count(
+            "industrial",
+            "FX.USDCNY",
+            "max_age_days",
+            MAX_FX_AGE_DAYS,
+            "days",
+            "oldest USD/CNY rate joined to a day's prices",
+        ),
+    )
     for code, m in spreads.METALS.items():
         try:
             pl = spreads.import_pl(wide, code)
@@ -151,35 +264,92 @@ def cross_venue_table(
         if row is None:
             skipped[f"{code}.IMPORT"] = "no day on or before the week with every leg"
             continue
-        day = row.name
-        r = ratio.loc[day]
+        day = cast(pd.Timestamp, row.name)
+        r = ratio.loc[[day]].iloc[0]
         fx = f"USD/CNY {row['usdcny']:.{FX_DECIMALS}f} of {iso_date(row['fx_date'])}"
         spread_cell = Cell("—", "num")
         try:
             c3 = spreads.cash_3m(wide, code)
         except MetalwatchError:
             c3 = None
-        if c3 is not None and day in c3.index and pd.notna(c3.loc[day, "spread"]):
-            spread_cell = book.change("industrial", f"{code}.CASH-3M", "spread",
-                                      c3.loc[day, "spread"], 1, "USD/t", day,
-                                      f"{m.lme_cash} - {m.lme_3m}")  # fmt: skip
-        rate = book.number("industrial", "FX.USDCNY", "close", row["usdcny"], FX_DECIMALS,
-                           "CNY/USD", row["fx_date"], f"rate used: last on or before {iso_date(day)}")  # fmt: skip
-        t.rows.append([
-            Cell(tr(lang, m.name.capitalize()), "text name"),
-            book.num("industrial", m.shfe, "close", row["shfe"], registry.get(m.shfe).decimals,
-                     "CNY/t", day, f"{m.shfe} close on the row's day"),
-            book.num("industrial", m.lme_3m, "close", row["lme"],
-                     registry.get(m.lme_3m).decimals, "USD/t", day,
-                     f"{m.lme_3m} price on the row's day"),
-            Cell(f"{rate} ({iso_date(row['fx_date'])[5:]})", "num"),
-            book.num("industrial", f"{code}.SHFE/LME", "ratio", r["ratio"], 3, "ratio", day,
-                     f"{m.shfe} / ({m.lme_3m} x USD/CNY); {fx}"),
-            book.num("industrial", f"{code}.SHFE/LME", "parity", r["parity"], 3, "ratio", day,
-                     "(1 + VAT) x (1 + import duty) on that day"),
-            book.change("industrial", f"{code}.IMPORT", "pl", row["pl"], 0, "CNY/t", day,
-                        f"{m.shfe} - {m.lme_3m} x USD/CNY x (1 + duty) x (1 + VAT); {fx}"),
-            spread_cell,
-            _as_of(day, week),
-        ])  # fmt: skip
+        spread = float(c3["spread"].get(day, float("nan"))) if c3 is not None else float("nan")
+        if pd.notna(spread):
+            spread_cell = book.change(
+                "industrial",
+                f"{code}.CASH-3M",
+                "spread",
+                spread,
+                1,
+                "USD/t",
+                day,
+                f"{m.lme_cash} - {m.lme_3m}",
+            )
+        rate = book.number(
+            "industrial",
+            "FX.USDCNY",
+            "close",
+            row["usdcny"],
+            FX_DECIMALS,
+            "CNY/USD",
+            row["fx_date"],
+            f"rate used: last on or before {iso_date(day)}",
+        )
+        t.rows.append(
+            [
+                Cell(tr(lang, m.name.capitalize()), "text name"),
+                book.num(
+                    "industrial",
+                    m.shfe,
+                    "close",
+                    row["shfe"],
+                    registry.get(m.shfe).decimals,
+                    "CNY/t",
+                    day,
+                    f"{m.shfe} close on the row's day",
+                ),
+                book.num(
+                    "industrial",
+                    m.lme_3m,
+                    "close",
+                    row["lme"],
+                    registry.get(m.lme_3m).decimals,
+                    "USD/t",
+                    day,
+                    f"{m.lme_3m} price on the row's day",
+                ),
+                Cell(f"{rate} ({iso_date(row['fx_date'])[5:]})", "num"),
+                book.num(
+                    "industrial",
+                    f"{code}.SHFE/LME",
+                    "ratio",
+                    float(r["ratio"]),
+                    3,
+                    "ratio",
+                    day,
+                    f"{m.shfe} / ({m.lme_3m} x USD/CNY); {fx}",
+                ),
+                book.num(
+                    "industrial",
+                    f"{code}.SHFE/LME",
+                    "parity",
+                    float(r["parity"]),
+                    3,
+                    "ratio",
+                    day,
+                    "(1 + VAT) x (1 + import duty) on that day",
+                ),
+                book.change(
+                    "industrial",
+                    f"{code}.IMPORT",
+                    "pl",
+                    row["pl"],
+                    0,
+                    "CNY/t",
+                    day,
+                    f"{m.shfe} - {m.lme_3m} x USD/CNY x (1 + duty) x (1 + VAT); {fx}",
+                ),
+                spread_cell,
+                _as_of(day, week),
+            ]
+        )
     return t

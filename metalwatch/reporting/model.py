@@ -20,6 +20,7 @@ from metalwatch.errors import MetalwatchError
 from metalwatch.reporting import charts, derived, layout, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.figures import Cell, FigureBook, Table
+from metalwatch.reporting.honest import honest_moves, this_week
 from metalwatch.reporting.i18n import iso_date, long_date, tr, unit
 from metalwatch.reporting.status import DataStatus, data_status, source_labels, week_news
 from metalwatch.reporting.tables import TableBuilder
@@ -48,6 +49,8 @@ class KeyFigure:
     wow: Cell
     stale: bool
     as_of: str
+    #: Whether the figure is from an earlier week (the cover then prints its as-of date).
+    dated: bool = False
 
 
 @dataclass
@@ -108,14 +111,16 @@ def _chart(rows: pd.DataFrame, week: pd.Timestamp, key: str, lang: str) -> list[
     return [Chart(title, uri)]
 
 
-def _context(rows: pd.DataFrame, week: pd.Timestamp, skipped: dict[str, str]) -> list[dict]:
+def _context(
+    rows: pd.DataFrame, week: pd.Timestamp, skipped: dict[str, str]
+) -> list[dict[str, object]]:
     """The week's statistical facts the core views may cite (strongest first)."""
     try:
         facts = weekly_context(rows, week, kinds=CONTEXT_KINDS)
     except MetalwatchError as exc:  # said in Data status, never swallowed silently
         skipped["statistical context"] = str(exc)
         return []
-    return facts.to_dict("records")
+    return [{str(k): v for k, v in rec.items()} for rec in facts.to_dict("records")]
 
 
 def _gold_silver_ratio(wide: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
@@ -125,30 +130,44 @@ def _gold_silver_ratio(wide: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
         return pd.Series(dtype=float)
 
 
-def _key_figures(tb: TableBuilder, moves: pd.DataFrame, lang: str) -> list[KeyFigure]:
+def _key_figures(
+    tb: TableBuilder, moves: pd.DataFrame, week: pd.Timestamp, lang: str
+) -> list[KeyFigure]:
     out = []
     for iid in layout.KEY_FIGURES:
         if not tb.has(iid):
             continue
         m = moves.loc[iid]
-        out.append(KeyFigure(
-            instrument=iid, name=registry.get(iid).name(lang),
-            close=tb.metric("cover", iid, "close"), unit=unit(str(m["unit"]), lang),
-            wow=tb.metric("cover", iid, "wow_pct"), stale=bool(m["stale"]),
-            as_of=iso_date(m["close_date"]),
-        ))  # fmt: skip
+        out.append(
+            KeyFigure(
+                instrument=iid,
+                name=registry.get(iid).name(lang),
+                close=tb.metric("cover", iid, "close"),
+                unit=unit(str(m["unit"]), lang),
+                wow=tb.metric("cover", iid, "wow_pct"),
+                stale=bool(m["stale"]),
+                as_of=iso_date(m["close_date"]),
+                dated=not this_week(m["close_date"], week),
+            )
+        )
     return out
 
 
 def _default_risks(lang: str) -> list[str]:
     return [
         tr(lang, "Macro: a stronger US dollar or fewer Fed cuts would weigh on metal prices."),
-        tr(lang, "Supply: mine disruptions, export controls and quota changes can move prices "
-                 "sharply in either direction."),
+        tr(
+            lang,
+            "Supply: mine disruptions, export controls and quota changes can move prices "
+            "sharply in either direction.",
+        ),
         tr(lang, "Demand: weaker Chinese construction, grid or electronics demand."),
-        tr(lang, "Data: figures are as published upstream; stale and missing series are listed "
-                 "under Data status."),
-    ]  # fmt: skip
+        tr(
+            lang,
+            "Data: figures are as published upstream; stale and missing series are listed "
+            "under Data status.",
+        ),
+    ]
 
 
 def build_weekly(
@@ -173,21 +192,24 @@ def build_weekly(
     """
     analyst = analyst or AnalystInput()
     week = data.week
-    t = lambda text: tr(lang, text)  # noqa: E731
+
+    def t(text: str) -> str:
+        return tr(lang, text)
+
     ids = layout.report_instruments()
     rows = data.rows(ids)
     moves = compute_moves(rows, week, ids)
     sources = source_labels(data, moves)
     book = FigureBook(lang, sources=sources)
     status = data_status(data, moves, sources, book)  # marks failed updates stale in ``moves``
+    moves = honest_moves(moves, week)  # no change printed for a figure not from this week
     context_rows = data.rows(layout.context_instruments())
     wide = as_wide(context_rows)
     skipped: dict[str, str] = {}
     facts = _context(context_rows, week, skipped)
     tb = TableBuilder(moves, week, book)
-    key_figures = _key_figures(tb, moves, lang)
-    generated = views.core_views(moves, book, ratio=_gold_silver_ratio(wide, week),
-                                 context=facts)  # fmt: skip
+    key_figures = _key_figures(tb, moves, week, lang)
+    generated = views.core_views(moves, book, ratio=_gold_silver_ratio(wide, week), context=facts)
     own = analyst.core_views.get(lang) or analyst.core_views.get("any") or []
     core = own if analyst.core_views_mode == "replace" and own else generated + own
 
@@ -196,31 +218,71 @@ def build_weekly(
         return analyst.text(item, lang) if item else ""
 
     sections = [
-        Section("precious", t("Precious metals"), commentary("precious"),
-                [tb.prices("precious", t("Gold and silver"), layout.PRECIOUS),
-                 derived.precious_table(wide, week, book, skipped)],
-                _chart(rows, week, "precious", lang)),
-        Section("industrial", t("Industrial metals"), commentary("industrial"),
-                [tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
-                 derived.cross_venue_table(wide, week, book, skipped)],
-                _chart(rows, week, "industrial", lang)),
-        Section("inventory", t("Inventories"), commentary("inventory"),
-                [tb.inventories("inventory", t("Exchange stocks"), layout.INVENTORY)],
-                _chart(rows, week, "inventory", lang)),
-        Section("strategic", t("Strategic metals"), commentary("strategic"),
-                [tb.quotes("strategic", t("Rare earths and cobalt"), layout.STRATEGIC,
-                           data.quote_ranges)],
-                _chart(rows, week, "strategic", lang),
-                [t("Rare-earth oxide prices are sparse point quotes: each row shows the date "
-                   "of its quote and its age at the week's end.")]),
-        Section("recap", t("Weekly market recap"), commentary("recap"),
-                [tb.recap("recap", t("Sector index and futures"), layout.RECAP)]),
-        Section("equities", t("Stocks to watch"), commentary("equities"),
-                [tb.equities("equities", t("Watch list"), analyst.watch_lists)], [],
-                [t("A-share closes are forward-adjusted (前复权) as of the snapshot date. YTD "
-                   "needs the previous year's last close on the same basis; it shows — where "
-                   "the adjusted history starts later.")]),
-    ]  # fmt: skip
+        Section(
+            "precious",
+            t("Precious metals"),
+            commentary("precious"),
+            [
+                tb.prices("precious", t("Gold and silver"), layout.PRECIOUS),
+                derived.precious_table(wide, week, book, skipped),
+            ],
+            _chart(rows, week, "precious", lang),
+        ),
+        Section(
+            "industrial",
+            t("Industrial metals"),
+            commentary("industrial"),
+            [
+                tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
+                derived.cross_venue_table(wide, week, book, skipped),
+            ],
+            _chart(rows, week, "industrial", lang),
+        ),
+        Section(
+            "inventory",
+            t("Inventories"),
+            commentary("inventory"),
+            [tb.inventories("inventory", t("Exchange stocks"), layout.INVENTORY)],
+            _chart(rows, week, "inventory", lang),
+        ),
+        Section(
+            "strategic",
+            t("Strategic metals"),
+            commentary("strategic"),
+            [
+                tb.quotes(
+                    "strategic", t("Rare earths and cobalt"), layout.STRATEGIC, data.quote_ranges
+                )
+            ],
+            _chart(rows, week, "strategic", lang),
+            [
+                t(
+                    "Rare-earth oxide prices are sparse point quotes: each row shows the date "
+                    "of its quote and its age at the week's end."
+                )
+            ],
+        ),
+        Section(
+            "recap",
+            t("Weekly market recap"),
+            commentary("recap"),
+            [tb.recap("recap", t("Sector index and futures"), layout.RECAP)],
+        ),
+        Section(
+            "equities",
+            t("Stocks to watch"),
+            commentary("equities"),
+            [tb.equities("equities", t("Watch list"), analyst.watch_lists)],
+            [],
+            [
+                t(
+                    "A-share closes are forward-adjusted (前复权) as of the snapshot date. YTD "
+                    "needs the previous year's last close on the same basis; it shows — where "
+                    "the adjusted history starts later."
+                )
+            ],
+        ),
+    ]
     risks = analyst.risks.get(lang) or analyst.risks.get("any") or _default_risks(lang)
     publisher = analyst.text(analyst.publisher, lang) if analyst.publisher else "metalwatch"
     when = generated_at or datetime.now(UTC)
