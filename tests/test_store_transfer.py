@@ -140,3 +140,23 @@ def test_import_of_a_folder_is_one_line(
     folder.mkdir()
     assert main(["--store", str(store_path), "store", "import", str(folder)]) == 2
     assert capsys.readouterr().err == f"metalwatch: error: {folder} is a folder, not a CSV file\n"
+
+
+def test_a_store_export_imports_back_unchanged(store: Store, tmp_path: Path) -> None:
+    """Unchanged values skip the scale check: net positions that cross zero restore too."""
+    path = tmp_path / "all.csv"
+    n = export_csv(store, path)
+    res = import_csv(store, path)
+    assert (res.added, res.revised, res.unchanged) == (0, 0, n)
+
+
+def test_two_corrections_among_unchanged_rows_are_written(store: Store, tmp_path: Path) -> None:
+    """The overlap check counts the unchanged rows as matching: 2 of 100 differ by 6 %."""
+    path = tmp_path / "lme.csv"
+    export_csv(store, path, ["LME.CA.3M"])
+    df = pd.read_csv(path)
+    df = df[df["field"] == "close"].tail(100).reset_index(drop=True)
+    df.loc[[10, 50], "value"] *= 1.06
+    df.to_csv(path, index=False, float_format="%.17g")
+    res = import_csv(store, path)
+    assert (res.added, res.revised, res.unchanged) == (0, 2, 98)

@@ -3,9 +3,11 @@
 The file is read and validated whole (:func:`metalwatch.store.transfer.read_canonical_csv`),
 then every instrument in it goes through the checks ``metalwatch update`` runs on a fetched
 batch before writing (:mod:`metalwatch.update.checks`: the scale check against the stored
-history and between consecutive values, the bar check, the overlap check). One failed check
-refuses the whole file with a one-line error naming the instrument, date, value and stored
-level, and nothing is written. Only then is the file written, one instrument per transaction.
+history and between consecutive values, the bar check, the overlap check). Rows whose value
+is already stored, exactly, are left out of the scale check: they change nothing, so restoring
+a store's own export passes whatever its history holds. One failed check refuses the whole file
+with a one-line error naming the instrument, date, value and stored level, and nothing is
+written. Only then is the file written, one instrument per transaction.
 """
 
 from __future__ import annotations
@@ -25,12 +27,17 @@ from metalwatch.update.checks import check_bars, check_overlap, check_scale, sto
 def check_rows(store: Store, df: pd.DataFrame) -> None:
     """Run the update's pre-write checks on ``df`` (canonical rows of one instrument).
 
-    Raises :class:`~metalwatch.errors.UnitScaleError` or
+    The scale check sees only the rows whose value is not stored exactly (an unchanged value
+    cannot be a unit change); the bar and overlap checks see every row, so values that match
+    the stored ones count as matching. Raises :class:`~metalwatch.errors.UnitScaleError` or
     :class:`~metalwatch.errors.SourceFormatError` (both :class:`DataError`), as an update
     would for the same rows.
     """
     old = stored_history(store, df)
-    check_scale(store, df, old)
+    same = df.merge(old, on=["field", "date", "value"], how="left", indicator=True)["_merge"]
+    changed = df.loc[(same != "both").to_numpy()].reset_index(drop=True)
+    if not changed.empty:
+        check_scale(store, changed, old)
     check_bars(df)
     check_overlap(store, df, old)
 
