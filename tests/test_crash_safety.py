@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,7 +31,9 @@ def _cli(*args: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def import_file(seeded_path, tmp_path_factory):
+def import_file(
+    seeded_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, int]]:
     """The last 800 rows of every bundled series' main field: real data, one commit each."""
     folder = tmp_path_factory.mktemp("crash")
     with Store(seeded_path) as st:
@@ -41,19 +44,20 @@ def import_file(seeded_path, tmp_path_factory):
     df = df.groupby(["instrument", "field"]).tail(800)
     path = folder / "import.csv"
     df.to_csv(path, index=False, float_format="%.17g")
-    counts = df.groupby("instrument").size().to_dict()
+    counts = {str(iid): int(n) for iid, n in df.groupby("instrument").size().items()}
     return path, counts
 
 
-def _start(store, path) -> subprocess.Popen:
+def _start(store: Path, path: Path) -> subprocess.Popen[str]:
     cmd = _cli("--store", str(store), "store", "import", str(path))
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
     first = proc.stdout.readline()  # "importing N rows ...": validated, about to write
     assert first.startswith("importing "), first
     return proc
 
 
-def _write_seconds(store, path) -> float:
+def _write_seconds(store: Path, path: Path) -> float:
     proc = _start(store, path)
     t = time.perf_counter()
     proc.communicate(timeout=120)
@@ -61,7 +65,9 @@ def _write_seconds(store, path) -> float:
     return time.perf_counter() - t
 
 
-def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
+def test_sigkill_during_import_loses_nothing_committed(
+    import_file: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
     path, counts = import_file
     open_store(tmp_path / "probe.sqlite", seed=False).close()
     writing = _write_seconds(tmp_path / "probe.sqlite", path)
@@ -83,7 +89,7 @@ def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
             killed_mid_write += 1
         with Store(store) as st:
             assert st.integrity_check() == "ok", f"run {run}"
-            stored = st.read().groupby("instrument").size().to_dict()
+            stored = {str(i): int(n) for i, n in st.read().groupby("instrument").size().items()}
         for iid in committed:
             assert stored.get(iid) == counts[iid], f"run {run}: {iid} lost committed rows"
         for iid, n in stored.items():  # a transaction is all or nothing
@@ -93,7 +99,9 @@ def test_sigkill_during_import_loses_nothing_committed(import_file, tmp_path):
     assert killed_mid_write >= RUNS // 4, f"only {killed_mid_write} kills landed mid-import"
 
 
-def test_two_imports_at_once_serialise(import_file, tmp_path):
+def test_two_imports_at_once_serialise(
+    import_file: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
     path, counts = import_file
     store = tmp_path / "both.sqlite"
     open_store(store, seed=False).close()
@@ -113,7 +121,7 @@ def test_two_imports_at_once_serialise(import_file, tmp_path):
         assert st.read().groupby("instrument").size().to_dict() == counts
 
 
-def test_reads_while_importing(import_file, store_path):
+def test_reads_while_importing(import_file: tuple[Path, dict[str, int]], store_path: Path) -> None:
     path, _ = import_file
     write = _cli("--store", str(store_path), "store", "import", str(path))
     read = _cli("--store", str(store_path), "moves", "--week", "2025-12-12", "LME.CA.3M")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,8 +14,12 @@ from metalwatch.errors import SchemaError, StoreCorruptError, StoreVersionError
 from metalwatch.sources import bundled
 from metalwatch.store import Store
 
+SQL = Callable[..., list[tuple[object, ...]]]
 
-def rows(values: dict[str, float], instrument: str = "LME.CA.3M", source: str = "test"):
+
+def rows(
+    values: dict[str, float], instrument: str = "LME.CA.3M", source: str = "test"
+) -> pd.DataFrame:
     return frame.coerce(
         pd.DataFrame(
             {
@@ -29,7 +35,7 @@ def rows(values: dict[str, float], instrument: str = "LME.CA.3M", source: str = 
     )
 
 
-def test_seeded_store_matches_the_snapshot(store):
+def test_seeded_store_matches_the_snapshot(store: Store) -> None:
     snap = bundled.load(["LME.CA.3M"])
     stored = store.read(["LME.CA.3M"])
     assert len(stored) == len(snap) > 4000
@@ -40,11 +46,11 @@ def test_seeded_store_matches_the_snapshot(store):
     assert dec12["source"].item() == "bundled:lme_westmetall_charsha"
 
 
-def test_wal_mode(store, sql):
+def test_wal_mode(store: Store, sql: SQL) -> None:
     assert sql(store, "PRAGMA journal_mode") == [("wal",)]
 
 
-def test_upsert_adds_new_and_keeps_revisions(store):
+def test_upsert_adds_new_and_keeps_revisions(store: Store) -> None:
     new = rows({"2025-12-12": 11800.0, "2026-08-24": 11900.0})  # data ends 2026-08-21
     res = store.upsert(new)
     assert (res.added, res.revised, res.unchanged) == (1, 0, 1)
@@ -62,7 +68,7 @@ def test_upsert_adds_new_and_keeps_revisions(store):
     assert again["value"].item() == 11805.5 and again["source"].item() == "revision-test"
 
 
-def test_invalid_frame_writes_nothing(store):
+def test_invalid_frame_writes_nothing(store: Store) -> None:
     before = store.read(["LME.CA.3M"])
     bad = rows({"2025-12-15": 11900.0, "2025-12-16": -1.0})
     with pytest.raises(SchemaError, match="LME.CA.3M close: non-positive value -1 on 2025-12-16"):
@@ -70,13 +76,13 @@ def test_invalid_frame_writes_nothing(store):
     pd.testing.assert_frame_equal(store.read(["LME.CA.3M"]), before)
 
 
-def test_wrong_unit_is_rejected(store):
+def test_wrong_unit_is_rejected(store: Store) -> None:
     bad = rows({"2025-12-15": 5.3}).assign(unit="USD/lb")
     with pytest.raises(SchemaError, match="unit/currency USD/lb/USD is not the registered USD/t"):
         store.upsert(bad)
 
 
-def test_not_a_database_is_a_clear_error_and_untouched(tmp_path):
+def test_not_a_database_is_a_clear_error_and_untouched(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_text("my precious notes\n")
     with pytest.raises(
@@ -86,7 +92,7 @@ def test_not_a_database_is_a_clear_error_and_untouched(tmp_path):
     assert path.read_text() == "my precious notes\n"
 
 
-def test_foreign_sqlite_file_is_refused(tmp_path, sql):
+def test_foreign_sqlite_file_is_refused(tmp_path: Path, sql: SQL) -> None:
     path = tmp_path / "other.sqlite"
     sql(path, "CREATE TABLE t (x)")
     with pytest.raises(
@@ -96,7 +102,7 @@ def test_foreign_sqlite_file_is_refused(tmp_path, sql):
         Store(path)
 
 
-def test_schema_version_is_checked(store_path, sql):
+def test_schema_version_is_checked(store_path: Path, sql: SQL) -> None:
     sql(store_path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(
         StoreVersionError,
@@ -106,7 +112,7 @@ def test_schema_version_is_checked(store_path, sql):
         Store(store_path)
 
 
-def test_store_path_from_environment(tmp_path, monkeypatch):
+def test_store_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "env.sqlite"
     monkeypatch.setenv("METALWATCH_STORE", str(path))
     with Store() as st:
@@ -114,6 +120,6 @@ def test_store_path_from_environment(tmp_path, monkeypatch):
     assert path.exists()
 
 
-def test_news_seeded(store):
+def test_news_seeded(store: Store) -> None:
     news = store.news("2025-12-08", "2025-12-12")
     assert len(news) == 3
