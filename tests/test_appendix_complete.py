@@ -18,15 +18,29 @@ from metalwatch.store.week import read_week
 
 #: Elements whose text is not a figure: headings, labels, names and ids, formulas in words,
 #: quoted third-party text.
-SKIP_TAGS = frozenset({"style", "script", "head", "title", "th", "caption", "h1", "h2", "nav",
-                       "figure"})  # fmt: skip
+SKIP_TAGS = frozenset(
+    {"style", "script", "head", "title", "th", "caption", "h1", "h2", "nav", "figure"}
+)
 SKIP_CLASSES = frozenset({"name", "id", "sources", "news", "formula"})
 VOID = frozenset({"meta", "img", "br", "link", "hr", "input"})
 #: Dates are as-of labels, not figures; instrument ids (``LME.CA.3M``) are names.
-DATES = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|\(\d{2}-\d{2}\)")
+DATES = re.compile(
+    r"\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|\(\d{2}-\d{2}\)"
+)
 IDS = re.compile(r"\b[A-Z]{2,}(?:\.[A-Z0-9_]+)+\b")
-#: Fixed words that contain digits: the 52-week range, the 3-month contract, the 5-day move.
-LABELS = ("52-week", "52 weeks", "52周", "3-month", "5-day")
+#: Fixed words that contain digits: the 52-week range, the 3-month contract, the 5-day move,
+#: the 10-year and 2-year Treasury tenors.
+LABELS = (
+    "52-week",
+    "52 weeks",
+    "52周",
+    "3-month",
+    "5-day",
+    "10-year",
+    "10年期",
+    "2-year",
+    "2年期",
+)
 NUMBER = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -75,8 +89,9 @@ def week_data(tmp_path_factory, seeded_path):
     path = tmp_path_factory.mktemp("a") / "s.sqlite"
     shutil.copyfile(seeded_path, path)
     with Store(path) as st:
-        return read_week(st, pd.Timestamp("2025-12-12"), report_instruments(),
-                         history_days=HISTORY_DAYS)  # fmt: skip
+        return read_week(
+            st, pd.Timestamp("2025-12-12"), report_instruments(), history_days=HISTORY_DAYS
+        )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -100,12 +115,16 @@ def test_figures_printed_outside_tables_are_recorded(week_data):
     figs = build_weekly(week_data, lang="en").figures
     got = set(zip(figs["instrument"], figs["metric"], figs["text"], strict=True))
     for expected in [
-        ("AU/AG", "low_52w", "67.03"), ("AU/AG", "high_52w", "104.81"),
-        ("FX.USDCNY", "close", "7.0579"), ("SHFE.SN", "z", "1.42"),
-        ("AU.SH-LDN", "rank_weeks", "156"), ("LME.SN.3M", "close", "41,850"),
-        ("CN.PRND_OXIDE", "low", "577,000"), ("CN.PRND_OXIDE", "high", "580,000"),
+        ("AU/AG", "low_52w", "67.03"),
+        ("AU/AG", "high_52w", "104.81"),
+        ("FX.USDCNY", "close", "7.0579"),
+        ("SHFE.SN", "z", "1.42"),
+        ("AU.SH-LDN", "rank_weeks", "156"),
+        ("LME.SN.3M", "close", "41,850"),
+        ("CN.PRND_OXIDE", "low", "577,000"),
+        ("CN.PRND_OXIDE", "high", "580,000"),
         ("COMEX.GC", "close", "4,300.1"),
-    ]:  # fmt: skip
+    ]:
         assert expected in got, expected
 
 

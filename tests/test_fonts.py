@@ -13,7 +13,7 @@ SCRIPT = """
 import warnings, metalwatch as mw
 from metalwatch.api import RenderWarning
 warnings.simplefilter("error", RenderWarning)
-mw.report("2025-12-12", {out!r}, lang="zh", store={store!r})
+mw.report("2025-12-12", output={out!r}, lang="zh", store={store!r})
 """
 
 
@@ -25,8 +25,13 @@ def test_zh_report_with_no_system_fonts(store_path, tmp_path):
     )
     out = tmp_path / "zh.pdf"
     env = {**os.environ, "FONTCONFIG_FILE": str(conf), "MPLCONFIGDIR": str(tmp_path / "mpl")}
-    run = subprocess.run([sys.executable, "-c", SCRIPT.format(out=str(out), store=str(store_path))],
-                         env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT.format(out=str(out), store=str(store_path))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     reader = PdfReader(io.BytesIO(out.read_bytes()))
     fonts = set()

@@ -9,6 +9,7 @@ import base64
 import io
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular-su
 
 
 @cache
-def _pyplot():
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -44,7 +45,7 @@ def _pyplot():
     return plt
 
 
-def svg_data_uri(fig) -> str:
+def svg_data_uri(fig: Any) -> str:
     """Render a figure to a ``data:image/svg+xml;base64,...`` URI and close it."""
     plt = _pyplot()
     buf = io.BytesIO()
@@ -53,7 +54,7 @@ def svg_data_uri(fig) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _finish(ax, fig, title: str) -> str:
+def _finish(ax: Any, fig: Any, title: str) -> str:
     ax.set_title(title, loc="left", fontsize=9)
     ax.grid(axis="y", color="#e5e5e5", lw=0.5)
     fig.legend(loc="outside lower center", fontsize=7, frameon=False, ncol=3)
@@ -95,4 +96,27 @@ def level_lines(
         ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}")
+    return _finish(ax, fig, title)
+
+
+def against_inverted(
+    left: pd.Series,
+    right: pd.Series,
+    labels: tuple[str, str],
+    title: str,
+    units: tuple[str, str],
+) -> str:
+    """``left`` on the left axis against ``right`` on an inverted right axis (gold against the
+    real yield: the lines move together when gold rises as the yield falls)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 2.6), layout="constrained")
+    ax.plot(left.index, left, lw=1.1, color=PALETTE[2], label=labels[0])
+    ax.set_ylabel(units[0])
+    ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}")
+    twin = ax.twinx()
+    twin.spines["right"].set_visible(True)
+    twin.spines["top"].set_visible(False)
+    twin.plot(right.index, right, lw=1.0, color=PALETTE[0], label=labels[1])
+    twin.invert_yaxis()
+    twin.set_ylabel(units[1])
     return _finish(ax, fig, title)

@@ -53,18 +53,51 @@ def tr(lang: str, message: str, /, **params: object) -> str:
 
 #: Messages built at run time (units, metals, statuses, chart titles) that extraction cannot see.
 DYNAMIC_MESSAGES = (
-    "USD/oz", "USD/lb", "USD/t", "USD/kg", "CNY/t", "CNY/g", "CNY/kg", "CNY/USD", "CNY/share",
-    "t", "short t", "oz", "index",
-    "gold", "silver", "copper", "aluminum", "tin", "rare earths", "cobalt", "zinc", "nickel",
-    "Copper", "Aluminum", "Tin",
-    "maintained", "upgraded", "downgraded", "initiated",
-    "main continuous", "front month", "3-month", "cash settlement", "PM fixing",
-    "quote, mid of range", "spot",
+    "USD/oz",
+    "USD/lb",
+    "USD/t",
+    "USD/kg",
+    "CNY/t",
+    "CNY/g",
+    "CNY/kg",
+    "CNY/USD",
+    "CNY/share",
+    "t",
+    "short t",
+    "oz",
+    "index",
+    "percent",
+    "contracts",
+    "gold",
+    "silver",
+    "copper",
+    "aluminum",
+    "tin",
+    "rare earths",
+    "cobalt",
+    "zinc",
+    "nickel",
+    "Copper",
+    "Aluminum",
+    "Tin",
+    "Gold",
+    "Silver",
+    "maintained",
+    "upgraded",
+    "downgraded",
+    "initiated",
+    "main continuous",
+    "front month",
+    "3-month",
+    "cash settlement",
+    "PM fixing",
+    "quote, mid of range",
+    "spot",
     "Gold and silver, 1 year (rebased to 100)",
     "Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)",
     "LME warehouse stocks, 1 year (rebased to 100)",
     "Rare-earth oxide quotes (SMM, mid of range), 2 years",
-)  # fmt: skip
+)
 
 
 def _missing(value: object) -> bool:
@@ -75,7 +108,7 @@ def number(value: float | None, decimals: int, lang: str) -> str:
     """A number with grouping and fixed decimals in the locale's format; missing -> '—'."""
     from babel.numbers import format_decimal
 
-    if _missing(value):
+    if value is None or _missing(value):
         return "—"
     fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(value, format=fmt, locale=LOCALES[lang])
@@ -102,7 +135,7 @@ def long_date(value: object, lang: str) -> str:
 
     if _missing(value):
         return "—"
-    d: date = pd.Timestamp(value).date()
+    d: date = pd.Timestamp(value).date()  # type: ignore[arg-type]
     return format_date(d, "long" if lang == "zh" else "d MMMM y", locale=LOCALES[lang])
 
 

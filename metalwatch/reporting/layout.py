@@ -22,6 +22,25 @@ class ChartSpec:
     unit: str = ""
 
 
+#: Macro and drivers: the dollar, the yuan and US rates (levels, weekly change in bp).
+MACRO = (
+    "ICE.DXY",
+    "FX.USDCNY",
+    "FRED.DGS10",
+    "FRED.DFII10",
+    "FRED.DGS2",
+    "FRED.T10YIE",
+    "FRED.DFF",
+)
+#: CFTC managed money per metal: the reports in order of preference (never mixed in a series).
+POSITIONING = {
+    "gold": ("CFTC.GC.FUT", "CFTC.GC.COMBINED"),
+    "silver": ("CFTC.SI.FUT", "CFTC.SI.COMBINED"),
+    "copper": ("CFTC.HG.FUT", "CFTC.HG.COMBINED"),
+}
+#: Gold against the US 10-year real yield (inverted axis), 2 years.
+GOLD_REAL_YIELD = ("LBMA.AU.PM", "FRED.DFII10")
+GOLD_REAL_YIELD_DAYS = 730
 #: The cover's key-figures strip.
 KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
 PRECIOUS = ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG")

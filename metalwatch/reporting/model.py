@@ -17,7 +17,7 @@ from metalwatch.analytics.context import weekly_context
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting import charts, derived, layout, views
+from metalwatch.reporting import charts, derived, drivers, layout, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.honest import honest_moves, this_week
@@ -63,6 +63,8 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: A paragraph generated from the data, printed after the analyst's commentary.
+    lead: str = ""
 
     @property
     def anchor(self) -> str:
@@ -217,7 +219,24 @@ def build_weekly(
         item = analyst.commentary.get(key)
         return analyst.text(item, lang) if item else ""
 
+    held = drivers.positions(data.positions, week)
+    real_title, real_uri = drivers.gold_real_yield_chart(rows, week, lang)
     sections = [
+        Section(
+            "macro",
+            t("Macro and drivers"),
+            commentary("macro"),
+            [drivers.macro_table(moves, book)],
+            [Chart(real_title, real_uri)] if real_uri else [],
+            lead=drivers.macro_lead(moves, book),
+        ),
+        Section(
+            "positioning",
+            t("Positioning"),
+            commentary("positioning"),
+            [drivers.positioning_table(held, book)],
+            lead=drivers.positioning_lead(held, book),
+        ),
         Section(
             "precious",
             t("Precious metals"),

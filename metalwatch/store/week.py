@@ -19,6 +19,8 @@ from metalwatch.store.database import Store
 WINDOWED_CADENCES = ("daily", "weekly")
 #: Fields of quoted ranges kept beside a mid-of-range series.
 RANGE_FIELDS = ("low", "high")
+#: Fields of positioning series kept in full beside their registered net.
+POSITION_FIELDS = ("mm_long", "mm_short", "mm_net", "open_interest")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class WeekData:
         The latest update attempt per instrument (empty before any update).
     news
         Stored headlines dated in the week (Saturday to Friday), newest first.
+    positions
+        Every stored row of the positioning series (long, short, net, open interest) dated on
+        or before ``week``, in the store's long layout.
     """
 
     week: pd.Timestamp
@@ -51,6 +56,7 @@ class WeekData:
     fetches: pd.DataFrame = field(repr=False)
     news: pd.DataFrame = field(repr=False)
     history_days: int = 0
+    positions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def rows(self, ids: Iterable[str]) -> pd.DataFrame:
         """The observations of ``ids`` only."""
@@ -101,7 +107,14 @@ def read_week(store: Store, week: pd.Timestamp, ids: Iterable[str], *, history_d
         fetches=store.last_fetches(),
         news=store.news(f"{week - pd.Timedelta(days=6):%Y-%m-%d}", f"{week:%Y-%m-%d}"),
         history_days=history_days,
+        positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
     )
+
+
+def _positions(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
+    if not ids:
+        return pd.DataFrame(columns=["instrument", "field", "date", "value"])
+    return store.read(ids, fields=list(POSITION_FIELDS), end=week)
 
 
 def _quote_ranges(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
