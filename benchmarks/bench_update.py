@@ -13,7 +13,7 @@ it Eastmoney's 4 s spacing; ``--config unlimited`` takes about a minute).
 
 Each configuration measures, in this one run, on a fresh copy of a store cut after 2025-12-05:
 
-- **update**: ``metalwatch.update.update(ids)`` (the CLI's code path, without argument parsing
+- **update**: ``metalwatch.ingest.update(ids)`` (the CLI's code path, without argument parsing
   and printing), after a warm-up run so that imports and yfinance's caches are not timed;
 - **sequential update**: the same update with one fetch thread (series one after another);
 - **naive sequential loop**: the requests of that sequential update (the same requests as the
@@ -75,7 +75,7 @@ def main() -> None:
 
     from metalwatch.sources.policy import HOST_INTERVALS, Policy, RateLimiter
     from metalwatch.store import Store
-    from metalwatch.update import runner
+    from metalwatch.ingest import runner
     from tests.faults.harness import cut_store, reset_yfinance
     from tests.faults.replay_server import ReplayServer, redirect
     from tests.sources.replay import E2E_INSTRUMENTS

@@ -260,7 +260,7 @@ def sources_reference() -> str:
     ]
     if missing.get("reason"):
         out += [f"The reason `provenance.toml` gives: {_cell(missing['reason'])}.", ""]
-    unknown = sorted(set(prov) - set(reg) - {"missing"})
+    unknown = sorted(set(prov) - set(reg) - {"missing", "news"})
     if unknown:
         raise PluginError(f"provenance.toml names unregistered instruments: {unknown}")
     return "\n".join(out)

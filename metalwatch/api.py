@@ -22,10 +22,10 @@ from metalwatch.analytics import weeks
 from metalwatch.dates import parse_date
 from metalwatch.errors import InvalidInputError, NoDataError, RenderWarning
 from metalwatch.store import Store
-from metalwatch.update.seed import StoreArg, open_store, opened
+from metalwatch.ingest.seed import StoreArg, open_store, opened
 
 if TYPE_CHECKING:  # pragma: no cover
-    from metalwatch.update import UpdateReport
+    from metalwatch.ingest import UpdateReport
 
 Ids = str | Iterable[str]
 DateArg = str | pd.Timestamp | None
@@ -263,7 +263,7 @@ def update(
     UpdateReport
         One outcome per series; ``.failed`` lists the series that failed and why.
     """
-    from metalwatch.update import update as run_update
+    from metalwatch.ingest import update as run_update
 
     wanted = None if ids is None else [i.id for i in registry.resolve(ids)]
     with opened(store) as st:

@@ -11,8 +11,8 @@ import pandas as pd
 from metalwatch import api
 from metalwatch.errors import InvalidInputError, MetalwatchError
 from metalwatch.store import Store
-from metalwatch.update.seed import opened
-from metalwatch.update import cli as update_cli
+from metalwatch.ingest.seed import opened
+from metalwatch.ingest import cli as update_cli
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,7 +91,7 @@ def _cmd_moves(args: argparse.Namespace) -> int:
 def _cmd_store(args: argparse.Namespace) -> int:
     from metalwatch.store import WriteResult
     from metalwatch.store.transfer import export_csv
-    from metalwatch.update.file_import import import_csv
+    from metalwatch.ingest.file_import import import_csv
 
     if args.action in ("import", "export") and not args.file:
         raise InvalidInputError(f"store {args.action} needs a CSV file")
@@ -121,7 +121,7 @@ def _cmd_store(args: argparse.Namespace) -> int:
 
 
 def _cmd_store_info(args: argparse.Namespace) -> int:
-    from metalwatch.update.seed import NOT_SEEDED, snapshot_status
+    from metalwatch.ingest.seed import NOT_SEEDED, snapshot_status
 
     with opened(args.store) as st:
         info = st.info()

@@ -16,7 +16,7 @@ from metalwatch.analytics import weeks as week_rules
 from metalwatch.analytics.units import MAX_FX_AGE_DAYS
 from metalwatch.api import DateArg, Ids, _date, _market_spans, prices
 from metalwatch.errors import InvalidInputError, NoDataError
-from metalwatch.update.seed import StoreArg, opened
+from metalwatch.ingest.seed import StoreArg, opened
 
 __all__ = [
     "beta",

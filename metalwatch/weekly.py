@@ -16,7 +16,7 @@ import pandas as pd
 
 from metalwatch.errors import InvalidInputError, NoDataError
 from metalwatch.store.database import Store
-from metalwatch.update.seed import StoreArg, opened
+from metalwatch.ingest.seed import StoreArg, opened
 
 FORMATS = ("pdf", "html")
 #: Where reports go when no output is given (created on first use).

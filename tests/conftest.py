@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from metalwatch.store import Store
-from metalwatch.update.seed import open_store
+from metalwatch.ingest.seed import open_store
 
 
 def sql(target: Store | Path, query: str, params: tuple = ()) -> list[tuple]:

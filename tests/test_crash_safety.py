@@ -21,7 +21,7 @@ import pytest
 
 from metalwatch.store import Store
 from metalwatch.store.transfer import export_csv
-from metalwatch.update.seed import open_store
+from metalwatch.ingest.seed import open_store
 
 RUNS = int(os.environ.get("METALWATCH_CRASH_RUNS", "50"))
 

@@ -229,7 +229,7 @@ def test_a_fallback_does_not_overwrite_what_another_update_stored_meanwhile(base
     week; the fallback only extends the series as stored when it writes, so it adds nothing."""
     import responses
 
-    from metalwatch.update import runner, update
+    from metalwatch.ingest import runner, update
     from tests.faults.harness import NOW, reset_yfinance
     from tests.sources.replay import SINA_FOREIGN, body, fast_policy, yahoo_chart
 

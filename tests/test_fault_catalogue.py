@@ -776,7 +776,7 @@ def _batch(instrument: str, field: str, values: dict[str, float]) -> pd.DataFram
 
 
 def test_overlap_check_lets_revisions_and_flat_series_through(cut_path) -> None:
-    from metalwatch.update.checks import check_overlap
+    from metalwatch.ingest.checks import check_overlap
 
     with Store(cut_path) as st:
         old = st.read(["SHFE.CU"], fields=["close"], start="2025-12-01")
@@ -798,7 +798,7 @@ def test_overlap_check_lets_revisions_and_flat_series_through(cut_path) -> None:
 
 
 def test_bar_check_tolerates_a_few_bad_bars_in_a_long_history() -> None:
-    from metalwatch.update.checks import check_bars
+    from metalwatch.ingest.checks import check_bars
 
     days = pd.bdate_range("2024-01-01", periods=100).strftime("%Y-%m-%d")
     high = _batch("SHFE.CU", "high", dict.fromkeys(days, 10.0))

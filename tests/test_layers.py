@@ -1,5 +1,6 @@
 """The dependency direction: sources -> store -> analytics -> report -> faces, checked by walking
-every module's imports (top-level and inside functions alike)."""
+every module's imports (top-level and inside functions alike). ``ingest`` (live updates,
+snapshot seeding, file imports) writes into the store from the sources."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ ALLOWED = {
     "store": set(),
     "analytics": set(),
     "reporting": {"analytics", "store.week"},
-    "update": {"sources", "store"},
+    "ingest": {"sources", "store"},
 }
 FACES = {"metalwatch.api", "metalwatch.quant", "metalwatch.weekly", "metalwatch.cli"}
 
@@ -88,8 +89,8 @@ def test_layers_import_only_downwards():
         ("metalwatch.reporting.model", "metalwatch.store.database", False),
         ("metalwatch.reporting.model", "metalwatch.store.week", True),
         ("metalwatch.reporting.status", "metalwatch.sources.bundled", False),
-        ("metalwatch.update.cli", "metalwatch.analytics.weeks", False),
-        ("metalwatch.update.runner", "metalwatch.sources.base", True),
+        ("metalwatch.ingest.cli", "metalwatch.analytics.weeks", False),
+        ("metalwatch.ingest.runner", "metalwatch.sources.base", True),
         ("metalwatch.sources.base", "metalwatch.api", False),
         ("metalwatch.reporting.views", "metalwatch.analytics.spreads", True),
         ("metalwatch.api", "metalwatch.store.database", True),

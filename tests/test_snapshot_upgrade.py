@@ -19,8 +19,8 @@ import pytest
 from metalwatch.cli import main
 from metalwatch.sources import bundled
 from metalwatch.store import Store
-from metalwatch.update import seed
-from metalwatch.update.seed import SEEDED_FROM, apply_snapshot, open_store, snapshot_status
+from metalwatch.ingest import seed
+from metalwatch.ingest.seed import SEEDED_FROM, apply_snapshot, open_store, snapshot_status
 from tests.test_store_hostile import Mount, mount, read_only_folder
 
 __all__ = ["mount"]  # a fixture

@@ -22,7 +22,7 @@ from metalwatch.cli import main
 from metalwatch.errors import StoreCorruptError, StoreError, StoreVersionError
 from metalwatch.store import Store
 from metalwatch.store.transfer import export_csv
-from metalwatch.update.seed import open_store
+from metalwatch.ingest.seed import open_store
 
 Mount = Callable[..., Path]
 WEEK = ["moves", "--week", "2025-12-12", "LME.CA.3M"]

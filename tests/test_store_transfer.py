@@ -12,8 +12,8 @@ from metalwatch.cli import main
 from metalwatch.errors import InvalidInputError, UnitScaleError
 from metalwatch.store import Store
 from metalwatch.store.transfer import export_csv
-from metalwatch.update.file_import import import_csv
-from metalwatch.update.seed import open_store
+from metalwatch.ingest.file_import import import_csv
+from metalwatch.ingest.seed import open_store
 
 SQL = Callable[..., list[tuple[object, ...]]]
 

@@ -20,9 +20,9 @@ from metalwatch.sources import catalog
 from metalwatch.sources.sina_futures import ShfeMainFetcher
 from metalwatch.sources.yahoo import YahooFetcher
 from metalwatch.store import Store
-from metalwatch.update import runner, summary, update
-from metalwatch.update.outcome import Attempt, SeriesOutcome
-from metalwatch.update.plan import EARLIEST, plan, window_start
+from metalwatch.ingest import runner, summary, update
+from metalwatch.ingest.outcome import Attempt, SeriesOutcome
+from metalwatch.ingest.plan import EARLIEST, plan, window_start
 from tests.sources.replay import (
     JIN10_SHFE,
     JSON,
@@ -323,7 +323,7 @@ def test_progress_is_quiet_off_a_terminal() -> None:
 
 def test_import_metalwatch_loads_neither_akshare_nor_yfinance() -> None:
     code = (
-        "import sys, metalwatch, metalwatch.cli, metalwatch.update, metalwatch.sources.catalog;"
+        "import sys, metalwatch, metalwatch.cli, metalwatch.ingest, metalwatch.sources.catalog;"
         "bad = [m for m in ('akshare', 'yfinance', 'curl_cffi') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

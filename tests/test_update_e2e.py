@@ -14,7 +14,7 @@ import responses
 
 from metalwatch.cli import main
 from metalwatch.store import Store
-from metalwatch.update import runner
+from metalwatch.ingest import runner
 from tests.sources.replay import E2E_INSTRUMENTS, fast_policy, register_everything
 
 CUT = "2025-12-05"

@@ -4,7 +4,7 @@ Two callers apply it:
 
 - :mod:`.sina_futures`, on a payload whose columns akshare names *by position*: a reordered
   body would be mislabelled, and the full rule catches it;
-- :func:`metalwatch.update.checks.check_bars`, on every fetched batch before it is written,
+- :func:`metalwatch.ingest.checks.check_bars`, on every fetched batch before it is written,
   with ``low <= high`` only: Yahoo's futures close is the settlement price, which falls
   outside the day's traded range on one bar in ten (COMEX silver, 2025), so open and close are
   not held to the range there.

@@ -4,7 +4,7 @@ The CSV layout is the canonical frame: ``instrument, field, date, value`` and op
 ``unit, currency, source``. Units must be the registered ones: a file that mixes units for one
 instrument is refused whole, naming the first offending line. Importing a file into a store
 runs the update's checks first, so it lives with them:
-:func:`metalwatch.update.file_import.import_csv`.
+:func:`metalwatch.ingest.file_import.import_csv`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The CLI builds its own :class:`~metalwatch.sources.policy.Policy` and takes the run's time
 from the clock; :func:`cli_update` swaps in a no-sleep policy (backoff and rate-limit waits
-advance a fake clock) and a fixed ``now`` by wrapping :func:`metalwatch.update.runner.update`,
-and keeps the :class:`~metalwatch.update.UpdateReport` so tests can check the typed errors the
+advance a fake clock) and a fixed ``now`` by wrapping :func:`metalwatch.ingest.runner.update`,
+and keeps the :class:`~metalwatch.ingest.UpdateReport` so tests can check the typed errors the
 summary table only prints.
 """
 
@@ -21,7 +21,7 @@ import responses
 
 from metalwatch.cli import main
 from metalwatch.store import Store
-from metalwatch.update import runner
+from metalwatch.ingest import runner
 from tests.sources.replay import fast_policy
 
 #: The store is cut after this Friday, as if last updated then; the replays carry the next week.

@@ -30,7 +30,7 @@ import json, os, signal, sys, time
 import metalwatch.store.database as database
 from metalwatch.cli import main
 from metalwatch.sources.policy import Policy, RateLimiter
-from metalwatch.update import runner
+from metalwatch.ingest import runner
 
 IDS = json.loads(os.environ["METALWATCH_ZYGOTE_IDS"])
 runner.Policy = lambda: Policy(limiter=RateLimiter(intervals={}), backoff=0.0)

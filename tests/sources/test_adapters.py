@@ -23,7 +23,7 @@ from metalwatch.errors import (
 from metalwatch.sources import catalog
 from metalwatch.sources.base import Fetched
 from metalwatch.store import Store
-from metalwatch.update import update
+from metalwatch.ingest import update
 from tests.sources.contract import check_contract
 from tests.sources.replay import Case, cases, fast_policy
 

@@ -9,7 +9,7 @@ from metalwatch.cli import main
 from metalwatch.errors import InvalidInputError, UnitScaleError, UnknownInstrumentError
 from metalwatch.sources.file_prices import read_prices, unit_factor
 from metalwatch.store import Store
-from metalwatch.update import update
+from metalwatch.ingest import update
 from tests.sources.replay import FIX
 
 SMM = FIX / "file_import" / "smm_2025-12.csv"

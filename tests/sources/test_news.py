@@ -11,7 +11,7 @@ from metalwatch.errors import SourceFormatError, SourceUnavailableError
 from metalwatch.registry import news_keywords
 from metalwatch.sources.news import fetch_news, filter_news
 from metalwatch.store import Store
-from metalwatch.update import update
+from metalwatch.ingest import update
 from tests.sources.replay import EM_NEWS, JSON, NOW, body, fast_policy
 
 NEWS = body("eastmoney/news_7x24.json")

@@ -18,10 +18,10 @@ from metalwatch.sources.cache import PayloadCache
 from metalwatch.sources.news import SERIES, SOURCE, News, fetch_news
 from metalwatch.sources.policy import Policy
 from metalwatch.store import Store
-from metalwatch.update.checks import check_bars, check_overlap, check_scale, stored_history
-from metalwatch.update.outcome import Attempt, SeriesOutcome, UpdateReport
-from metalwatch.update.plan import Job, plan, window_start
-from metalwatch.update.seed import opened
+from metalwatch.ingest.checks import check_bars, check_overlap, check_scale, stored_history
+from metalwatch.ingest.outcome import Attempt, SeriesOutcome, UpdateReport
+from metalwatch.ingest.plan import Job, plan, window_start
+from metalwatch.ingest.seed import opened
 
 #: Default number of fetch threads. A thread waiting for a host's rate-limit slot is held, so
 #: with few threads the slowest host's chain (Eastmoney, one request per 4 s) starts late and

@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``metalwatch update``; 0 if every series succeeded, 1 if any failed."""
     from metalwatch.dates import parse_date
-    from metalwatch.update import runner, summary
+    from metalwatch.ingest import runner, summary
 
     os.environ.setdefault("TQDM_DISABLE", "1")  # akshare's page loops draw tqdm bars
     since = parse_date(args.since, "--since") if args.since else None

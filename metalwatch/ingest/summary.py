@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from metalwatch.errors import DataError, SourceError
-from metalwatch.update.outcome import SeriesOutcome, UpdateReport
+from metalwatch.ingest.outcome import SeriesOutcome, UpdateReport
 
 
 def status_text(o: SeriesOutcome) -> str:
@@ -95,7 +95,7 @@ def progress(
 ) -> Iterator[tuple[Callable[[int], None], Callable[[SeriesOutcome], None]]]:
     """A rich progress bar on stderr; silent when ``quiet`` or stderr is not a terminal.
 
-    Yields ``(on_plan, on_done)`` callbacks for :func:`metalwatch.update.update`.
+    Yields ``(on_plan, on_done)`` callbacks for :func:`metalwatch.ingest.update`.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -1,4 +1,7 @@
-"""``metalwatch update``: fetch every live series incrementally, fault-isolated.
+"""Everything that writes data into the store: ``metalwatch update`` (live sources), the bundled
+snapshot (:mod:`.seed`) and price/CSV files (:mod:`.file_import`).
+
+``metalwatch update`` fetches every live series incrementally, fault-isolated.
 
 Per series: a window from the last stored date minus a small overlap (to catch revisions) to
 the venue's today; fetch through the series' adapters (primary, then fallbacks); validate
@@ -8,13 +11,13 @@ bounded thread pool with per-host rate limits; writes stay on the calling thread
 source never stops the others: the run ends with a summary and a non-zero exit if anything
 failed.
 
->>> from metalwatch.update import update          # doctest: +SKIP
+>>> from metalwatch.ingest import update          # doctest: +SKIP
 >>> report = update(["LME.CA.3M", "SHFE.CU"])     # doctest: +SKIP
 >>> report.failed                                 # doctest: +SKIP
 []
 """
 
-from metalwatch.update.outcome import SeriesOutcome, UpdateReport
-from metalwatch.update.runner import update
+from metalwatch.ingest.outcome import SeriesOutcome, UpdateReport
+from metalwatch.ingest.runner import update
 
 __all__ = ["SeriesOutcome", "UpdateReport", "update"]

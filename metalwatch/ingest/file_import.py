@@ -2,7 +2,7 @@
 
 The file is read and validated whole (:func:`metalwatch.store.transfer.read_canonical_csv`),
 then every instrument in it goes through the checks ``metalwatch update`` runs on a fetched
-batch before writing (:mod:`metalwatch.update.checks`: the scale check against the stored
+batch before writing (:mod:`metalwatch.ingest.checks`: the scale check against the stored
 history and between consecutive values, the bar check, the overlap check). Rows whose value
 is already stored, exactly, are left out of the scale check: they change nothing, so restoring
 a store's own export passes whatever its history holds. One failed check refuses the whole file
@@ -21,7 +21,7 @@ import pandas as pd
 from metalwatch.errors import DataError, InvalidInputError
 from metalwatch.store import Store, WriteResult
 from metalwatch.store.transfer import read_canonical_csv
-from metalwatch.update.checks import check_bars, check_overlap, check_scale, stored_history
+from metalwatch.ingest.checks import check_bars, check_overlap, check_scale, stored_history
 
 
 def check_rows(store: Store, df: pd.DataFrame) -> None:
