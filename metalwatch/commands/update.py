@@ -1,4 +1,4 @@
-"""CLI glue for ``metalwatch update`` (hooked into :mod:`metalwatch.cli`)."""
+"""``metalwatch update``: fetch new and revised rows from the live sources."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import os
 import sys
 from typing import Any
 
+NAME = "update"
 EXIT_FAILED = 1
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``update`` subcommand to ``metalwatch``'s subparsers."""
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "update",
+        NAME,
         help="fetch new and revised rows from the live sources",
         description="Fetch every live series (or the ones named) from the last stored date "
         "minus a small overlap to today, write new and revised rows, print a summary. Exits "

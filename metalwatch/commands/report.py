@@ -1,0 +1,51 @@
+"""``metalwatch report``: write the weekly."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from metalwatch import api
+from metalwatch.ingest.seed import opened
+
+NAME = "report"
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``report`` to ``metalwatch``'s subparsers."""
+    r: argparse.ArgumentParser = subparsers.add_parser(NAME, help="write the weekly report")
+    r.add_argument(
+        "--week",
+        help="any date (the week ending on the Friday on or before it), or 'latest' for the "
+        "newest data regardless of staleness; default: the latest week whose cover figures "
+        "are all fresh",
+    )
+    r.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the weekly")
+    r.add_argument("--format", dest="fmt", choices=["pdf", "html"], default="pdf",
+                   help="output format (the same templates)")  # fmt: skip
+    r.add_argument("--analyst", help="YAML analyst file (publisher, rating, views, watch lists)")
+    r.add_argument("--template-dir", help="folder of templates overriding the packaged ones")
+    r.add_argument("--appendix", choices=["csv", "xlsx"], help="also write the data appendix")
+    r.add_argument("-o", "--output", help="output file (default reports/metalwatch-weekly-<week>)")
+    return r
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the weekly; 0 when written."""
+    from metalwatch.weekly import choose_week
+
+    with opened(args.store) as st:
+        choice = choose_week(st, args.week)
+    print(f"week {choice.week:%Y-%m-%d}: {choice.reason}")
+    out = api.report(
+        f"{choice.week:%Y-%m-%d}",
+        output=args.output,
+        lang=args.lang,
+        format=args.fmt,
+        analyst=args.analyst,
+        template_dir=args.template_dir,
+        appendix=args.appendix,
+        store=args.store,
+    )
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,88 @@
+"""``metalwatch store``: inspect, import into, export or check the store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from metalwatch.commands.table import print_table
+from metalwatch.errors import InvalidInputError
+from metalwatch.ingest.seed import opened
+from metalwatch.store import Store
+
+NAME = "store"
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``store`` to ``metalwatch``'s subparsers."""
+    s: argparse.ArgumentParser = subparsers.add_parser(
+        NAME, help="inspect, import into, export or check the store"
+    )
+    s.add_argument("action", choices=["info", "import", "export", "check"],
+                   help="info: rows, snapshot and series; import/export: canonical CSV; "
+                   "check: SQLite integrity check")  # fmt: skip
+    s.add_argument("file", nargs="?", help="CSV file for import/export (canonical layout)")
+    s.add_argument("instruments", nargs="*", help="instrument ids to export (default: all)")
+    return s
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one store action; its exit code."""
+    from metalwatch.ingest.file_import import import_csv
+    from metalwatch.store import WriteResult
+    from metalwatch.store.transfer import export_csv
+
+    if args.action in ("import", "export") and not args.file:
+        raise InvalidInputError(f"store {args.action} needs a CSV file")
+    if args.action == "check":
+        with Store(args.store) as st:
+            result = st.integrity_check()
+        print(f"{st.path}: integrity {result}")
+        return 0 if result == "ok" else 1
+    with opened(args.store) as st:
+        if args.action == "import":
+
+            def committed(iid: str, res: WriteResult) -> None:
+                print(f"committed {iid}: {res.added} added, {res.revised} revised", flush=True)
+
+            def started(rows: int, n: int) -> None:
+                print(f"importing {rows} rows of {n} instruments", flush=True)
+
+            res = import_csv(st, args.file, on_start=started, on_commit=committed)
+            print(f"imported {args.file}: {res.added} added, {res.revised} revised, "
+                  f"{res.unchanged} unchanged")  # fmt: skip
+            return 0
+        if args.action == "export":
+            n = export_csv(st, args.file, args.instruments or None)
+            print(f"exported {n} rows to {args.file}")
+            return 0
+    return _info(args)
+
+
+def _info(args: argparse.Namespace) -> int:
+    from metalwatch.ingest.seed import NOT_SEEDED, snapshot_status
+
+    with opened(args.store) as st:
+        info = st.info()
+        snap = snapshot_status(st)
+        mode = ""
+        if st.read_only:
+            mode = " (read-only: opened as an unchanging file)" if st.immutable else " (read-only)"
+        print(f"store: {st.path}{mode}")
+        print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments")
+        if snap.current:
+            state = "current"
+        elif snap.stored == NOT_SEEDED:
+            state = f"left empty on purpose; the package's is {snap.package}"
+        else:
+            why = ", not applied: the store is read-only" if st.read_only else ""
+            state = f"not current: the package's is {snap.package}{why}"
+        print(f"snapshot: {snap.stored or 'never seeded'} ({state})")
+        if snap.applied:
+            print(f"last applied: {snap.applied}")
+        per = info.groupby("instrument").agg(
+            fields=("field", lambda f: ",".join(f)), rows=("rows", "sum"),
+            first=("first", "min"), last=("last", "max"),
+        ).reset_index()  # fmt: skip
+    print_table("Stored series", per.astype(str))
+    return 0
