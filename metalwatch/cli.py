@@ -38,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     runners = {c.NAME: c.run for c in commands()}
     try:
-        return runners[args.command](args)
+        code: int = runners[args.command](args)
+        return code
     except MetalwatchError as exc:
         print(f"metalwatch: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -7,6 +7,8 @@ before its reference date. Nothing is forward-filled; a base that does not exist
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -54,8 +56,8 @@ def formula(metric: str, row: pd.Series, week: pd.Timestamp) -> str:
     """The appendix formula of one moves figure of ``row`` (a row of :func:`compute_moves`)."""
     base = row[BASE_DATES[metric]] if metric in BASE_DATES else None
 
-    def day(value: object) -> str:
-        return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"  # type: ignore[arg-type]
+    def day(value: Any) -> str:
+        return "—" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
     return FORMULAS[metric].format(
         field=row["field"],
@@ -74,8 +76,10 @@ def _last_on_or_before(dates: np.ndarray, ref: np.datetime64) -> int:
     return int(np.searchsorted(dates, ref, side="right")) - 1
 
 
-def _one(inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Timestamp) -> dict:
-    row: dict = {
+def _one(
+    inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Timestamp
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
         "name": inst.name_en, "name_zh": inst.name_zh, "group": inst.group, "kind": inst.kind,
         "venue": inst.venue, "unit": inst.unit, "currency": inst.currency, "field": inst.field,
         "decimals": inst.decimals,
@@ -139,8 +143,8 @@ def compute_moves(
         in the instrument's unit (tonnes for inventories).
     """
     reg = registry.all_instruments()
-    codes, uniques = pd.factorize(data["instrument"].to_numpy(dtype=object))
-    uniques = [str(u) for u in uniques]
+    codes, found = pd.factorize(data["instrument"].to_numpy(dtype=object))
+    uniques = [str(u) for u in found]
     if ids is None:
         ids = sorted(uniques)
     keep = frame.registered_mask(data)

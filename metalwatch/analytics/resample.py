@@ -28,7 +28,7 @@ def as_wide(data: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     return data
 
 
-def week_label(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
+def week_label(dates: pd.Index) -> pd.DatetimeIndex:
     """The Friday ending the Saturday-to-Friday week of each date."""
     dates = pd.DatetimeIndex(dates).normalize()
     return dates + pd.to_timedelta((4 - dates.day_of_week) % 7, unit="D")
@@ -76,7 +76,7 @@ def weekly_closes(data: pd.DataFrame, field: str | None = None, tidy: bool = Fal
         return empty
     closes, close_dates, counts = _weekly(wide)
     if tidy:
-        long = closes.stack(future_stack=True).rename("value").to_frame()
+        long = pd.DataFrame({"value": closes.stack(future_stack=True)})
         long["date"] = close_dates.stack(future_stack=True)
         long["n_obs"] = counts.stack(future_stack=True).astype("int64")
         long = long.dropna(subset=["value"]).rename_axis(["week", "series"]).reset_index()
@@ -105,6 +105,6 @@ def weekly_returns(closes: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=closes.index, columns=closes.columns, dtype="float64")
     for col in closes.columns:
         s = closes[col].dropna()
-        out[col] = np.log(s / s.shift(1)).reindex(closes.index)
+        out[col] = pd.Series(np.log(s / s.shift(1)), index=s.index).reindex(closes.index)
     out.attrs["units"] = "log return"
     return out

@@ -29,7 +29,7 @@ DUTY_SCHEDULES: dict[str, Schedule] = {
 }
 
 
-def dated_rate(schedule: Schedule, dates: pd.DatetimeIndex | pd.Series) -> np.ndarray:
+def dated_rate(schedule: Schedule, dates: pd.Index | pd.Series) -> np.ndarray:
     """The rate in force on each of ``dates`` (NaN before the first effective date)."""
     idx = pd.DatetimeIndex(dates)
     starts = pd.DatetimeIndex([d for d, _ in schedule])

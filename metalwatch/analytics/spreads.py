@@ -22,6 +22,7 @@ from metalwatch.analytics.resample import as_wide
 from metalwatch.analytics.schedules import DUTY_SCHEDULES, dated_rate
 from metalwatch.errors import InvalidInputError, NoDataError
 
+
 @dataclass(frozen=True)
 class Metal:
     """The instruments that make a metal's cross-venue spreads."""
@@ -58,7 +59,7 @@ def _legs(data: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
     return legs
 
 
-def _fx(data: pd.DataFrame, fx: pd.Series | None, dates: pd.DatetimeIndex, max_age: int):
+def _fx(data: pd.DataFrame, fx: pd.Series | None, dates: pd.Index, max_age: int) -> pd.DataFrame:
     rates = u.fx_series(data) if fx is None else fx
     return u.fx_asof(dates, rates, max_age)
 
@@ -333,9 +334,7 @@ def spread(spread_id: str) -> Spread:
         ) from None
 
 
-def all_spreads(
-    data: pd.DataFrame, ids: list[str] | None = None, **params: object
-) -> pd.DataFrame:
+def all_spreads(data: pd.DataFrame, ids: list[str] | None = None, **params: object) -> pd.DataFrame:
     """Every spread's headline series, one column per spread id (see :data:`SPREADS`).
 
     ``params`` go to the functions that take them (``tenor``, ``vat``, ``duty``,

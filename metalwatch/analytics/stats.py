@@ -55,7 +55,7 @@ def realised_vol(
     wk = weekly_returns(weekly_closes(wide))
     for col in wide.columns:
         px = wide[col].dropna()
-        r = np.log(px / px.shift(1)).dropna()
+        r = pd.Series(np.log(px / px.shift(1)), index=px.index).dropna()
         if len(r) < days:
             continue
         rolling = r.rolling(days).std() * np.sqrt(periods_per_year)
@@ -103,9 +103,10 @@ def move_stats(
     rets = weekly_returns(closes)
     rows = {}
     for col in rets.columns:
-        if week not in rets.index or pd.isna(rets.at[week, col]):
+        value = rets[col].get(week)
+        if value is None or pd.isna(value):
             continue
-        r = float(rets.at[week, col])
+        r = float(value)
         hist = rets[col].loc[: week - pd.Timedelta(days=7)].dropna()
         if lookback_weeks is not None:
             hist = hist.loc[week - pd.Timedelta(weeks=lookback_weeks) :]

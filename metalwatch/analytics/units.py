@@ -75,7 +75,7 @@ def conversion_table() -> pd.DataFrame:
     return out
 
 
-def vat_rate(instrument: str, dates: pd.DatetimeIndex | pd.Series) -> pd.Series:
+def vat_rate(instrument: str, dates: pd.Index | pd.Series) -> pd.Series:
     """The VAT rate included in ``instrument``'s price on each date (0.0 where none).
 
     SHFE and SGE prices include China's VAT (dated, :data:`CN_VAT_SCHEDULE`) except for gold.
@@ -89,7 +89,7 @@ def vat_rate(instrument: str, dates: pd.DatetimeIndex | pd.Series) -> pd.Series:
 
 
 def fx_asof(
-    dates: pd.DatetimeIndex | pd.Series,
+    dates: pd.Index | pd.Series,
     fx: pd.Series,
     max_age_days: int = MAX_FX_AGE_DAYS,
 ) -> pd.DataFrame:
@@ -224,7 +224,7 @@ def convert_wide(
         fx_tab = pd.DataFrame(
             {"usdcny": float(fx), "fx_date": pd.NaT, "fx_age_days": np.nan}, index=wide.index
         )
-        fx_info: dict = {"instrument": "explicit constant", "usdcny": float(fx)}
+        fx_info: dict[str, object] = {"instrument": "explicit constant", "usdcny": float(fx)}
     elif fx is not None:
         fx_tab = fx_asof(wide.index, fx, max_age_days)
         fx_info = {"instrument": FX_ID, "max_age_days": max_age_days}
@@ -235,7 +235,7 @@ def convert_wide(
         if col not in units:
             raise InvalidInputError(f"{col}: no unit in .attrs['units']; cannot convert")
         frm = units[col]
-        vat = 0.0
+        vat: float | pd.Series = 0.0
         if ex_vat and col in registry.all_instruments():
             vat_s = vat_rate(col, wide.index)
             if vat_s.gt(0).any():

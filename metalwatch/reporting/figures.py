@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from typing import Any
+
 import pandas as pd
 
 from metalwatch.reporting import i18n
@@ -84,10 +86,10 @@ class FigureBook:
         value: float,
         text: str,
         unit: str,
-        as_of: object,
+        as_of: Any,
         formula: str,
     ) -> str:
-        when = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of)  # type: ignore[arg-type]
+        when = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of)
         self.figures.append(
             Figure(section, instrument, metric, float(value), text, unit, when,
                    self.sources.get(instrument, ""), formula)

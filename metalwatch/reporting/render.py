@@ -43,7 +43,7 @@ from metalwatch.reporting.model import WeeklyReport
 from metalwatch.reporting.output_path import check_output_path, write_bytes
 
 if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher
 
 __all__ = [
     "check_output_path",
@@ -361,8 +361,8 @@ def write_pdf(
     Relative URLs in ``html`` resolve against the user's template folder, then the packaged
     one; the bundled fonts are added as ``@font-face`` rules for :data:`FONT_FAMILY`.
     """
-    import weasyprint  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     check_output_path(output)
     roots = template_dirs(template_dir)

@@ -55,7 +55,9 @@ def failed_updates(fetches: pd.DataFrame, week: pd.Timestamp) -> dict[str, dict[
         return {}
     attempted = pd.to_datetime(fetches["attempted_at"]).dt.tz_localize(None)
     failed = fetches[(fetches["status"] != "ok") & (attempted >= week)]
-    return {str(r["instrument"]): r for r in failed.to_dict("records")}
+    return {
+        str(r["instrument"]): {str(k): v for k, v in r.items()} for r in failed.to_dict("records")
+    }
 
 
 def source_labels(data: WeekData, moves: pd.DataFrame) -> dict[str, str]:
