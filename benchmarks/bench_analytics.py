@@ -33,11 +33,27 @@ from metalwatch.analytics.spreads import all_spreads
 from metalwatch.sources import bundled
 
 SERIES = [
-    "SHFE.CU", "SHFE.AL", "SHFE.SN", "SHFE.AU", "SHFE.AG",
-    "LME.CA.CASH", "LME.CA.3M", "LME.AH.CASH", "LME.AH.3M", "LME.SN.CASH", "LME.SN.3M",
-    "COMEX.GC", "COMEX.SI", "COMEX.HG", "LBMA.AU.PM", "FX.USDCNY", "ICE.DXY",
-    "LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK",
-]  # fmt: skip
+    "SHFE.CU",
+    "SHFE.AL",
+    "SHFE.SN",
+    "SHFE.AU",
+    "SHFE.AG",
+    "LME.CA.CASH",
+    "LME.CA.3M",
+    "LME.AH.CASH",
+    "LME.AH.3M",
+    "LME.SN.CASH",
+    "LME.SN.3M",
+    "COMEX.GC",
+    "COMEX.SI",
+    "COMEX.HG",
+    "LBMA.AU.PM",
+    "FX.USDCNY",
+    "ICE.DXY",
+    "LME.CA.STOCK",
+    "LME.AH.STOCK",
+    "LME.SN.STOCK",
+]
 START, END, BLOCK = "2001-01-01", "2025-12-31", 20
 
 
@@ -69,8 +85,11 @@ def world(rets: pd.DataFrame, level: pd.Series, holiday: pd.Series, rng) -> pd.D
     parts = []
     reg = registry.all_instruments()
     for iid in SERIES:
-        parts.append(frame.from_wide(wide[[iid]].rename(columns={iid: reg[iid].field}),
-                                     iid, "benchmark:bootstrap"))  # fmt: skip
+        parts.append(
+            frame.from_wide(
+                wide[[iid]].rename(columns={iid: reg[iid].field}), iid, "benchmark:bootstrap"
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -105,8 +124,10 @@ def main() -> None:
     build = time.perf_counter() - t
     n_series = args.worlds * len(SERIES)
     rows = sum(len(w) for w in worlds)
-    print(f"synthetic data: {args.worlds} worlds x {len(SERIES)} series = {n_series} series, "
-          f"{START[:4]}-{END[:4]}, {rows:,} rows (built in {build:.1f} s)")  # fmt: skip
+    print(
+        f"synthetic data: {args.worlds} worlds x {len(SERIES)} series = {n_series} series, "
+        f"{START[:4]}-{END[:4]}, {rows:,} rows (built in {build:.1f} s)"
+    )
 
     import statsmodels.api  # noqa: F401  (import once, outside the timings)
 
@@ -126,13 +147,18 @@ def main() -> None:
     print(f"\nweek {week:%Y-%m-%d}; {facts} context facts over the {n_series} series\n")
     print(f"{'phase':<9}{'100 series':>12}{'per series':>12}{'real 20':>10}{'ratio':>8}")
     for k, v in totals.items():
-        print(f"{k:<9}{v:>11.2f}s{v / n_series * 1000:>10.1f}ms{base[k]:>9.2f}s"
-              f"{v / base[k]:>7.1f}x")  # fmt: skip
-    print(f"{'total':<9}{total:>11.2f}s{total / n_series * 1000:>10.1f}ms{real_total:>9.2f}s"
-          f"{total / real_total:>7.1f}x")  # fmt: skip
-    print(f"\nreal bundled data: {len(SERIES)} series, {real_rows:,} rows up to the week; "
-          f"ratio = synthetic {args.worlds} worlds / one pass on the real data "
-          f"({args.worlds} x the series, {rows / real_rows:.1f} x the rows)")  # fmt: skip
+        print(
+            f"{k:<9}{v:>11.2f}s{v / n_series * 1000:>10.1f}ms{base[k]:>9.2f}s{v / base[k]:>7.1f}x"
+        )
+    print(
+        f"{'total':<9}{total:>11.2f}s{total / n_series * 1000:>10.1f}ms{real_total:>9.2f}s"
+        f"{total / real_total:>7.1f}x"
+    )
+    print(
+        f"\nreal bundled data: {len(SERIES)} series, {real_rows:,} rows up to the week; "
+        f"ratio = synthetic {args.worlds} worlds / one pass on the real data "
+        f"({args.worlds} x the series, {rows / real_rows:.1f} x the rows)"
+    )
 
 
 if __name__ == "__main__":

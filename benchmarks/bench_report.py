@@ -49,26 +49,52 @@ def main() -> None:
     a = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mw-bench-"))
     store = work / "store.sqlite"
-    subprocess.run([sys.executable, "-c", f"import metalwatch as mw; mw.Store({str(store)!r})"],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-c", f"import metalwatch as mw; mw.Store({str(store)!r})"], check=True
+    )
     html = work / "weekly.html"
-    subprocess.run([sys.executable, "-m", "metalwatch.cli", "--store", str(store), "report",
-                    "--week", a.week, "--format", "html", "-o", str(html)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metalwatch.cli",
+            "--store",
+            str(store),
+            "report",
+            "--week",
+            a.week,
+            "--format",
+            "html",
+            "-o",
+            str(html),
+        ],
+        check=True,
+        capture_output=True,
+    )
     bare = work / "bare.html"
     bare.write_text(re.sub(r"<figure>.*?</figure>", "", html.read_text(), flags=re.S))
     from metalwatch.reporting.render import FONT_DIR, packaged_template_dir
 
     base = packaged_template_dir().as_uri() + "/"
-    floor = (f"import weasyprint; weasyprint.HTML(filename={str(bare)!r}, base_url={base!r})"
-             f".write_pdf({str(work / 'bare.pdf')!r})")  # fmt: skip
-    report = (f"from metalwatch.cli import main; main(['--store', {str(store)!r}, 'report', "
-              f"'--week', {a.week!r}, '-o', {str(work / 'w.pdf')!r}])")
+    floor = (
+        f"import weasyprint; weasyprint.HTML(filename={str(bare)!r}, base_url={base!r})"
+        f".write_pdf({str(work / 'bare.pdf')!r})"
+    )
+    report = (
+        f"from metalwatch.cli import main; main(['--store', {str(store)!r}, 'report', "
+        f"'--week', {a.week!r}, '-o', {str(work / 'w.pdf')!r}])"
+    )
     report_zh = report.replace("'report',", "'report', '--lang', 'zh',")
     rows = []
     t_report, t_floor = cold(report, a.repeat), cold(floor, a.repeat)
-    rows.append(("metalwatch report (en, cold) vs WeasyPrint alone on its HTML without charts",
-                 t_report, t_floor, "<= 1.5x"))
+    rows.append(
+        (
+            "metalwatch report (en, cold) vs WeasyPrint alone on its HTML without charts",
+            t_report,
+            t_floor,
+            "<= 1.5x",
+        )
+    )
     t_mw, t_ak = cold("import metalwatch", a.repeat), cold("import akshare", a.repeat)
     rows.append(("import metalwatch vs import akshare", t_mw, t_ak, "<= 0.2x"))
     t_zh = cold(report_zh, a.repeat)

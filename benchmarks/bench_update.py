@@ -49,16 +49,32 @@ sys.path.insert(0, str(ROOT))
 
 #: Series with a replay payload, grouped by what serialises their requests.
 GROUPS = {
-    "Eastmoney (COMEX stocks, A-shares)": ["COMEX.GC.STOCK", "COMEX.SI.STOCK", "SSE.601899",
-                                           "SSE.600362", "SSE.603993", "SSE.600111",
-                                           "SSE.601600", "SZSE.000960", "SSE.600547"],
-    "Sina (SHFE, LME 3M)": ["SHFE.CU", "SHFE.AL", "SHFE.SN", "SHFE.AU", "SHFE.AG",
-                            "LME.CA.3M", "LME.AH.3M", "LME.SN.3M"],
+    "Eastmoney (COMEX stocks, A-shares)": [
+        "COMEX.GC.STOCK",
+        "COMEX.SI.STOCK",
+        "SSE.601899",
+        "SSE.600362",
+        "SSE.603993",
+        "SSE.600111",
+        "SSE.601600",
+        "SZSE.000960",
+        "SSE.600547",
+    ],
+    "Sina (SHFE, LME 3M)": [
+        "SHFE.CU",
+        "SHFE.AL",
+        "SHFE.SN",
+        "SHFE.AU",
+        "SHFE.AG",
+        "LME.CA.3M",
+        "LME.AH.3M",
+        "LME.SN.3M",
+    ],
     "Yahoo (COMEX, USD/CNY, DXY)": ["COMEX.GC", "COMEX.SI", "COMEX.HG", "FX.USDCNY", "ICE.DXY"],
     "KOMIS (rare earths)": ["KOMIS.ND", "KOMIS.CE"],
     "Jin10 (LME stocks)": ["LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"],
     "Shenwan (index)": ["SW.801050"],
-}  # fmt: skip
+}
 IDS = [i for ids in GROUPS.values() for i in ids]
 
 
@@ -73,9 +89,9 @@ def main() -> None:
     warnings.simplefilter("ignore")  # yfinance's notice about curl_cffi, pandas 3 notes
     import yfinance
 
+    from metalwatch.ingest import runner
     from metalwatch.sources.policy import HOST_INTERVALS, Policy, RateLimiter
     from metalwatch.store import Store
-    from metalwatch.ingest import runner
     from tests.faults.harness import cut_store, reset_yfinance
     from tests.faults.replay_server import ReplayServer, redirect
     from tests.sources.replay import E2E_INSTRUMENTS
@@ -87,8 +103,10 @@ def main() -> None:
     seeded = work / "seeded.sqlite"
     Store(seeded).close()
     base = cut_store(seeded, work / "base.sqlite")
-    print(f"store seeded and cut after 2025-12-05 in {time.perf_counter() - t:.1f} s; "
-          f"{len(IDS)} series, {a.delay * 1000:.0f} ms per request\n")  # fmt: skip
+    print(
+        f"store seeded and cut after 2025-12-05 in {time.perf_counter() - t:.1f} s; "
+        f"{len(IDS)} series, {a.delay * 1000:.0f} ms per request\n"
+    )
 
     def policy(limited: bool) -> Policy:
         return Policy() if limited else Policy(limiter=RateLimiter(intervals={}))
@@ -120,15 +138,18 @@ def main() -> None:
             with requests.Session() as s:
                 for r in sorted(requests_made, key=lambda r: r.started):
                     limiter.acquire(r.host)
-                    s.request(r.method, f"https://{r.host}{r.target}", data=r.body or None,
-                              timeout=30)  # fmt: skip
+                    s.request(
+                        r.method, f"https://{r.host}{r.target}", data=r.body or None, timeout=30
+                    )
             return time.perf_counter() - t0
 
         update(IDS, limited=False, workers=16)  # warm-up: imports, yfinance's time-zone cache
         configs = []
         if a.config in ("all", "production"):
-            configs += [("production rate limits, 16 fetch threads (default)", True, 16),
-                        ("production rate limits, 4 fetch threads (previous default)", True, 4)]
+            configs += [
+                ("production rate limits, 16 fetch threads (default)", True, 16),
+                ("production rate limits, 4 fetch threads (previous default)", True, 4),
+            ]
         if a.config in ("all", "unlimited"):
             configs += [("no rate limits, 16 fetch threads", False, 16)]
         rows, chains_by_limit, floors = [], {}, {}
@@ -138,27 +159,34 @@ def main() -> None:
                 sequential, in_order = update(IDS, limited, 1)
                 assert len(in_order) == len(made)
                 floors[limited] = (replay_sequentially(in_order, limited), sequential)
-                chains_by_limit[limited] = {g: update(ids, limited, 16)[0]
-                                            for g, ids in GROUPS.items()}  # fmt: skip
+                chains_by_limit[limited] = {
+                    g: update(ids, limited, 16)[0] for g, ids in GROUPS.items()
+                }
             naive, sequential = floors[limited]
             chains = chains_by_limit[limited]
             slowest = max(chains.values())
-            rows.append((name, len(made), seconds, naive, sequential, slowest,
-                         max(chains, key=chains.get)))  # fmt: skip
+            rows.append(
+                (name, len(made), seconds, naive, sequential, slowest, max(chains, key=chains.get))
+            )
             print(f"  {name}: {seconds:.1f} s", flush=True)
 
-    print("\n| configuration | requests | update (s) | naive sequential loop (s) | "
-          "sequential update, 1 thread (s) | slowest single chain (s) | update / naive | "
-          "update / slowest chain |")
+    print(
+        "\n| configuration | requests | update (s) | naive sequential loop (s) | "
+        "sequential update, 1 thread (s) | slowest single chain (s) | update / naive | "
+        "update / slowest chain |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, n, upd, naive, seq, slowest, _ in rows:
-        print(f"| {name} | {n} | {upd:.1f} | {naive:.1f} | {seq:.1f} | {slowest:.1f} | "
-              f"{upd / naive:.2f}x | {upd / slowest:.2f}x |")
+        print(
+            f"| {name} | {n} | {upd:.1f} | {naive:.1f} | {seq:.1f} | {slowest:.1f} | "
+            f"{upd / naive:.2f}x | {upd / slowest:.2f}x |"
+        )
     for limited, chains in chains_by_limit.items():
         label = "production rate limits" if limited else "no rate limits"
-        print(f"\nchains alone ({label}): "
-              + "; ".join(f"{g} {s:.1f} s" for g, s in sorted(chains.items(),
-                                                              key=lambda kv: -kv[1])))  # fmt: skip
+        print(
+            f"\nchains alone ({label}): "
+            + "; ".join(f"{g} {s:.1f} s" for g, s in sorted(chains.items(), key=lambda kv: -kv[1]))
+        )
     med = statistics.median(r.ended - r.started for r in server.log)
     print(f"\nmedian answer time at the server: {med * 1000:.0f} ms; work folder {work}")
     shutil.rmtree(work, ignore_errors=True)

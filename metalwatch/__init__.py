@@ -63,17 +63,34 @@ __version__ = "0.1.0"
 #: Lazily loaded public names -> the module that defines them.
 _LAZY = {
     **dict.fromkeys(
-        ("instruments", "moves", "open_store", "prices", "report", "resolve_week", "series",
-         "update"),
+        (
+            "instruments",
+            "moves",
+            "open_store",
+            "prices",
+            "report",
+            "resolve_week",
+            "series",
+            "update",
+        ),
         "metalwatch.api",
     ),
     **dict.fromkeys(
-        ("beta", "context", "convert", "inventories", "move_stats", "plot", "seasonal",
-         "spreads", "volatility"),
+        (
+            "beta",
+            "context",
+            "convert",
+            "inventories",
+            "move_stats",
+            "plot",
+            "seasonal",
+            "spreads",
+            "volatility",
+        ),
         "metalwatch.quant",
     ),
     "Store": "metalwatch.store",
-}  # fmt: skip
+}
 
 __all__ = [
     "DataError",

@@ -20,9 +20,9 @@ import pandas as pd
 from metalwatch import frame, registry
 from metalwatch.analytics import weeks
 from metalwatch.dates import parse_date
-from metalwatch.errors import InvalidInputError, NoDataError, RenderWarning
-from metalwatch.store import Store
+from metalwatch.errors import NoDataError, RenderWarning
 from metalwatch.ingest.seed import StoreArg, open_store, opened
+from metalwatch.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from metalwatch.ingest import UpdateReport
@@ -123,8 +123,12 @@ def prices(
     """
     insts = registry.resolve(ids)
     with opened(store) as st:
-        df = st.read([i.id for i in insts], fields=[field] if field else None,
-                     start=_date(start), end=_date(end))  # fmt: skip
+        df = st.read(
+            [i.id for i in insts],
+            fields=[field] if field else None,
+            start=_date(start),
+            end=_date(end),
+        )
     wide = frame.to_wide(df, field)
     out = wide.reindex(columns=[i.id for i in insts])
     out.attrs = wide.attrs
@@ -222,13 +226,20 @@ def report(
     from metalwatch.weekly import write_weekly
 
     path, problems = write_weekly(
-        week, output=output, lang=lang, format=format, analyst=analyst,
-        template_dir=template_dir, appendix=appendix, store=store,
-    )  # fmt: skip
+        week,
+        output=output,
+        lang=lang,
+        format=format,
+        analyst=analyst,
+        template_dir=template_dir,
+        appendix=appendix,
+        store=store,
+    )
     glyphs = sorted({m for m in problems if ".notdef" in m})
     if glyphs:
-        warnings.warn(f"{path}: {len(glyphs)} missing glyph(s), e.g. {glyphs[0]}",
-                      RenderWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"{path}: {len(glyphs)} missing glyph(s), e.g. {glyphs[0]}", RenderWarning, stacklevel=2
+        )
     return path
 
 
@@ -267,6 +278,6 @@ def update(
 
     wanted = None if ids is None else [i.id for i in registry.resolve(ids)]
     with opened(store) as st:
-        return run_update(wanted, since=_date(since, "since"), force=force, files=files,
-                          news=news, store=st)  # fmt: skip
-
+        return run_update(
+            wanted, since=_date(since, "since"), force=force, files=files, news=news, store=st
+        )

@@ -25,21 +25,58 @@ COLUMNS = ("instrument", "field", "date", "value", "unit", "currency", "source")
 STRING_COLUMNS = ("instrument", "field", "unit", "currency", "source")
 FIELDS = frozenset(
     {
-        "open", "high", "low", "close", "settle", "volume", "open_interest",
-        "fix", "mean", "mid", "stock", "registered", "eligible", "adj_close",
-        "mm_long", "mm_short", "mm_net", "pm_long", "pm_short", "pm_net",  # CFTC positions
-        "sd_long", "sd_short", "sd_net", "other_long", "other_short", "other_net",
-        "shfe_stock", "comex_stock", "lme_stock",  # components of a summed exchange stock
+        "open",
+        "high",
+        "low",
+        "close",
+        "settle",
+        "volume",
+        "open_interest",
+        "fix",
+        "mean",
+        "mid",
+        "stock",
+        "registered",
+        "eligible",
+        "adj_close",
+        "mm_long",
+        "mm_short",
+        "mm_net",
+        "pm_long",
+        "pm_short",
+        "pm_net",  # CFTC positions
+        "sd_long",
+        "sd_short",
+        "sd_net",
+        "other_long",
+        "other_short",
+        "other_net",
+        "shfe_stock",
+        "comex_stock",
+        "lme_stock",  # components of a summed exchange stock
     }
-)  # fmt: skip
+)
 #: Fields that are quantities, not prices: zero is a legitimate value, a negative one is not.
 NON_PRICE_FIELDS = frozenset(
     {
-        "volume", "open_interest", "stock", "registered", "eligible",
-        "mm_long", "mm_short", "pm_long", "pm_short", "sd_long", "sd_short",
-        "other_long", "other_short", "shfe_stock", "comex_stock", "lme_stock",
+        "volume",
+        "open_interest",
+        "stock",
+        "registered",
+        "eligible",
+        "mm_long",
+        "mm_short",
+        "pm_long",
+        "pm_short",
+        "sd_long",
+        "sd_short",
+        "other_long",
+        "other_short",
+        "shfe_stock",
+        "comex_stock",
+        "lme_stock",
     }
-)  # fmt: skip
+)
 #: Fields that are differences and may take any sign (net positions).
 SIGNED_FIELDS = frozenset({"mm_net", "pm_net", "sd_net", "other_net"})
 #: Kinds of series whose values may take any sign: yields (real yields go negative) and
@@ -151,8 +188,10 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
         raise SchemaError(
             f"{row['instrument']} {row['field']}: missing value on {row['date']:%Y-%m-%d}"
         )
-    signed = (out["field"].isin(SIGNED_FIELDS) | ids.map(registry.attribute_map("kind")).isin(
-        SIGNED_KINDS)).to_numpy()  # fmt: skip
+    signed = (
+        out["field"].isin(SIGNED_FIELDS)
+        | ids.map(registry.attribute_map("kind")).isin(SIGNED_KINDS)
+    ).to_numpy()
     quantity = out["field"].isin(NON_PRICE_FIELDS).to_numpy()
     signed = signed & ~quantity
     price = ~quantity & ~signed
@@ -188,10 +227,7 @@ def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     reg = registry.all_instruments()
-    if field is None:
-        df = registered(df)
-    else:
-        df = df[df["field"] == field]
+    df = registered(df) if field is None else df[df["field"] == field]
     wide = df.pivot(index="date", columns="instrument", values="value").sort_index()
     wide.columns = wide.columns.astype(str)
     wide.columns.name = None

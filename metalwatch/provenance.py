@@ -22,4 +22,3 @@ def provenance() -> dict[str, dict[str, Any]]:
 def missing() -> list[str]:
     """Registered ids with no real bundled history (the live adapters fetch them)."""
     return [str(i) for i in provenance().get("missing", {}).get("instruments", [])]
-

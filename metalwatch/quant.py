@@ -34,9 +34,12 @@ __all__ = [
 def _tidy(wide: pd.DataFrame) -> pd.DataFrame:
     """Long rows ``date, instrument, value, unit`` from a wide frame with units in ``.attrs``."""
     units = _units(wide)
-    long = wide.rename_axis("date").reset_index().melt(
-        id_vars="date", var_name="instrument", value_name="value"
-    ).dropna(subset=["value"])
+    long = (
+        wide.rename_axis("date")
+        .reset_index()
+        .melt(id_vars="date", var_name="instrument", value_name="value")
+        .dropna(subset=["value"])
+    )
     long["instrument"] = long["instrument"].astype("string")
     long["unit"] = long["instrument"].map(units).astype("string")
     out = long.sort_values(["instrument", "date"]).reset_index(drop=True)
@@ -155,13 +158,20 @@ def spreads(
     wanted = list(sp.SPREADS) if ids is None else [ids] if isinstance(ids, str) else list(ids)
     specs = [sp.spread(sid) for sid in wanted]
     params: dict[str, object] = {
-        "tenor": tenor, "vat": vat, "duty": duty, "premium_usd": premium_usd,
-        "fees_cny": fees_cny, "max_fx_age_days": max_fx_age_days,
-    }  # fmt: skip
+        "tenor": tenor,
+        "vat": vat,
+        "duty": duty,
+        "premium_usd": premium_usd,
+        "fees_cny": fees_cny,
+        "max_fx_age_days": max_fx_age_days,
+    }
     first = _date(start)
     with opened(store) as st:
-        data = st.read(sp.LEGS, start=None if first is None else first - pd.Timedelta(
-            days=max_fx_age_days), end=_date(end))  # fmt: skip
+        data = st.read(
+            sp.LEGS,
+            start=None if first is None else first - pd.Timedelta(days=max_fx_age_days),
+            end=_date(end),
+        )
     if detail:
         if len(specs) != 1:
             raise InvalidInputError("detail=True needs exactly one spread id")
@@ -214,14 +224,20 @@ def context(
     from metalwatch.analytics.spreads import LEGS
 
     reg = registry.all_instruments()
-    ids = sorted(set(_movers(None)) | set(LEGS) | {i for i, r in reg.items()
-                                                   if r.kind == "inventory"})  # fmt: skip
+    ids = sorted(
+        set(_movers(None)) | set(LEGS) | {i for i, r in reg.items() if r.kind == "inventory"}
+    )
     with opened(store) as st:
         w = week_rules.resolve_week(week, _market_spans(st))
         data = _registered_rows(st, ids, w)
-    out = weekly_context(data, w, kinds=None if kinds is None else list(kinds),
-                         lookback_weeks=lookback_weeks, level_weeks=level_weeks,
-                         max_fx_age_days=max_fx_age_days)  # fmt: skip
+    out = weekly_context(
+        data,
+        w,
+        kinds=None if kinds is None else list(kinds),
+        lookback_weeks=lookback_weeks,
+        level_weeks=level_weeks,
+        max_fx_age_days=max_fx_age_days,
+    )
     if notable:
         kept = out[out["notable"]].reset_index(drop=True)
         kept.attrs = out.attrs
@@ -265,12 +281,14 @@ def convert(
     """
     from metalwatch.analytics.units import FX_ID, convert_wide, parse_unit
 
-    wide = data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end,
-                                                              store=store)  # fmt: skip
+    wide = (
+        data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end, store=store)
+    )
     units = _units(wide)
     targets = to if isinstance(to, dict) else dict.fromkeys(map(str, wide.columns), to)
-    needs_fx = any(parse_unit(units.get(c, "")).currency != parse_unit(t).currency
-                   for c, t in targets.items())  # fmt: skip
+    needs_fx = any(
+        parse_unit(units.get(c, "")).currency != parse_unit(t).currency for c, t in targets.items()
+    )
     if needs_fx and fx is None and not wide.empty:
         lo = wide.index.min() - pd.Timedelta(days=max_fx_age_days)
         with opened(store) as st:
@@ -444,8 +462,9 @@ def plot(
     """
     import matplotlib.pyplot as plt
 
-    wide = data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end,
-                                                              store=store)  # fmt: skip
+    wide = (
+        data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end, store=store)
+    )
     wide = wide.loc[_date(start) : _date(end)]
     units = _units(wide)
     groups: dict[str, list[str]] = {}
@@ -462,8 +481,13 @@ def plot(
             s = wide[col].dropna()
             if rebase and not s.empty:
                 s = s / s.iloc[0] * 100
-            axis.plot(s.index, s.to_numpy(), label=f"{col} ({units.get(col, '')})",
-                      color=f"C{i * first + j}", lw=1.2)  # fmt: skip
+            axis.plot(
+                s.index,
+                s.to_numpy(),
+                label=f"{col} ({units.get(col, '')})",
+                color=f"C{i * first + j}",
+                lw=1.2,
+            )
         axis.set_ylabel(label)
     handles = [h for a in axes for h in a.get_legend_handles_labels()[0]]
     ax.legend(handles, [h.get_label() for h in handles], loc="best", fontsize=8)

@@ -15,8 +15,18 @@ import pandas as pd
 from metalwatch.errors import InvalidInputError, UnknownInstrumentError
 
 KINDS = frozenset({"price", "inventory", "index", "fx", "equity", "rate", "positioning", "premium"})
-GROUPS = ("precious", "industrial", "strategic", "inventory", "spot", "positioning", "macro",
-          "context", "equity", "reference")  # fmt: skip
+GROUPS = (
+    "precious",
+    "industrial",
+    "strategic",
+    "inventory",
+    "spot",
+    "positioning",
+    "macro",
+    "context",
+    "equity",
+    "reference",
+)
 CADENCES = frozenset({"daily", "weekly", "sparse", "monthly"})
 #: Longest id echoed in full in an error message; longer ones are cut (see :func:`shorten`).
 ID_ECHO_CHARS = 40
@@ -91,8 +101,11 @@ def get(instrument_id: str) -> Instrument:
     except KeyError:
         import difflib
 
-        close = (difflib.get_close_matches(instrument_id.upper(), reg, n=3)
-                 if len(instrument_id) <= ID_ECHO_CHARS else [])  # fmt: skip
+        close = (
+            difflib.get_close_matches(instrument_id.upper(), reg, n=3)
+            if len(instrument_id) <= ID_ECHO_CHARS
+            else []
+        )
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise UnknownInstrumentError(f"unknown instrument {shorten(instrument_id)}{hint}") from None
 

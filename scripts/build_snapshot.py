@@ -351,9 +351,21 @@ def month_end(labels: pd.Series, fmt: str) -> pd.Series:
 
 
 #: Quantities beyond frame.NON_PRICE_FIELDS: CFTC positions and summed-stock components (>= 0).
-QUANTITIES = frozenset({"mm_long", "mm_short", "pm_long", "pm_short", "sd_long", "sd_short",
-                        "other_long", "other_short", "shfe_stock", "comex_stock",
-                        "lme_stock"})  # fmt: skip
+QUANTITIES = frozenset(
+    {
+        "mm_long",
+        "mm_short",
+        "pm_long",
+        "pm_short",
+        "sd_long",
+        "sd_short",
+        "other_long",
+        "other_short",
+        "shfe_stock",
+        "comex_stock",
+        "lme_stock",
+    }
+)
 #: Signed fields: net positions, and every field of a rate (kind "rate"), may be zero or negative.
 SIGNED = frozenset({"mm_net", "pm_net", "sd_net", "other_net"})
 
@@ -393,13 +405,28 @@ class Snapshot:
 
 
 COMEX = {  # id: (alitalbi file, its commit, jongh0 file, jongh0 column, unit)
-    "COMEX.GC": ("GC=F", "544ba3a9b942f95cd06473623ecf94969927ec88", "gold",
-                 "gc_f_close_usd_per_ozt", "USD/oz"),
-    "COMEX.SI": ("SI=F", "89a0c71db1ed4b99d63734da2be575a6a38616a3", "silver",
-                 "si_f_close_usd_per_ozt", "USD/oz"),
-    "COMEX.HG": ("HG=F", "7b4873f0eef97b31f9cf3d544022ad517c722c98", "copper",
-                 "hg_f_close_converted_usd_per_tonne", "USD/lb"),
-}  # fmt: skip
+    "COMEX.GC": (
+        "GC=F",
+        "544ba3a9b942f95cd06473623ecf94969927ec88",
+        "gold",
+        "gc_f_close_usd_per_ozt",
+        "USD/oz",
+    ),
+    "COMEX.SI": (
+        "SI=F",
+        "89a0c71db1ed4b99d63734da2be575a6a38616a3",
+        "silver",
+        "si_f_close_usd_per_ozt",
+        "USD/oz",
+    ),
+    "COMEX.HG": (
+        "HG=F",
+        "7b4873f0eef97b31f9cf3d544022ad517c722c98",
+        "copper",
+        "hg_f_close_converted_usd_per_tonne",
+        "USD/lb",
+    ),
+}
 OHLV = ["Open", "High", "Low", "Volume"]
 
 
@@ -454,8 +481,17 @@ def lme(snap: Snapshot, shared: Path) -> None:
             snap.add(f"LME.{code}.{leg}", wide, unit, "lme", notes, metal=metal, what=what)
 
 
-SHFE = {"CU": "沪铜连续", "AL": "沪铝连续", "SN": "沪锡连续", "AU": "黄金连续", "AG": "白银连续",
-        "ZN": "沪锌连续", "NI": "沪镍连续", "PB": "沪铅连续", "AO": "氧化铝连续"}  # fmt: skip
+SHFE = {
+    "CU": "沪铜连续",
+    "AL": "沪铝连续",
+    "SN": "沪锡连续",
+    "AU": "黄金连续",
+    "AG": "白银连续",
+    "ZN": "沪锌连续",
+    "NI": "沪镍连续",
+    "PB": "沪铅连续",
+    "AO": "氧化铝连续",
+}
 SHFE_UNITS = {"AU": "CNY/g", "AG": "CNY/kg"}  # others CNY/t
 SHFE_EXTRA = {
     "AL": ["From another copy (AKShare AL0 generated 2026-06-23), hence ending 2026-06-22."],
@@ -527,9 +563,15 @@ def comex_stocks(snap: Snapshot, shared: Path) -> None:
         snap.add(iid, wide, unit, "cme_stocks", notes, metal=metal, xls=xls)
 
 
-EQUITIES = {"SSE.601899": "601899", "SSE.600362": "600362", "SSE.603993": "603993",
-            "SSE.600111": "600111", "SSE.601600": "601600", "SZSE.000960": "000960",
-            "SSE.600547": "600547"}  # fmt: skip
+EQUITIES = {
+    "SSE.601899": "601899",
+    "SSE.600362": "600362",
+    "SSE.603993": "603993",
+    "SSE.600111": "600111",
+    "SSE.601600": "601600",
+    "SZSE.000960": "000960",
+    "SSE.600547": "600547",
+}
 OHLC_ZH = {"开盘价": "open", "最高价": "high", "最低价": "low", "收盘价": "close"}
 
 
@@ -560,8 +602,11 @@ def equities(snap: Snapshot, shared: Path) -> None:
         snap.add(iid, wide, "CNY/share", "a_share", notes, px=px, code=code)
 
 
-RARE = {"CN.PRND_OXIDE": ("prnd_oxide", "didymium_oxide(PrNd)"),
-        "CN.TB_OXIDE": ("terbium_oxide",), "CN.DY_OXIDE": ("dysprosium_oxide",)}  # fmt: skip
+RARE = {
+    "CN.PRND_OXIDE": ("prnd_oxide", "didymium_oxide(PrNd)"),
+    "CN.TB_OXIDE": ("terbium_oxide",),
+    "CN.DY_OXIDE": ("dysprosium_oxide",),
+}
 
 
 def rare_earths(snap: Snapshot, shared: Path) -> None:
@@ -598,10 +643,17 @@ def komis(snap: Snapshot, shared: Path) -> None:
     snap.add("KOMIS.CE", wide, "USD/kg", "komis", [], el="Ce", grade=grade)
 
 
-WB = {"WB.CU": "Copper ($/mt)", "WB.AL": "Aluminum ($/mt)", "WB.SN": "Tin ($/mt)",
-      "WB.ZN": "Zinc ($/mt)", "WB.NI": "Nickel ($/mt)", "WB.PB": "Lead ($/mt)",
-      "WB.AU": "Gold ($/troy oz)", "WB.AG": "Silver ($/troy oz)",
-      "WB.PT": "Platinum ($/troy oz)"}  # fmt: skip
+WB = {
+    "WB.CU": "Copper ($/mt)",
+    "WB.AL": "Aluminum ($/mt)",
+    "WB.SN": "Tin ($/mt)",
+    "WB.ZN": "Zinc ($/mt)",
+    "WB.NI": "Nickel ($/mt)",
+    "WB.PB": "Lead ($/mt)",
+    "WB.AU": "Gold ($/troy oz)",
+    "WB.AG": "Silver ($/troy oz)",
+    "WB.PT": "Platinum ($/troy oz)",
+}
 WB_EXTRA = {
     "WB.AU": "Gold: spot average of daily rates from June 2025, London PM fixing before.",
     "WB.AG": "Silver: London afternoon fixing (Handy & Harman before July 1976).",
@@ -629,10 +681,12 @@ def monthly(snap: Snapshot, shared: Path) -> None:
     )
 
 
-FRED = {"DGS10": "10-year Treasury constant maturity, H.15",
-        "DFII10": "10-year TIPS constant maturity real yield, H.15",
-        "DGS2": "2-year Treasury constant maturity, H.15",
-        "T10YIE": "10-year breakeven inflation = DGS10 - DFII10, computed by FRED"}  # fmt: skip
+FRED = {
+    "DGS10": "10-year Treasury constant maturity, H.15",
+    "DFII10": "10-year TIPS constant maturity real yield, H.15",
+    "DGS2": "2-year Treasury constant maturity, H.15",
+    "T10YIE": "10-year breakeven inflation = DGS10 - DFII10, computed by FRED",
+}
 FRED_START = "Starts 2003-01-02 only because upstream's chart config asked for it."
 FRED_CHECK = "Equal to an independent FRED download (sivamsapingali/Codex_Macro-Monitor @ 8d636dd)"
 FRED_EXTRA = {
@@ -655,8 +709,15 @@ def fred(snap: Snapshot, shared: Path) -> None:
         notes = list(FRED_EXTRA[code])
         if n := int((df[code] <= 0).sum()):
             notes.append(f"Zero or negative on {n} days (e.g. real yields 2012-13, 2020-22): kept.")
-        snap.add(f"FRED.{code}", df[[code]].set_axis(["close"], axis=1), "percent", "fred",
-                 notes, code=code, what=what)  # fmt: skip
+        snap.add(
+            f"FRED.{code}",
+            df[[code]].set_axis(["close"], axis=1),
+            "percent",
+            "fred",
+            notes,
+            code=code,
+            what=what,
+        )
 
     df = read(shared, "fred_us_rates/DFF.csv", ["observation_date", "DFF"])
     df = indexed(df, "observation_date", "DFF")
@@ -694,8 +755,11 @@ def cftc(snap: Snapshot, shared: Path) -> None:
         cols = ["date", "mm_long", "mm_short", "open_interest", "net_pct_oi"]
         rel = f"{base}/disagg_futures_only_anilrcc/{metal}_futures_only.csv"
         fo = read(shared, rel, cols)
-        js = pd.DataFrame(json.loads((shared / rel.replace("_futures_only.csv", "_cot_data.json"))
-                                     .read_text("utf-8")))  # fmt: skip
+        js = pd.DataFrame(
+            json.loads(
+                (shared / rel.replace("_futures_only.csv", "_cot_data.json")).read_text("utf-8")
+            )
+        )
         if not js[cols].equals(fo[cols].astype(js[cols].dtypes.to_dict())):
             raise BuildError(f"CFTC {metal}: the futures-only CSV differs from upstream's JSON")
         fo = indexed(fo, "date", f"CFTC {metal} futures only")
@@ -704,8 +768,7 @@ def cftc(snap: Snapshot, shared: Path) -> None:
             raise BuildError(f"CFTC {metal}: net_pct_oi disagrees with the positions")
         wide = fo[["mm_long", "mm_short", "open_interest"]].assign(mm_net=net)
         notes = cot_notes(wide.index, "January 2026")
-        snap.add(f"CFTC.{code}.FUT", wide, "contracts", "cftc_fut", notes, metal=metal,
-                 code=market)  # fmt: skip
+        snap.add(f"CFTC.{code}.FUT", wide, "contracts", "cftc_fut", notes, metal=metal, code=market)
 
         sides = [f"{g}_{s}" for g in COT_GROUPS for s in ("long", "short", "net")]
         co = read(shared, f"{base}/disagg_combined_cotflow/{metal}.csv", ["date", "oi", *sides])
@@ -717,8 +780,9 @@ def cftc(snap: Snapshot, shared: Path) -> None:
                 raise BuildError(f"CFTC {metal} combined: a {g} position exceeds open interest")
         wide = co[sides + ["oi"]].rename(columns={"oi": "open_interest"})
         notes = cot_notes(wide.index, "June 2026")
-        snap.add(f"CFTC.{code}.COMBINED", wide, "contracts", "cftc_comb", notes, metal=metal,
-                 code=market)  # fmt: skip
+        snap.add(
+            f"CFTC.{code}.COMBINED", wide, "contracts", "cftc_comb", notes, metal=metal, code=market
+        )
 
 
 def gfex(snap: Snapshot, shared: Path) -> None:
@@ -755,8 +819,11 @@ def komis_oxides(snap: Snapshot, shared: Path) -> None:
     rel = "komis_rare_earth_oxides_fob_china/komis_pr_nd_dy_tb_oxide_fob_china_daily.csv"
     cols = ["date", "element", "product", "komis_code", "komis_criterion", "grade_basis", "price"]
     df = read(shared, rel, [*cols, "unit"])
-    old = read(shared, "komis_rare_earth_fob_china/komis_nd_ce_fob_china_daily.csv",
-               ["date", "element", "price"])  # fmt: skip
+    old = read(
+        shared,
+        "komis_rare_earth_fob_china/komis_nd_ce_fob_china_daily.csv",
+        ["date", "element", "price"],
+    )
     old = indexed(old[old["element"] == "Nd"], "date", "KOMIS Nd (jeewonshin)")["price"]
     for iid, (el, product, name, mineral, crit, grade) in KOMIS_OXIDES.items():
         sub = df[df["element"] == el]
@@ -776,23 +843,51 @@ def komis_oxides(snap: Snapshot, shared: Path) -> None:
                 f"Equal to komis_rare_earth_fob_china (jeewonshin/rare-earth-dashboard) on all"
                 f" {len(both)} of its dates ({old.index[0]}..{old.index[-1]})."
             )
-        snap.add(iid, close.to_frame("close"), "USD/kg", "komis_oxide", notes, product=product,
-                 grade=grade, name=name)  # fmt: skip
+        snap.add(
+            iid,
+            close.to_frame("close"),
+            "USD/kg",
+            "komis_oxide",
+            notes,
+            product=product,
+            grade=grade,
+            name=name,
+        )
 
 
 KOMIS_MINOR = {  # id: (criterion, file name, source via KOMIS, unit, what)
     "KOMIS.CO.LME_CASH": (709, "cobalt_709", "LME", "USD/t", "cobalt metal 99.8%, LME cash"),
     "KOMIS.CO.LME_15M": (708, "cobalt_708", "LME", "USD/t", "cobalt metal 99.8%, LME 15-month"),
-    "KOMIS.CO.ROTTERDAM": (791, "cobalt_791", "ISE", "USD/kg",
-                           "cobalt metal 99.8%min, in warehouse Rotterdam"),
-    "KOMIS.LI.SPODUMENE": (771, "lithium_771", "ISE", "USD/t",
-                           "spodumene concentrate Li2O 6%min, CIF China"),
-    "KOMIS.LI.LIOH": (772, "lithium_772", "ISE", "USD/kg",
-                      "lithium hydroxide monohydrate LiOH 56.5%min, FOB China"),
+    "KOMIS.CO.ROTTERDAM": (
+        791,
+        "cobalt_791",
+        "ISE",
+        "USD/kg",
+        "cobalt metal 99.8%min, in warehouse Rotterdam",
+    ),
+    "KOMIS.LI.SPODUMENE": (
+        771,
+        "lithium_771",
+        "ISE",
+        "USD/t",
+        "spodumene concentrate Li2O 6%min, CIF China",
+    ),
+    "KOMIS.LI.LIOH": (
+        772,
+        "lithium_772",
+        "ISE",
+        "USD/kg",
+        "lithium hydroxide monohydrate LiOH 56.5%min, FOB China",
+    ),
     "KOMIS.SB.INGOT": (780, "antimony_780", "ISE", "USD/t", "antimony ingot 99.65%min, FOB China"),
-    "KOMIS.SB.TRIOXIDE": (781, "antimony_781", "ISE", "USD/t",
-                          "antimony trioxide 99.5%min, FOB China"),
-}  # fmt: skip
+    "KOMIS.SB.TRIOXIDE": (
+        781,
+        "antimony_781",
+        "ISE",
+        "USD/t",
+        "antimony trioxide 99.5%min, FOB China",
+    ),
+}
 #: LME cobalt via KOMIS: from this day both series glide ~10 % a day to a new level (to 41350 on
 #: 2026-10-07), the provider change per SOURCE.md, not a market move: those rows are dropped.
 LME_COBALT_BREAK = "2026-09-03"
@@ -835,8 +930,9 @@ def komis_minor(snap: Snapshot, shared: Path) -> None:
             notes.append(steps_note(close))
             notes.append("ISE / Chinese calendar: make-up weekend days present, holidays absent.")
         notes += [n for n in [KOMIS_MINOR_EXTRA.get(iid, "")] if n]
-        snap.add(iid, close.to_frame("close"), unit, "komis_minor", notes, via=via, what=what,
-                 name=name)  # fmt: skip
+        snap.add(
+            iid, close.to_frame("close"), unit, "komis_minor", notes, via=via, what=what, name=name
+        )
 
 
 def missing_weeks(dates: pd.Index) -> list[str]:
@@ -848,8 +944,11 @@ def missing_weeks(dates: pd.Index) -> list[str]:
 
 def copper_stocks(snap: Snapshot, shared: Path) -> None:
     base = "shfe_copper_stocks_loong"
-    w = read(shared, f"{base}/shfe_copper_warrants_daily.csv",
-             ["date", "warrant_stock_t", "daily_change_t"])  # fmt: skip
+    w = read(
+        shared,
+        f"{base}/shfe_copper_warrants_daily.csv",
+        ["date", "warrant_stock_t", "daily_change_t"],
+    )
     w = indexed(w, "date", "SHFE warrants")
     if (w["warrant_stock_t"].diff().iloc[1:] != w["daily_change_t"].iloc[1:]).any():
         raise BuildError("SHFE warrants: a day's change is not the difference of the stocks")
@@ -857,15 +956,25 @@ def copper_stocks(snap: Snapshot, shared: Path) -> None:
         f"{len(w)} SHFE trading days; SHFE's printed daily change (equal to the differences)"
         " not bundled."
     ]
-    snap.add("SHFE.CU.WARRANT", w[["warrant_stock_t"]].set_axis(["stock"], axis=1), "t",
-             "shfe_warrants", notes)  # fmt: skip
+    snap.add(
+        "SHFE.CU.WARRANT",
+        w[["warrant_stock_t"]].set_axis(["stock"], axis=1),
+        "t",
+        "shfe_warrants",
+        notes,
+    )
 
     wk = read(shared, f"{base}/shfe_copper_stock_weekly.csv", ["date", "weekly_stock_t"])
     wk = indexed(wk, "date", "SHFE weekly stock")["weekly_stock_t"]
     cols = ["date", "total_3exch_t", "shfe_weekly_t", "comex_total_t", "lme_t"]
     asof = ["shfe_asof", "comex_asof", "lme_asof"]
-    ex = indexed(read(shared, "copper_inventory_premium_loong/copper_exchange_stocks_weekly.csv",
-                      cols + asof), "date", "exchange stocks")  # fmt: skip
+    ex = indexed(
+        read(
+            shared, "copper_inventory_premium_loong/copper_exchange_stocks_weekly.csv", cols + asof
+        ),
+        "date",
+        "exchange stocks",
+    )
     shfe = ex.set_index("shfe_asof")["shfe_weekly_t"]
     if shfe.index.duplicated().any():
         raise BuildError("exchange stocks: duplicate SHFE as-of dates")
@@ -920,15 +1029,31 @@ def copper_stocks(snap: Snapshot, shared: Path) -> None:
 
 
 YANGSHAN = {  # id: (contract, grade, upstream file, what)
-    "YANGSHAN.CU.WARRANT_PYRO": ("warehouse_warrant", "pyrometallurgical", "warehouse_warrant",
-                                 "warehouse warrant (ETA/QP), pyrometallurgical"),
-    "YANGSHAN.CU.WARRANT_HYDRO": ("warehouse_warrant", "hydrometallurgical", "warehouse_warrant",
-                                  "warehouse warrant (ETA/QP), hydrometallurgical (SX-EW)"),
-    "YANGSHAN.CU.BL_PYRO": ("bill_of_lading", "pyrometallurgical", "bill_of_lading",
-                            "bill of lading (QP), pyrometallurgical"),
-    "YANGSHAN.CU.BL_HYDRO": ("bill_of_lading", "hydrometallurgical", "bill_of_lading",
-                             "bill of lading (QP), hydrometallurgical (SX-EW)"),
-}  # fmt: skip
+    "YANGSHAN.CU.WARRANT_PYRO": (
+        "warehouse_warrant",
+        "pyrometallurgical",
+        "warehouse_warrant",
+        "warehouse warrant (ETA/QP), pyrometallurgical",
+    ),
+    "YANGSHAN.CU.WARRANT_HYDRO": (
+        "warehouse_warrant",
+        "hydrometallurgical",
+        "warehouse_warrant",
+        "warehouse warrant (ETA/QP), hydrometallurgical (SX-EW)",
+    ),
+    "YANGSHAN.CU.BL_PYRO": (
+        "bill_of_lading",
+        "pyrometallurgical",
+        "bill_of_lading",
+        "bill of lading (QP), pyrometallurgical",
+    ),
+    "YANGSHAN.CU.BL_HYDRO": (
+        "bill_of_lading",
+        "hydrometallurgical",
+        "bill_of_lading",
+        "bill of lading (QP), hydrometallurgical (SX-EW)",
+    ),
+}
 YANGSHAN_EXTRA = {
     "YANGSHAN.CU.BL_HYDRO": "From 2026-04-08 equal to the warrant hydro premium on every common"
     " date (market or upstream artefact): kept; read 2026 with care.",
@@ -937,10 +1062,16 @@ YANGSHAN_EXTRA = {
 
 def yangshan(snap: Snapshot, shared: Path) -> None:
     base = "copper_inventory_premium_loong"
-    df = read(shared, f"{base}/yangshan_premium_mysteel_daily.csv",
-              ["date", "contract", "grade", "midpoint_usd_t"])  # fmt: skip
-    rec = read(shared, f"{base}/yangshan_premium_records_2025-12-05_12.csv",
-               ["date", "contract", "grade", "low", "high", "midpoint"])  # fmt: skip
+    df = read(
+        shared,
+        f"{base}/yangshan_premium_mysteel_daily.csv",
+        ["date", "contract", "grade", "midpoint_usd_t"],
+    )
+    rec = read(
+        shared,
+        f"{base}/yangshan_premium_records_2025-12-05_12.csv",
+        ["date", "contract", "grade", "low", "high", "midpoint"],
+    )
     if ((rec["low"] + rec["high"]) / 2 != rec["midpoint"]).any():
         raise BuildError("Yangshan records: a midpoint is not the middle of its range")
     for iid, (contract, grade, name, what) in YANGSHAN.items():
@@ -961,11 +1092,21 @@ NEWS_COLUMNS = ["date", "time", "title", "source", "url"]
 def headlines(shared: Path) -> tuple[pd.DataFrame, dict]:
     """The bundled headlines (date, time as printed, title, publisher, url) and their provenance."""
     rel = "news_headlines_pages/metals_news_headlines.csv"
-    pages = read(shared, rel, ["date", "time_local_as_printed", "title", "source", "url"],
-                 dtype=str, keep_default_na=False)  # fmt: skip
+    pages = read(
+        shared,
+        rel,
+        ["date", "time_local_as_printed", "title", "source", "url"],
+        dtype=str,
+        keep_default_na=False,
+    )
     pages = pages.rename(columns={"time_local_as_printed": "time"})
-    seed = read(shared, "seed_news_events/headlines.csv", ["published_local", "source", "title"],
-                dtype=str, keep_default_na=False)  # fmt: skip
+    seed = read(
+        shared,
+        "seed_news_events/headlines.csv",
+        ["published_local", "source", "title"],
+        dtype=str,
+        keep_default_na=False,
+    )
     stamp = seed["published_local"].str.extract(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")
     if stamp.isna().any().any():
         raise BuildError("seed headlines: a time not printed as 'YYYY-MM-DD HH:MM'")
@@ -1072,8 +1213,25 @@ def main(argv: list[str] | None = None) -> int:
 
     registry = tomllib.loads((ROOT / "metalwatch" / "instruments.toml").read_text("utf-8"))
     snap = Snapshot(registry, FIELDS, NON_PRICE_FIELDS)
-    builders = (comex, lbma, lme, shfe, fx, comex_stocks, equities, rare_earths, komis, monthly,
-                fred, cftc, gfex, komis_oxides, komis_minor, copper_stocks, yangshan)  # fmt: skip
+    builders = (
+        comex,
+        lbma,
+        lme,
+        shfe,
+        fx,
+        comex_stocks,
+        equities,
+        rare_earths,
+        komis,
+        monthly,
+        fred,
+        cftc,
+        gfex,
+        komis_oxides,
+        komis_minor,
+        copper_stocks,
+        yangshan,
+    )
     for build in builders:  # copper_stocks checks against LME.CA.STOCK and COMEX.HG.STOCK
         build(snap, args.shared)
     summary = write(snap, args.shared, args.out)

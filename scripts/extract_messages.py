@@ -24,12 +24,20 @@ def messages() -> dict[str, list[str]]:
     from metalwatch.reporting.i18n import DYNAMIC_MESSAGES
 
     found: dict[str, list[str]] = {m: ["i18n.DYNAMIC_MESSAGES"] for m in DYNAMIC_MESSAGES}
-    py = extract_from_dir(ROOT / "metalwatch" / "reporting", [("**.py", "python")],
-                          keywords={"tr": (2,), "t": (1,), "N_": None})  # fmt: skip
-    html = extract_from_dir(ROOT / "templates", [("**.j2", "jinja2"), ("**.css", "jinja2")],
-                            keywords={"_": None},
-                            options_map={"**.j2": {"extensions": "jinja2.ext.i18n"},
-                                         "**.css": {"extensions": "jinja2.ext.i18n"}})  # fmt: skip
+    py = extract_from_dir(
+        ROOT / "metalwatch" / "reporting",
+        [("**.py", "python")],
+        keywords={"tr": (2,), "t": (1,), "N_": None},
+    )
+    html = extract_from_dir(
+        ROOT / "templates",
+        [("**.j2", "jinja2"), ("**.css", "jinja2")],
+        keywords={"_": None},
+        options_map={
+            "**.j2": {"extensions": "jinja2.ext.i18n"},
+            "**.css": {"extensions": "jinja2.ext.i18n"},
+        },
+    )
     for where, entries in (("reporting", py), ("templates", html)):
         for filename, lineno, message, _comments, _ctx in entries:
             if isinstance(message, str) and message:
@@ -39,8 +47,13 @@ def messages() -> dict[str, list[str]]:
 
 def main() -> int:
     old = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="zh_CN")
-    new = Catalog(locale="zh_CN", domain="metalwatch", project="metalwatch",
-                  copyright_holder="metalwatch", charset="utf-8")  # fmt: skip
+    new = Catalog(
+        locale="zh_CN",
+        domain="metalwatch",
+        project="metalwatch",
+        copyright_holder="metalwatch",
+        charset="utf-8",
+    )
     missing = []
     for msgid, places in sorted(messages().items()):
         prior = old.get(msgid)

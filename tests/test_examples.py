@@ -31,8 +31,9 @@ def test_notebook_executes_and_matches_its_saved_outputs():
     code = [c for c in saved.cells if c.cell_type == "code"]
     assert all(c.get("outputs") for c in code[1:]), "saved without outputs"  # [0] is the setup
     fresh = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(fresh, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(EXAMPLES)}}).execute()  # fmt: skip
+    nbclient.NotebookClient(
+        fresh, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
+    ).execute()
     errors = [o for c in fresh.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
     text = _outputs_text(fresh)
@@ -48,8 +49,12 @@ def test_notebook_executes_and_matches_its_saved_outputs():
 
 def test_script_prints_the_weeks_numbers():
     script = EXAMPLES / "weekly_numbers.py"
-    out = subprocess.run([sys.executable, str(script), "--week", "2025-12-12"],
-                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, str(script), "--week", "2025-12-12"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "week ending 2025-12-12" in text
@@ -60,7 +65,6 @@ def test_script_prints_the_weeks_numbers():
 
 def test_script_says_what_it_cannot_compute_in_the_latest_week():
     script = EXAMPLES / "weekly_numbers.py"
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=300)  # fmt: skip
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "n/a (" in out.stdout  # the bundled USD/CNY ends before the latest prices

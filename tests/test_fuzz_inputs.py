@@ -16,9 +16,14 @@ from metalwatch.reporting.analyst import TOP_KEYS, AnalystInput, load_analyst
 from metalwatch.store.transfer import read_canonical_csv
 
 keys = st.sampled_from([*TOP_KEYS, "ratng", "en", "zh", "status", "mode", "gold", "precious"])
-scalars = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none(),
-                    st.floats(allow_nan=True), st.sampled_from(["SSE.600547", "LME.CA.3M",
-                                                                "replace", "red-up"]))  # fmt: skip
+scalars = st.one_of(
+    st.text(max_size=20),
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=True),
+    st.sampled_from(["SSE.600547", "LME.CA.3M", "replace", "red-up"]),
+)
 yamlish = st.recursive(
     scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
@@ -54,11 +59,30 @@ def test_arbitrary_analyst_text(tmp_path: Path, text: str) -> None:
         assert "\n" not in str(exc)
 
 
-TOKENS = ["LME.CA.3M", "COMEX.HG", "NOPE", "close", "stock", "USD/t", "USD/lb", "2025-12-12",
-          "2099-01-01", "1e308", "-1", "nan", ""]  # fmt: skip
+TOKENS = [
+    "LME.CA.3M",
+    "COMEX.HG",
+    "NOPE",
+    "close",
+    "stock",
+    "USD/t",
+    "USD/lb",
+    "2025-12-12",
+    "2099-01-01",
+    "1e308",
+    "-1",
+    "nan",
+    "",
+]
 cells = st.one_of(st.sampled_from(TOKENS), st.text(alphabet=string.printable, max_size=8))
-header = st.sampled_from(["instrument,field,date,value", "instrument,field,date,value,unit",
-                          "instrument,date,value", "a,b,c,d"])  # fmt: skip
+header = st.sampled_from(
+    [
+        "instrument,field,date,value",
+        "instrument,field,date,value,unit",
+        "instrument,date,value",
+        "a,b,c,d",
+    ]
+)
 
 
 @settings(
@@ -80,8 +104,21 @@ def test_csv_import_parser(tmp_path: Path, head: str, rows: list[list[str]]) -> 
 # (registered before their children, so an alias may name an ancestor), fans of aliases,
 # nests up to 60 deep and texts up to 30,000 characters.
 
-ANALYST_WORDS = [*TOP_KEYS, "en", "zh", "status", "mode", "gold", "precious", "SSE.600547",
-                 "replace", "red-up", "null", "true", "''"]  # fmt: skip
+ANALYST_WORDS = [
+    *TOP_KEYS,
+    "en",
+    "zh",
+    "status",
+    "mode",
+    "gold",
+    "precious",
+    "SSE.600547",
+    "replace",
+    "red-up",
+    "null",
+    "true",
+    "''",
+]
 
 
 @st.composite
@@ -121,8 +158,14 @@ def hostile_yaml(draw: st.DrawFn) -> str:
             levels.append(f"&l{i} [{', '.join([f'*l{i - 1}'] * fan)}]")
         anchors += [f"l{i}" for i in range(len(levels))]
         prelude = f"analysts: [{', '.join(levels)}]\n"
-    keys = draw(st.lists(st.sampled_from([k for k in TOP_KEYS if k != "analysts"]), min_size=1,
-                         max_size=5, unique=True))  # fmt: skip
+    keys = draw(
+        st.lists(
+            st.sampled_from([k for k in TOP_KEYS if k != "analysts"]),
+            min_size=1,
+            max_size=5,
+            unique=True,
+        )
+    )
     return prelude + "".join(f"{k}: {value(1)}\n" for k in keys)
 
 

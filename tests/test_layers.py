@@ -11,8 +11,15 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "metalwatch"
 #: The base layer: vocabulary every layer may use (stdlib, pandas and the registry only).
-BASE = {"metalwatch", "metalwatch.errors", "metalwatch.registry", "metalwatch.frame",
-        "metalwatch.measures", "metalwatch.dates", "metalwatch.provenance"}  # fmt: skip
+BASE = {
+    "metalwatch",
+    "metalwatch.errors",
+    "metalwatch.registry",
+    "metalwatch.frame",
+    "metalwatch.measures",
+    "metalwatch.dates",
+    "metalwatch.provenance",
+}
 #: Layer of each package -> the layers it may import besides the base and itself.
 ALLOWED = {
     "sources": set(),
@@ -21,8 +28,13 @@ ALLOWED = {
     "reporting": {"analytics", "store.week"},
     "ingest": {"sources", "store"},
 }
-FACES = {"metalwatch.api", "metalwatch.quant", "metalwatch.weekly", "metalwatch.cli",
-         "metalwatch.commands"}  # fmt: skip
+FACES = {
+    "metalwatch.api",
+    "metalwatch.quant",
+    "metalwatch.weekly",
+    "metalwatch.cli",
+    "metalwatch.commands",
+}
 
 
 def module_name(path: Path, package: Path = PACKAGE) -> str:
@@ -44,8 +56,10 @@ def imports(path: Path, root: Path = PACKAGE) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]
-                                + ([base] if base else []))  # fmt: skip
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + ([base] if base else [])
+                )
             if base.startswith("metalwatch"):
                 out |= {f"{base}.{a.name}" for a in node.names} | {base}
     return out

@@ -140,8 +140,9 @@ def test_bad_template_dir_fails_before_the_store_is_opened(tmp_path: Path, secre
     (tpl / "style.css").symlink_to(secret)
     store = tmp_path / "never.sqlite"
     with pytest.raises(InvalidInputError, match="style.css' .* outside the folder"):
-        mw.report("2025-12-12", output=tmp_path / "w.html", format="html", template_dir=tpl,
-                  store=store)  # fmt: skip
+        mw.report(
+            "2025-12-12", output=tmp_path / "w.html", format="html", template_dir=tpl, store=store
+        )
     assert not store.exists()
 
 
@@ -162,8 +163,9 @@ def real_html(seeded_path: Path, tmp_path_factory: pytest.TempPathFactory) -> st
     (tpl / "partials" / "disclaimer.html.j2").write_text(
         '<div class="disclaimer">Desk {{ r.lang }} <img src="logo.png"></div>'
     )
-    out = mw.report("2025-12-12", output=root / "w.html", format="html", template_dir=tpl,
-                    store=store)  # fmt: skip
+    out = mw.report(
+        "2025-12-12", output=root / "w.html", format="html", template_dir=tpl, store=store
+    )
     return out.read_text(encoding="utf-8")
 
 

@@ -15,11 +15,32 @@ import pandas as pd
 from metalwatch import frame, registry
 
 COLUMNS = [
-    "name", "name_zh", "group", "kind", "venue", "unit", "currency", "field", "decimals",
-    "close", "close_date", "prev_close", "prev_date", "change", "wow_pct", "d5_pct",
-    "d5_date", "mtd_pct", "mtd_base_date", "ytd_pct", "ytd_base_date", "high_52w",
-    "low_52w", "stale", "status",
-]  # fmt: skip
+    "name",
+    "name_zh",
+    "group",
+    "kind",
+    "venue",
+    "unit",
+    "currency",
+    "field",
+    "decimals",
+    "close",
+    "close_date",
+    "prev_close",
+    "prev_date",
+    "change",
+    "wow_pct",
+    "d5_pct",
+    "d5_date",
+    "mtd_pct",
+    "mtd_base_date",
+    "ytd_pct",
+    "ytd_base_date",
+    "high_52w",
+    "low_52w",
+    "stale",
+    "status",
+]
 
 
 #: The weekly change compares with the last observation on or before the Friday this many days
@@ -80,10 +101,16 @@ def _one(
     inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Timestamp
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "name": inst.name_en, "name_zh": inst.name_zh, "group": inst.group, "kind": inst.kind,
-        "venue": inst.venue, "unit": inst.unit, "currency": inst.currency, "field": inst.field,
+        "name": inst.name_en,
+        "name_zh": inst.name_zh,
+        "group": inst.group,
+        "kind": inst.kind,
+        "venue": inst.venue,
+        "unit": inst.unit,
+        "currency": inst.currency,
+        "field": inst.field,
         "decimals": inst.decimals,
-    }  # fmt: skip
+    }
     W = np.datetime64(week, "ns")
     i = _last_on_or_before(d, W)
     if i < 0:

@@ -44,8 +44,7 @@ def _weekly(wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     counts = plain.groupby(labels).count()
     # consecutive Fridays (the first label is a Friday, so 7-day steps stay on Fridays)
     weeks = pd.date_range(closes.index.min(), closes.index.max(), freq="7D", name="week")
-    return (closes.reindex(weeks), close_dates.reindex(weeks),
-            counts.reindex(weeks, fill_value=0))  # fmt: skip
+    return (closes.reindex(weeks), close_dates.reindex(weeks), counts.reindex(weeks, fill_value=0))
 
 
 def weekly_closes(data: pd.DataFrame, field: str | None = None, tidy: bool = False) -> pd.DataFrame:

@@ -104,8 +104,13 @@ def shfe_lme_ratio(
     out["ratio"] = out["shfe"] / (out["lme"] * out["usdcny"])
     vat = u.vat_rate(m.shfe, out.index).to_numpy()
     out["parity"] = (1 + vat) * (1 + dated_rate(DUTY_SCHEDULES[m.code], out.index))
-    out.attrs["units"] = {"shfe": "CNY/t", "lme": "USD/t", "usdcny": "CNY/USD",
-                          "ratio": "ratio", "parity": "ratio"}  # fmt: skip
+    out.attrs["units"] = {
+        "shfe": "CNY/t",
+        "lme": "USD/t",
+        "usdcny": "CNY/USD",
+        "ratio": "ratio",
+        "parity": "ratio",
+    }
     out.attrs["spread"] = f"{m.code}.SHFE/LME"
     out.attrs["params"] = {"tenor": tenor, "max_fx_age_days": max_fx_age_days}
     return out
@@ -160,17 +165,29 @@ def import_pl(
     out[["usdcny", "fx_date"]] = rate[["usdcny", "fx_date"]]
     out["vat"] = u.vat_rate(m.shfe, out.index) if vat is None else float(vat)
     out["duty"] = dated_rate(DUTY_SCHEDULES[m.code], out.index) if duty is None else float(duty)
-    out["cost"] = ((out["lme"] + premium_usd) * out["usdcny"] * (1 + out["duty"])
-                   * (1 + out["vat"]) + fees_cny)  # fmt: skip
+    out["cost"] = (out["lme"] + premium_usd) * out["usdcny"] * (1 + out["duty"]) * (
+        1 + out["vat"]
+    ) + fees_cny
     out["pl"] = out["shfe"] - out["cost"]
     out["open"] = (out["pl"] > 0).astype("boolean").mask(out["pl"].isna())
-    out.attrs["units"] = {"shfe": "CNY/t", "lme": "USD/t", "usdcny": "CNY/USD", "vat": "rate",
-                          "duty": "rate", "cost": "CNY/t", "pl": "CNY/t"}  # fmt: skip
+    out.attrs["units"] = {
+        "shfe": "CNY/t",
+        "lme": "USD/t",
+        "usdcny": "CNY/USD",
+        "vat": "rate",
+        "duty": "rate",
+        "cost": "CNY/t",
+        "pl": "CNY/t",
+    }
     out.attrs["spread"] = f"{m.code}.IMPORT"
-    out.attrs["params"] = {"tenor": tenor, "vat": "CN dated" if vat is None else vat,
-                           "duty": "dated schedule" if duty is None else duty,
-                           "premium_usd": premium_usd, "fees_cny": fees_cny,
-                           "max_fx_age_days": max_fx_age_days}  # fmt: skip
+    out.attrs["params"] = {
+        "tenor": tenor,
+        "vat": "CN dated" if vat is None else vat,
+        "duty": "dated schedule" if duty is None else duty,
+        "premium_usd": premium_usd,
+        "fees_cny": fees_cny,
+        "max_fx_age_days": max_fx_age_days,
+    }
     return out
 
 
@@ -226,19 +243,30 @@ def gold_premium(
     out = pd.DataFrame({"shanghai": legs[shanghai]}, index=legs.index)
     out[["usdcny", "fx_date"]] = rate[["usdcny", "fx_date"]]
     conv = u.convert_column(
-        legs[shanghai], legs.attrs["units"][shanghai], "USD/oz", fx=rate,
+        legs[shanghai],
+        legs.attrs["units"][shanghai],
+        "USD/oz",
+        fx=rate,
         vat=u.vat_rate(shanghai, legs.index),
-    )  # fmt: skip
+    )
     out["shanghai_usd"] = conv
     out["london"] = legs[london]
     out["premium"] = out["shanghai_usd"] - out["london"]
     out["premium_pct"] = out["premium"] / out["london"] * 100.0
-    out.attrs["units"] = {"shanghai": legs.attrs["units"][shanghai], "usdcny": "CNY/USD",
-                          "shanghai_usd": "USD/oz", "london": "USD/oz", "premium": "USD/oz",
-                          "premium_pct": "%"}  # fmt: skip
+    out.attrs["units"] = {
+        "shanghai": legs.attrs["units"][shanghai],
+        "usdcny": "CNY/USD",
+        "shanghai_usd": "USD/oz",
+        "london": "USD/oz",
+        "premium": "USD/oz",
+        "premium_pct": "%",
+    }
     out.attrs["spread"] = "AU.SH-LDN"
-    out.attrs["params"] = {"shanghai": shanghai, "london": london,
-                           "max_fx_age_days": max_fx_age_days}  # fmt: skip
+    out.attrs["params"] = {
+        "shanghai": shanghai,
+        "london": london,
+        "max_fx_age_days": max_fx_age_days,
+    }
     return out
 
 
@@ -254,8 +282,9 @@ def cash_3m(data: pd.DataFrame, code: str = "CU") -> pd.DataFrame:
     legs = _legs(data, [m.lme_cash, m.lme_3m])
     out = pd.DataFrame({"cash": legs[m.lme_cash], "three_month": legs[m.lme_3m]})
     out["spread"] = out["cash"] - out["three_month"]
-    out["structure"] = np.where(out["spread"] > 0, "backwardation",
-                                np.where(out["spread"] < 0, "contango", "flat"))  # fmt: skip
+    out["structure"] = np.where(
+        out["spread"] > 0, "backwardation", np.where(out["spread"] < 0, "contango", "flat")
+    )
     out.attrs["units"] = {"cash": "USD/t", "three_month": "USD/t", "spread": "USD/t"}
     out.attrs["spread"] = f"{m.code}.CASH-3M"
     return out
@@ -295,33 +324,66 @@ def _catalogue() -> dict[str, Spread]:
     out: dict[str, Spread] = {}
     for c, m in METALS.items():
         out[f"{c}.SHFE/LME"] = Spread(
-            f"{c}.SHFE/LME", m.name, "ratio", "ratio",
-            lambda d, c=c, **k: shfe_lme_ratio(d, c, **k), RATIO_PARAMS,
-        )  # fmt: skip
+            f"{c}.SHFE/LME",
+            m.name,
+            "ratio",
+            "ratio",
+            lambda d, c=c, **k: shfe_lme_ratio(d, c, **k),
+            RATIO_PARAMS,
+        )
         out[f"{c}.IMPORT"] = Spread(
-            f"{c}.IMPORT", m.name, "pl", "CNY/t", lambda d, c=c, **k: import_pl(d, c, **k),
-            IMPORT_PARAMS, "import_window",
+            f"{c}.IMPORT",
+            m.name,
+            "pl",
+            "CNY/t",
+            lambda d, c=c, **k: import_pl(d, c, **k),
+            IMPORT_PARAMS,
+            "import_window",
             ("shfe", "lme", "usdcny", "fx_date", "vat", "duty", "cost"),
-        )  # fmt: skip
-    out["AU/AG"] = Spread("AU/AG", "gold", "ratio", "oz/oz", lambda d, **k: gold_silver_ratio(d),
-                          kind="gold_silver_ratio", detail=("gold", "silver"))  # fmt: skip
+        )
+    out["AU/AG"] = Spread(
+        "AU/AG",
+        "gold",
+        "ratio",
+        "oz/oz",
+        lambda d, **k: gold_silver_ratio(d),
+        kind="gold_silver_ratio",
+        detail=("gold", "silver"),
+    )
     out["AU.SH-LDN"] = Spread(
-        "AU.SH-LDN", "gold", "premium", "USD/oz", lambda d, **k: gold_premium(d, **k), FX_PARAMS,
-        "gold_premium", ("shanghai", "usdcny", "fx_date", "shanghai_usd", "london"),
-    )  # fmt: skip
+        "AU.SH-LDN",
+        "gold",
+        "premium",
+        "USD/oz",
+        lambda d, **k: gold_premium(d, **k),
+        FX_PARAMS,
+        "gold_premium",
+        ("shanghai", "usdcny", "fx_date", "shanghai_usd", "london"),
+    )
     for c, m in METALS.items():
         out[f"{c}.CASH-3M"] = Spread(
-            f"{c}.CASH-3M", m.name, "spread", "USD/t", lambda d, c=c, **k: cash_3m(d, c),
-            kind="curve", detail=("cash", "three_month"),
-        )  # fmt: skip
+            f"{c}.CASH-3M",
+            m.name,
+            "spread",
+            "USD/t",
+            lambda d, c=c, **k: cash_3m(d, c),
+            kind="curve",
+            detail=("cash", "three_month"),
+        )
     return out
 
 
 #: Spread id -> :class:`Spread`: the one catalogue the API, the context and the report read.
 SPREADS: dict[str, Spread] = _catalogue()
 #: Every instrument a spread needs.
-LEGS = [*(i for m in METALS.values() for i in (m.shfe, m.lme_cash, m.lme_3m)), "COMEX.GC",
-        "COMEX.SI", "SHFE.AU", "LBMA.AU.PM", u.FX_ID]  # fmt: skip
+LEGS = [
+    *(i for m in METALS.values() for i in (m.shfe, m.lme_cash, m.lme_3m)),
+    "COMEX.GC",
+    "COMEX.SI",
+    "SHFE.AU",
+    "LBMA.AU.PM",
+    u.FX_ID,
+]
 
 
 def spread(spread_id: str) -> Spread:

@@ -68,14 +68,19 @@ def realised_vol(
             "weekly_ann_pct": wr.std() * np.sqrt(WEEKS) * 100 if len(wr) == weeks else np.nan,
             "ann_percentile": (rolling.dropna() <= rolling.iloc[-1]).mean() * 100,
             "ann_z": _z(np.log(rolling[rolling > 0]), np.log(max(rolling.iloc[-1], 1e-300))),
-            "days": days, "weeks": weeks,
-            "sample_start": last.index[0], "sample_end": last.index[-1], "n_days": len(last),
+            "days": days,
+            "weeks": weeks,
+            "sample_start": last.index[0],
+            "sample_end": last.index[-1],
+            "n_days": len(last),
             "history_start": r.index[0],
-        }  # fmt: skip
+        }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "series"
-    out.attrs["units"] = {c: "%" for c in ("daily_pct", "daily_ann_pct", "weekly_pct",
-                                           "weekly_ann_pct", "ann_percentile")}  # fmt: skip
+    out.attrs["units"] = {
+        c: "%"
+        for c in ("daily_pct", "daily_ann_pct", "weekly_pct", "weekly_ann_pct", "ann_percentile")
+    }
     out.attrs["window"] = f"{days} trading days / {weeks} weeks of log returns"
     return out
 
@@ -116,12 +121,19 @@ def move_stats(
         record = larger.empty
         since = hist.index[0] if record else larger.index[-1]
         rows[col] = {
-            "move_pct": np.expm1(r) * 100, "log_return": r,
-            "z": (r - hist.mean()) / hist.std(), "percentile": (hist <= r).mean() * 100,
-            "rank_weeks": (week - since).days // 7, "since": since, "record": record,
-            "n": len(hist), "sample_start": hist.index[0], "sample_end": hist.index[-1],
-            "mean": hist.mean(), "std": hist.std(),
-        }  # fmt: skip
+            "move_pct": np.expm1(r) * 100,
+            "log_return": r,
+            "z": (r - hist.mean()) / hist.std(),
+            "percentile": (hist <= r).mean() * 100,
+            "rank_weeks": (week - since).days // 7,
+            "since": since,
+            "record": record,
+            "n": len(hist),
+            "sample_start": hist.index[0],
+            "sample_end": hist.index[-1],
+            "mean": hist.mean(),
+            "std": hist.std(),
+        }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "series"
     out.attrs["units"] = {"move_pct": "%", "percentile": "%", "z": "sd", "rank_weeks": "weeks"}
@@ -175,8 +187,7 @@ def seasonal_norm(
     if (closes.dropna() <= 0).any():
         raise InvalidInputError(f"{series}: zero or negative stocks; cannot take logs")
     logs = np.log(closes).interpolate(limit_area="inside")
-    res = STL(logs.to_numpy(), period=period, seasonal=seasonal, seasonal_deg=0,
-              robust=True).fit()  # fmt: skip
+    res = STL(logs.to_numpy(), period=period, seasonal=seasonal, seasonal_deg=0, robust=True).fit()
     base = logs.rolling(years * period, min_periods=years * period).mean().shift(1)
     out = pd.DataFrame(index=closes.index)
     out["stock"] = closes
@@ -187,8 +198,14 @@ def seasonal_norm(
     out["vs_norm_pct"] = np.expm1(dev) * 100
     out["z"] = (dev - dev.mean()) / dev.std()
     unit = wide.attrs.get("units", {}).get(series, "")
-    out.attrs["units"] = {"stock": unit, "trend": unit, "norm": unit, "seasonal_pct": "%",
-                          "vs_norm_pct": "%", "z": "sd"}  # fmt: skip
+    out.attrs["units"] = {
+        "stock": unit,
+        "trend": unit,
+        "norm": unit,
+        "seasonal_pct": "%",
+        "vs_norm_pct": "%",
+        "z": "sd",
+    }
     out.attrs["series"] = series
     out.attrs["filled_weeks"] = int(closes.isna().sum())
     out.attrs["window"] = (
@@ -223,8 +240,11 @@ def rolling_beta(
     rets = weekly_returns(weekly_closes(as_wide(data)))
     if benchmark not in rets.columns:
         raise NoDataError(f"no data for the benchmark {benchmark}")
-    cols = [c for c in rets.columns if c != benchmark] if series is None else (
-        [series] if isinstance(series, str) else list(series))  # fmt: skip
+    cols = (
+        [c for c in rets.columns if c != benchmark]
+        if series is None
+        else ([series] if isinstance(series, str) else list(series))
+    )
     parts = []
     for col in cols:
         if col not in rets.columns:
@@ -234,15 +254,21 @@ def rolling_beta(
             continue
         x = np.column_stack([np.ones(len(pair)), pair[benchmark].to_numpy()])
         fit = RollingOLS(pair[col].to_numpy(), x, window=window).fit()
-        part = pd.DataFrame({"series": col, "week": pair.index, "beta": fit.params[:, 1],
-                             "alpha": fit.params[:, 0], "r2": fit.rsquared,
-                             "nobs": fit.nobs})  # fmt: skip
+        part = pd.DataFrame(
+            {
+                "series": col,
+                "week": pair.index,
+                "beta": fit.params[:, 1],
+                "alpha": fit.params[:, 0],
+                "r2": fit.rsquared,
+                "nobs": fit.nobs,
+            }
+        )
         part["corr"] = np.sign(part["beta"]) * np.sqrt(part["r2"])
         part["sample_start"] = pair.index.to_series().shift(window - 1).to_numpy()
         parts.append(part.dropna(subset=["beta"]))
     cols_out = ["series", "week", "beta", "alpha", "r2", "corr", "nobs", "sample_start"]
-    out = pd.concat(parts, ignore_index=True)[cols_out] if parts else pd.DataFrame(
-        columns=cols_out)  # fmt: skip
+    out = pd.concat(parts, ignore_index=True)[cols_out] if parts else pd.DataFrame(columns=cols_out)
     out.attrs["units"] = {"beta": "log return per log return", "alpha": "log return per week"}
     out.attrs["window"] = f"{window} paired weekly log returns vs {benchmark}"
     return out
@@ -273,13 +299,18 @@ def trend_test(
         if len(r) < weeks:
             continue
         fit = sm.OLS(r.to_numpy(), np.ones(len(r))).fit(
-            cov_type="HAC", cov_kwds={"maxlags": maxlags})  # fmt: skip
+            cov_type="HAC", cov_kwds={"maxlags": maxlags}
+        )
         tval, pval = float(fit.tvalues[0]), float(fit.pvalues[0])
         rows[col] = {
-            "drift_pct_per_week": np.expm1(fit.params[0]) * 100, "t": tval, "p": pval,
+            "drift_pct_per_week": np.expm1(fit.params[0]) * 100,
+            "t": tval,
+            "p": pval,
             "regime": "none" if pval >= 0.05 else ("up" if tval > 0 else "down"),
-            "n": len(r), "sample_start": r.index[0], "sample_end": r.index[-1],
-        }  # fmt: skip
+            "n": len(r),
+            "sample_start": r.index[0],
+            "sample_end": r.index[-1],
+        }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "series"
     out.attrs["units"] = {"drift_pct_per_week": "% per week", "t": "sd"}

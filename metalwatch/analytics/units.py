@@ -115,9 +115,13 @@ def fx_asof(
         {"fx_date": pd.DatetimeIndex(fx.index).astype("datetime64[ns]"), "usdcny": fx.to_numpy()}
     ).dropna()
     joined = pd.merge_asof(
-        left.sort_values("date"), right.sort_values("fx_date"), left_on="date",
-        right_on="fx_date", direction="backward", tolerance=pd.Timedelta(days=max_age_days),
-    ).sort_values("index")  # fmt: skip
+        left.sort_values("date"),
+        right.sort_values("fx_date"),
+        left_on="date",
+        right_on="fx_date",
+        direction="backward",
+        tolerance=pd.Timedelta(days=max_age_days),
+    ).sort_values("index")
     out = pd.DataFrame(
         {
             "usdcny": joined["usdcny"].to_numpy(),

@@ -21,8 +21,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "are all fresh",
     )
     r.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the weekly")
-    r.add_argument("--format", dest="fmt", choices=["pdf", "html"], default="pdf",
-                   help="output format (the same templates)")  # fmt: skip
+    r.add_argument(
+        "--format",
+        dest="fmt",
+        choices=["pdf", "html"],
+        default="pdf",
+        help="output format (the same templates)",
+    )
     r.add_argument("--analyst", help="YAML analyst file (publisher, rating, views, watch lists)")
     r.add_argument("--template-dir", help="folder of templates overriding the packaged ones")
     r.add_argument("--appendix", choices=["csv", "xlsx"], help="also write the data appendix")

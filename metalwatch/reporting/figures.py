@@ -91,9 +91,18 @@ class FigureBook:
     ) -> str:
         when = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of)
         self.figures.append(
-            Figure(section, instrument, metric, float(value), text, unit, when,
-                   self.sources.get(instrument, ""), formula)
-        )  # fmt: skip
+            Figure(
+                section,
+                instrument,
+                metric,
+                float(value),
+                text,
+                unit,
+                when,
+                self.sources.get(instrument, ""),
+                formula,
+            )
+        )
         return text
 
     def number(
@@ -134,8 +143,9 @@ class FigureBook:
         """A percent already in percent units, signed (``'+1.50%'``) unless ``absolute``."""
         if value is None or pd.isna(value):
             return MISSING
-        text = i18n.percent(abs(value) if absolute else value, decimals, self.lang,
-                            signed=not absolute)  # fmt: skip
+        text = i18n.percent(
+            abs(value) if absolute else value, decimals, self.lang, signed=not absolute
+        )
         return self._record(section, instrument, metric, value, text, "%", as_of, formula)
 
     def count(
@@ -186,8 +196,9 @@ class FigureBook:
         formula: str = "",
     ) -> Cell:
         """A signed change in units, coloured by direction."""
-        text = self.number(section, instrument, metric, value, decimals, unit, as_of, formula,
-                           signed=True)  # fmt: skip
+        text = self.number(
+            section, instrument, metric, value, decimals, unit, as_of, formula, signed=True
+        )
         return Cell(text, f"num {direction(value)}")
 
     def frame(self) -> pd.DataFrame:

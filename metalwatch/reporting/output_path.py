@@ -124,8 +124,7 @@ def write_bytes(output: str | os.PathLike[str], data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot write {given}: {exc.strerror or exc}") from None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.",
-                                   suffix=".tmp")  # fmt: skip
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write {given}: {exc.strerror or exc}") from None
     try:

@@ -84,8 +84,10 @@ def font_face_css() -> str:
     for weight, uri in font_uris().items():
         if uri:
             css_weight = "bold" if weight == "bold" else "normal"
-            rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {css_weight};'
-                         f' src: url("{uri}"); }}')  # fmt: skip
+            rules.append(
+                f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {css_weight};'
+                f' src: url("{uri}"); }}'
+            )
     return "\n".join(rules)
 
 
@@ -173,8 +175,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
-                   right: Any) -> Any:  # fmt: skip
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
         if operator == "**" and isinstance(right, int) and isinstance(left, int | float):
             bits = max(abs(int(left)).bit_length(), 1) * abs(right)
             if abs(right) > MAX_TEMPLATE_POWER or (
@@ -183,8 +186,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 raise SecurityError(f"a power of {right} is too large (about {bits:,} bits)")
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
-                if (isinstance(seq, str | bytes | list | tuple) and isinstance(n, int)
-                        and len(seq) * n > MAX_TEMPLATE_REPEAT):  # fmt: skip
+                if (
+                    isinstance(seq, str | bytes | list | tuple)
+                    and isinstance(n, int)
+                    and len(seq) * n > MAX_TEMPLATE_REPEAT
+                ):
                     raise SecurityError(
                         f"repetition to {len(seq) * n:,} items is longer than "
                         f"{MAX_TEMPLATE_REPEAT:,}"

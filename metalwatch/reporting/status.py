@@ -100,10 +100,15 @@ def data_status(
             if fail is not None:
                 reason = tr(lang, "update failed: %(message)s", message=fail["message"])
             else:
-                days = book.count("status", iid, "age_days", (week - m["close_date"]).days,
-                                  "days", "week's Friday - date of the last observation")  # fmt: skip
-                reason = tr(lang, "last observation %(days)s days before the week's end",
-                            days=days)  # fmt: skip
+                days = book.count(
+                    "status",
+                    iid,
+                    "age_days",
+                    (week - m["close_date"]).days,
+                    "days",
+                    "week's Friday - date of the last observation",
+                )
+                reason = tr(lang, "last observation %(days)s days before the week's end", days=days)
             out.stale.append(StatusItem(iid, inst.name(lang), reason, as_of))
         first, last = data.spans.get(iid, ("", ""))
         out.sources.append(

@@ -103,11 +103,15 @@ class BoundedLoader(yaml.SafeLoader):
         self.nodes += nodes
         self.chars += chars
         if self.nodes > MAX_NODES:
-            raise self.limit(mark, f"more than the limit of {MAX_NODES:,} values once aliases "
-                                   "are expanded")  # fmt: skip
+            raise self.limit(
+                mark, f"more than the limit of {MAX_NODES:,} values once aliases are expanded"
+            )
         if self.chars > MAX_TEXT_CHARS:
-            raise self.limit(mark, f"more than the limit of {MAX_TEXT_CHARS:,} characters of "
-                                   "text once aliases are expanded")  # fmt: skip
+            raise self.limit(
+                mark,
+                f"more than the limit of {MAX_TEXT_CHARS:,} characters of "
+                "text once aliases are expanded",
+            )
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
