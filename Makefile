@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CODE   := metalwatch tests scripts benchmarks docs
 
-.PHONY: report test lint docs snapshot system-deps clean
+.PHONY: report test lint typecheck docs snapshot system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +16,17 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/metalwatch report $(if $(WEEK),--week $(WEEK)) $(if $(LANG_),--lang $(LANG_))
 
-test: $(STAMP)
-	$(BIN)/ruff check metalwatch tests scripts
+# The gates, then the tests: lint and format, mypy --strict on metalwatch/, the docs site with
+# warnings as errors, then pytest.
+test: lint typecheck docs
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check metalwatch tests scripts
-	$(BIN)/ruff format --check metalwatch tests scripts
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 # The documentation site (mkdocs.yml, docs/): offline, and --strict fails on any warning.
 docs: $(STAMP)
