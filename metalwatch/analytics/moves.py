@@ -97,7 +97,7 @@ def _last_on_or_before(dates: np.ndarray, ref: np.datetime64) -> int:
     return int(np.searchsorted(dates, ref, side="right")) - 1
 
 
-def _one(
+def _moves_row(
     inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Timestamp
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
@@ -187,7 +187,7 @@ def compute_moves(
     rows = {}
     for iid in ids:
         lo, hi = where.get(iid, (0, 0))
-        rows[iid] = _one(reg[iid], dates[lo:hi], values[lo:hi], week)
+        rows[iid] = _moves_row(reg[iid], dates[lo:hi], values[lo:hi], week)
     out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=COLUMNS)
     out.index.name = "instrument"
     out.attrs["week"] = week
