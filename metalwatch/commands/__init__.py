@@ -12,6 +12,15 @@ from types import ModuleType
 
 def commands() -> list[ModuleType]:
     """The command modules, in the order ``metalwatch --help`` lists them."""
-    from metalwatch.commands import instruments, moves, report, store, update
+    from metalwatch.commands import (
+        config,
+        editions,
+        instruments,
+        moves,
+        publish,
+        report,
+        store,
+        update,
+    )
 
-    return [report, moves, instruments, update, store]
+    return [report, moves, instruments, update, store, publish, editions, config]
