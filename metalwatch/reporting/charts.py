@@ -14,6 +14,18 @@ from typing import Any
 import pandas as pd
 
 PALETTE = ["#1f3b73", "#c8102e", "#b8860b", "#2e8b57", "#6a5acd", "#ff8c00", "#708090"]
+#: One colour family per metal: the venues of one metal share it (dark, light, mid).
+METAL_COLORS = {
+    "gold": ("#b8860b", "#e3be5c", "#7a5a08"),
+    "silver": ("#5f6b78", "#a3adb8", "#3b434c"),
+    "copper": ("#b35900", "#eb9d55", "#7a3d00"),
+    "aluminum": ("#1f3b73", "#7d97c9", "#0f1f40"),
+    "tin": ("#2e7d4f", "#85c79f", "#1a4a2e"),
+}
+#: Line styles by venue: the metal's colour, the venue's dash.
+VENUE_STYLES = {"SHFE": "--", "GFEX": "--"}
+#: A gap between two quotes longer than this is not bridged by a line (markers only).
+MAX_LINE_GAP_DAYS = 45
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular-subset.otf"
 
 
@@ -61,10 +73,28 @@ def _finish(ax: Any, fig: Any, title: str) -> str:
     return svg_data_uri(fig)
 
 
-def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str) -> str:
+def series_style(metal: str, venue: str, n: int, used: dict[str, int]) -> tuple[str, str]:
+    """Colour and dash of the ``n``-th series: its metal's colour family (one shade per
+    series of the metal) and its venue's dash; the palette for series of no listed metal."""
+    family = METAL_COLORS.get(metal)
+    if family is None:
+        return PALETTE[n % len(PALETTE)], "-"
+    k = used.get(metal, 0)
+    used[metal] = k + 1
+    return family[k % len(family)], VENUE_STYLES.get(venue, "-")
+
+
+def rebased_lines(
+    wide: pd.DataFrame,
+    labels: dict[str, str],
+    title: str,
+    styles: dict[str, tuple[str, str]] | None = None,
+    ylabel: str = "",
+) -> str:
     """Lines of several series rebased to 100 at their first observation in ``wide``.
 
-    Each series is drawn over its own trading days (no forward fill).
+    Each series is drawn over its own trading days (no forward fill); ``styles`` gives a
+    series' colour and dash (default: the palette, solid).
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 2.6), layout="constrained")
@@ -72,30 +102,12 @@ def rebased_lines(wide: pd.DataFrame, labels: dict[str, str], title: str) -> str
         s = wide[col].dropna()
         if s.empty:
             continue
-        ax.plot(s.index, s / s.iloc[0] * 100.0, lw=1.1, color=PALETTE[n % len(PALETTE)],
-                label=labels.get(col, col))  # fmt: skip
-    ax.axhline(100, color="#999999", lw=0.6, ls=":")
-    return _finish(ax, fig, title)
-
-
-def level_lines(
-    wide: pd.DataFrame, labels: dict[str, str], title: str, ylabel: str, markers: bool = False
-) -> str:
-    """Series sharing one unit at their levels; ``markers`` for sparse quotes (log scale)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 2.5), layout="constrained")
-    for n, col in enumerate(wide.columns):
-        s = wide[col].dropna()
-        if not s.empty:
-            ax.plot(s.index, s, lw=1.0, color=PALETTE[n % len(PALETTE)],
-                    marker="o" if markers else None, ms=3, label=labels.get(col, col))  # fmt: skip
-    if markers:
-        from matplotlib.ticker import NullFormatter
-
-        ax.set_yscale("log")
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        color, dash = (styles or {}).get(col, (PALETTE[n % len(PALETTE)], "-"))
+        ax.plot(
+            s.index, s / s.iloc[0] * 100.0, lw=1.1, color=color, ls=dash, label=labels.get(col, col)
+        )
     ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}")
+    ax.axhline(100, color="#999999", lw=0.6, ls=":")
     return _finish(ax, fig, title)
 
 
@@ -120,3 +132,51 @@ def against_inverted(
     twin.invert_yaxis()
     twin.set_ylabel(units[1])
     return _finish(ax, fig, title)
+
+
+def _gapped(s: pd.Series, max_gap_days: int) -> pd.Series:
+    """``s`` with a NaN inserted after each gap longer than ``max_gap_days`` (no line across)."""
+    gaps = s.index.to_series().diff().dt.days.fillna(0) > max_gap_days
+    if not gaps.any():
+        return s
+    breaks = s.index[gaps.to_numpy()] - pd.Timedelta(days=1)
+    out: pd.Series = pd.concat([s, pd.Series(float("nan"), index=breaks)]).sort_index()
+    return out
+
+
+def small_multiples(
+    panels: list[tuple[str, pd.Series, str]], title: str, *, markers: bool = False
+) -> str:
+    """One small linear panel per ``(label, series, unit)``, two per row; ``markers`` marks each
+    observation and leaves gaps over :data:`MAX_LINE_GAP_DAYS` unbridged (sparse quotes)."""
+    plt = _pyplot()
+    cols = 2
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(7.2, 1.7 * rows + 0.4), layout="constrained", squeeze=False
+    )
+    for k, ax in enumerate(axes.flat):
+        if k >= len(panels):
+            ax.set_visible(False)
+            continue
+        label, series, unit = panels[k]
+        s = series.dropna()
+        line = _gapped(s, MAX_LINE_GAP_DAYS) if markers else s
+        ax.plot(line.index, line, lw=1.0, color=PALETTE[k % len(PALETTE)])
+        if markers:
+            ax.plot(s.index, s, ls="none", marker="o", ms=2.5, color=PALETTE[k % len(PALETTE)])
+        ax.set_title(f"{label} ({unit})", loc="left", fontsize=7.5)
+        ax.grid(axis="y", color="#e5e5e5", lw=0.5)
+        ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}")
+        ax.tick_params(labelsize=6.5)
+        for tick in ax.get_xticklabels():
+            tick.set_rotation(0)
+        ax.xaxis.set_major_locator(_year_month_locator())
+    fig.suptitle(title, x=0.01, ha="left", fontsize=9)
+    return svg_data_uri(fig)
+
+
+def _year_month_locator() -> Any:
+    from matplotlib.dates import MonthLocator
+
+    return MonthLocator(bymonth=(1, 7))  # type: ignore[no-untyped-call]

@@ -1,5 +1,5 @@
-"""Cross-venue tables for the report: gold/silver ratio, Shanghai-London gold premium, SHFE/LME
-ratio, import profit/loss and LME cash-3M, each as of its own last complete day on or before the
+"""Cross-venue tables for the report: gold/silver ratio, SHFE/LME ratio, import profit/loss and
+LME cash-3M, each as of its own last complete day on or before the
 week's end and with the USD/CNY rate it used.
 
 Every input leg printed (SHFE and LME prices, the USD/CNY rate, the gold and silver closes) is
@@ -17,9 +17,8 @@ from metalwatch import registry
 from metalwatch.analytics import spreads
 from metalwatch.analytics.units import MAX_FX_AGE_DAYS
 from metalwatch.errors import MetalwatchError
-from metalwatch.measures import TROY_OUNCE_G
 from metalwatch.reporting.figures import Cell, FigureBook, Table
-from metalwatch.reporting.i18n import N_, iso_date, tr, unit
+from metalwatch.reporting.i18n import N_, iso_date, tr
 
 PRECIOUS_COLUMNS = (
     N_("Measure"),
@@ -90,14 +89,15 @@ def _as_of(day: pd.Timestamp, week: pd.Timestamp) -> Cell:
 def precious_table(
     wide: pd.DataFrame, week: pd.Timestamp, book: FigureBook, skipped: dict[str, str]
 ) -> Table:
-    """Gold/silver ratio (COMEX) and the Shanghai-London gold premium (SHFE vs LBMA PM).
+    """The gold/silver ratio (COMEX closes of one day); no Shanghai-London premium (its legs
+    are not struck at comparable times: the note under the table says so).
 
     A row whose legs are missing is left out and named in ``skipped`` with the reason.
     """
     lang = book.lang
     t = Table(
         "precious-derived",
-        tr(lang, "Ratios and premium"),
+        tr(lang, "Gold/silver ratio"),
         [
             Cell(tr(lang, c), "text" if i in (0, 2, 4) else "num")
             for i, c in enumerate(PRECIOUS_COLUMNS)
@@ -154,69 +154,12 @@ def precious_table(
                 _as_of(day, week),
             ]
         )
-    row, prev = latest(spreads.gold_premium, wide, "premium", week, skipped, "AU.SH-LDN")
-    if row is not None:
-        day, fx_day = cast(pd.Timestamp, row.name), iso_date(row["fx_date"])
-        formula = (
-            f"SHFE.AU CNY/g / USD/CNY x {TROY_OUNCE_G} g/oz - LBMA.AU.PM USD/oz; "
-            f"USD/CNY {row['usdcny']:.{FX_DECIMALS}f} of {fx_day}"
-        )
-        inputs = tr(
-            lang,
-            "SHFE %(sh)s CNY/g at USD/CNY %(fx)s (%(fx_date)s) vs LBMA PM %(ldn)s",
-            sh=book.number(
-                "precious",
-                "SHFE.AU",
-                "close",
-                row["shanghai"],
-                registry.get("SHFE.AU").decimals,
-                "CNY/g",
-                day,
-                "premium leg: SHFE gold close of that day",
-            ),
-            fx=book.number(
-                "precious",
-                "FX.USDCNY",
-                "close",
-                row["usdcny"],
-                FX_DECIMALS,
-                "CNY/USD",
-                row["fx_date"],
-                f"rate used: last on or before {iso_date(day)}",
-            ),
-            fx_date=fx_day,
-            ldn=book.number(
-                "precious",
-                "LBMA.AU.PM",
-                "fix",
-                row["london"],
-                registry.get("LBMA.AU.PM").decimals,
-                "USD/oz",
-                day,
-                "premium leg: LBMA gold PM price of that day",
-            ),
-        )
-        t.rows.append(
-            [
-                Cell(tr(lang, "Shanghai–London gold premium"), "text name"),
-                book.num(
-                    "precious", "AU.SH-LDN", "premium", row["premium"], 2, "USD/oz", day, formula
-                ),
-                Cell(unit("USD/oz", lang)),
-                book.change(
-                    "precious",
-                    "AU.SH-LDN",
-                    "wow_change",
-                    row["premium"] - prev,
-                    2,
-                    "USD/oz",
-                    day,
-                    "premium - premium a week earlier",
-                ),
-                Cell(inputs, "text wrap"),
-                _as_of(day, week),
-            ]
-        )
+    t.note = tr(
+        lang,
+        "No Shanghai-London gold premium is printed: the SHFE gold close (Beijing afternoon) "
+        "and the LBMA PM fix (London afternoon, hours later) are not struck at comparable "
+        "times, and the store holds no London price at the Shanghai close.",
+    )
     return t
 
 

@@ -86,17 +86,6 @@ DYNAMIC_MESSAGES = (
     "upgraded",
     "downgraded",
     "initiated",
-    "main continuous",
-    "front month",
-    "3-month",
-    "cash settlement",
-    "PM fixing",
-    "quote, mid of range",
-    "spot",
-    "Gold and silver, 1 year (rebased to 100)",
-    "Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)",
-    "LME warehouse stocks, 1 year (rebased to 100)",
-    "Rare-earth oxide quotes (SMM, mid of range), 2 years",
 )
 
 

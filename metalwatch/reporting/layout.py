@@ -20,6 +20,10 @@ class ChartSpec:
     days: int
     rebased: bool = True
     unit: str = ""
+    #: One small linear panel per series in its own unit, instead of one rebased chart.
+    multiples: bool = False
+    #: Mark each observation and leave long gaps unbridged (sparse quotes).
+    markers: bool = False
 
 
 #: Macro and drivers: the dollar, the yuan and US rates (levels, weekly change in bp).
@@ -45,39 +49,95 @@ GOLD_REAL_YIELD_DAYS = 730
 KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
 PRECIOUS = ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG")
 INDUSTRIAL = (
-    "LME.CA.CASH", "LME.CA.3M", "SHFE.CU", "COMEX.HG", "LME.AH.CASH", "LME.AH.3M", "SHFE.AL",
-    "LME.SN.CASH", "LME.SN.3M", "SHFE.SN",
-)  # fmt: skip
+    "LME.CA.CASH",
+    "LME.CA.3M",
+    "SHFE.CU",
+    "COMEX.HG",
+    "LME.AH.CASH",
+    "LME.AH.3M",
+    "SHFE.AL",
+    "LME.SN.CASH",
+    "LME.SN.3M",
+    "SHFE.SN",
+)
 INVENTORY = (
-    "LME.CA.STOCK", "SHFE.CU.STOCK", "COMEX.HG.STOCK", "LME.AH.STOCK", "SHFE.AL.STOCK",
-    "LME.SN.STOCK", "SHFE.SN.STOCK", "COMEX.GC.STOCK", "COMEX.SI.STOCK",
-)  # fmt: skip
-STRATEGIC = (
-    "CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE", "KOMIS.ND", "KOMIS.CE", "CN.CO_ELECTROLYTIC",
-)  # fmt: skip
+    "LME.CA.STOCK",
+    "SHFE.CU.STOCK",
+    "SHFE.CU.WARRANT",
+    "EXCH.CU.STOCK",
+    "COMEX.HG.STOCK",
+    "LME.AH.STOCK",
+    "SHFE.AL.STOCK",
+    "LME.SN.STOCK",
+    "SHFE.SN.STOCK",
+    "COMEX.GC.STOCK",
+    "COMEX.SI.STOCK",
+)
+#: Rare earths: the sparse SMM quotes (CNY/t, mid of range) and KOMIS FOB China (USD/kg,
+#: daily); never spliced (they differ by 15-23 %).
+RARE_EARTH_QUOTES = ("CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE")
+RARE_EARTH_FOB = ("KOMIS.PR", "KOMIS.ND", "KOMIS.TB", "KOMIS.DY", "KOMIS.CE")
+#: Lithium, cobalt and antimony.
+BATTERY_MINOR = (
+    "GFEX.LC",
+    "KOMIS.LI.LIOH",
+    "KOMIS.LI.SPODUMENE",
+    "CN.CO_ELECTROLYTIC",
+    "KOMIS.CO.LME_CASH",
+    "KOMIS.CO.ROTTERDAM",
+    "KOMIS.SB.INGOT",
+    "KOMIS.SB.TRIOXIDE",
+)
+STRATEGIC = RARE_EARTH_QUOTES + RARE_EARTH_FOB + BATTERY_MINOR
 RECAP = (
-    "SW.801050", "SHFE.AU", "COMEX.GC", "SHFE.AG", "COMEX.SI", "SHFE.CU", "LME.CA.3M",
-    "COMEX.HG", "SHFE.AL", "LME.AH.3M", "SHFE.SN", "LME.SN.3M", "SHFE.ZN", "SHFE.NI", "SHFE.PB",
+    "SW.801050",
+    "SHFE.AU",
+    "COMEX.GC",
+    "SHFE.AG",
+    "COMEX.SI",
+    "SHFE.CU",
+    "LME.CA.3M",
+    "COMEX.HG",
+    "SHFE.AL",
+    "LME.AH.3M",
+    "SHFE.SN",
+    "LME.SN.3M",
+    "SHFE.ZN",
+    "SHFE.NI",
+    "SHFE.PB",
     "SHFE.AO",
-)  # fmt: skip
+)
 CHARTS = {
     "precious": ChartSpec(
-        N_("Gold and silver, 1 year (rebased to 100)"),
-        ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SHFE.AU", "SHFE.AG"), 365,
+        N_("Gold and silver, rebased to 100"),
+        ("COMEX.GC", "SHFE.AU", "COMEX.SI", "SHFE.AG"),
+        365,
     ),
     "industrial": ChartSpec(
-        N_("Copper, aluminium and tin, LME 3-month and SHFE, 1 year (rebased to 100)"),
-        ("LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "SHFE.CU", "SHFE.AL", "SHFE.SN"), 365,
+        N_("Copper, aluminium and tin, LME official 3-month and SHFE, rebased to 100"),
+        ("LME.CA.3M", "SHFE.CU", "LME.AH.3M", "SHFE.AL", "LME.SN.3M", "SHFE.SN"),
+        365,
     ),
     "inventory": ChartSpec(
-        N_("LME warehouse stocks, 1 year (rebased to 100)"),
-        ("LME.CA.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"), 365,
+        N_("Exchange stocks, tonnes"),
+        ("LME.CA.STOCK", "EXCH.CU.STOCK", "LME.AH.STOCK", "LME.SN.STOCK"),
+        365,
+        multiples=True,
     ),
     "strategic": ChartSpec(
-        N_("Rare-earth oxide quotes (SMM, mid of range), 2 years"),
-        ("CN.PRND_OXIDE", "CN.TB_OXIDE", "CN.DY_OXIDE"), 730, rebased=False, unit="CNY/t",
+        N_("Rare-earth oxide quotes (SMM, mid of range); a marker per quote"),
+        RARE_EARTH_QUOTES,
+        730,
+        multiples=True,
+        markers=True,
     ),
-}  # fmt: skip
+    "battery": ChartSpec(
+        N_("Lithium, cobalt and antimony"),
+        ("GFEX.LC", "KOMIS.LI.LIOH", "KOMIS.CO.LME_CASH", "KOMIS.SB.INGOT"),
+        730,
+        multiples=True,
+    ),
+}
 #: Calendar days of history the weekly reads: 520 weeks of statistical context and a margin.
 HISTORY_DAYS = 3700
 

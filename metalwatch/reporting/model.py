@@ -17,8 +17,9 @@ from metalwatch.analytics.context import weekly_context
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting import charts, derived, drivers, layout, views
+from metalwatch.reporting import derived, drivers, layout, views
 from metalwatch.reporting.analyst import AnalystInput
+from metalwatch.reporting.chartbook import Chart, section_chart
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.honest import honest_moves, this_week
 from metalwatch.reporting.i18n import iso_date, long_date, tr, unit
@@ -27,15 +28,8 @@ from metalwatch.reporting.tables import TableBuilder
 from metalwatch.store.week import WeekData
 
 #: Statistical-context kinds the core views may cite.
-CONTEXT_KINDS = ["extreme_move", "gold_premium", "import_window", "inventory_vs_norm"]
-
-
-@dataclass
-class Chart:
-    """A chart ready to embed."""
-
-    title: str
-    uri: str
+#: No ``gold_premium``: its legs (SHFE close, LBMA PM fix) are hours apart, not a fact to cite.
+CONTEXT_KINDS = ["extreme_move", "import_window", "inventory_vs_norm"]
 
 
 @dataclass
@@ -96,21 +90,6 @@ class WeeklyReport:
     figures: pd.DataFrame = field(repr=False)
     moves: pd.DataFrame = field(repr=False)
     skipped: dict[str, str] = field(default_factory=dict)
-
-
-def _chart(rows: pd.DataFrame, week: pd.Timestamp, key: str, lang: str) -> list[Chart]:
-    spec = layout.CHARTS[key]
-    window = rows[(rows["date"] > week - pd.Timedelta(days=spec.days)) & (rows["date"] <= week)]
-    wide = as_wide(window[window["instrument"].isin(spec.ids)])
-    cols = [i for i in spec.ids if i in wide.columns and wide[i].notna().sum() >= 2]
-    if not cols:
-        return []
-    labels = {i: registry.get(i).name(lang) for i in cols}
-    title = tr(lang, spec.title)
-    if spec.rebased:
-        return [Chart(title, charts.rebased_lines(wide[cols], labels, title))]
-    uri = charts.level_lines(wide[cols], labels, title, tr(lang, spec.unit), markers=True)
-    return [Chart(title, uri)]
 
 
 def _context(
@@ -245,7 +224,7 @@ def build_weekly(
                 tb.prices("precious", t("Gold and silver"), layout.PRECIOUS),
                 derived.precious_table(wide, week, book, skipped),
             ],
-            _chart(rows, week, "precious", lang),
+            section_chart(rows, week, "precious", lang),
         ),
         Section(
             "industrial",
@@ -255,14 +234,14 @@ def build_weekly(
                 tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
                 derived.cross_venue_table(wide, week, book, skipped),
             ],
-            _chart(rows, week, "industrial", lang),
+            section_chart(rows, week, "industrial", lang),
         ),
         Section(
             "inventory",
             t("Inventories"),
             commentary("inventory"),
             [tb.inventories("inventory", t("Exchange stocks"), layout.INVENTORY)],
-            _chart(rows, week, "inventory", lang),
+            section_chart(rows, week, "inventory", lang),
         ),
         Section(
             "strategic",
@@ -270,14 +249,21 @@ def build_weekly(
             commentary("strategic"),
             [
                 tb.quotes(
-                    "strategic", t("Rare earths and cobalt"), layout.STRATEGIC, data.quote_ranges
-                )
+                    "strategic",
+                    t("Rare earths: SMM quotes in China"),
+                    layout.RARE_EARTH_QUOTES,
+                    data.quote_ranges,
+                ),
+                tb.prices("rare-earth-fob", t("Rare earths: FOB China"), layout.RARE_EARTH_FOB),
+                tb.prices("battery", t("Lithium, cobalt and antimony"), layout.BATTERY_MINOR),
             ],
-            _chart(rows, week, "strategic", lang),
+            section_chart(rows, week, "strategic", lang)
+            + section_chart(rows, week, "battery", lang),
             [
                 t(
-                    "Rare-earth oxide prices are sparse point quotes: each row shows the date "
-                    "of its quote and its age at the week's end."
+                    "SMM rare-earth quotes are sparse point quotes: each row shows the date of "
+                    "its quote and the days from it to the week's end. KOMIS prices are FOB "
+                    "China in US dollars and are never spliced with the SMM quotes in yuan."
                 )
             ],
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import pandas as pd
 
@@ -13,9 +14,9 @@ from metalwatch.reporting.i18n import N_, iso_date, tr, unit
 
 PRICE_COLUMNS = (
     N_("Instrument"),
-    N_("Venue"),
+    N_("Basis"),
     N_("Unit"),
-    N_("Close"),
+    N_("Price"),
     N_("As of"),
     N_("WoW %"),
     N_("YTD %"),
@@ -37,7 +38,7 @@ RECAP_COLUMNS = (
     N_("Venue"),
     N_("Contract"),
     N_("Unit"),
-    N_("Close"),
+    N_("Price"),
     N_("As of"),
     N_("5-day %"),
     N_("YTD %"),
@@ -49,7 +50,7 @@ QUOTE_COLUMNS = (
     N_("Quote"),
     N_("Range"),
     N_("Quote date"),
-    N_("Age (days)"),
+    N_("Days to week end"),
     N_("WoW %"),
     N_("YTD %"),
 )
@@ -64,24 +65,31 @@ EQUITY_COLUMNS = (
 )
 
 
+#: Who publishes a venue's quotes, where the venue code is not the publisher's name.
+PUBLISHERS = {"CN": "SMM"}
+
+
 def contract_kind(inst: registry.Instrument, lang: str) -> str:
-    """What the series is: main continuous, front month, 3-month, cash, fixing, quote..."""
-    if inst.venue == "SHFE" and inst.kind == "price":
-        text = "main continuous"
+    """What the price is: main continuous, front month, LME official cash or 3-month, the
+    LBMA PM fix, a quote, an index..."""
+    if inst.venue in ("SHFE", "GFEX") and inst.kind == "price":
+        text = N_("main continuous")
     elif inst.venue == "COMEX" and inst.kind == "price":
-        text = "front month"
-    elif inst.id.endswith(".3M"):
-        text = "3-month"
-    elif inst.id.endswith(".CASH"):
-        text = "cash settlement"
+        text = N_("front month (continuous)")
+    elif inst.venue == "LME" and inst.id.endswith(".3M"):
+        text = N_("official 3-month")
+    elif inst.venue == "LME" and inst.id.endswith(".CASH"):
+        text = N_("official cash")
     elif inst.field == "fix":
-        text = "PM fixing"
+        text = N_("PM fix")
     elif inst.field == "mid":
-        text = "quote, mid of range"
+        text = N_("quote, mid of range")
     elif inst.kind == "index":
-        text = "index"
+        text = N_("index")
+    elif inst.venue == "KOMIS":
+        text = N_("KOMIS daily price")
     else:
-        text = "spot"
+        text = N_("spot")
     return tr(lang, text)
 
 
@@ -92,7 +100,11 @@ class TableBuilder:
         self.moves, self.week, self.book, self.lang = moves, week, book, book.lang
 
     def has(self, iid: str) -> bool:
-        return iid in self.moves.index and self.moves.loc[iid, "status"] != "no data"
+        return bool(iid in self.moves.index and self.row(iid)["status"] != "no data")
+
+    def row(self, iid: str) -> pd.Series:
+        """The moves row of ``iid``."""
+        return cast(pd.Series, self.moves.loc[iid])
 
     def name_cell(self, iid: str) -> Cell:
         m = self.moves.loc[iid]
@@ -103,50 +115,74 @@ class TableBuilder:
 
     def metric(self, section: str, iid: str, key: str) -> Cell:
         """One moves figure (close, wow_pct, ...) of one instrument as a recorded cell."""
-        m = self.moves.loc[iid]
+        m = self.row(iid)
         inst = registry.get(iid)
         how = formula(key, m, self.week)
-        value = m[key]
+        value = float(m[key])
         if key.endswith("_pct"):
             return self.book.pct(section, iid, key, value, m["close_date"], how)
         if key == "change":
-            return self.book.change(section, iid, key, value, inst.decimals, inst.unit,
-                                    m["close_date"], how)  # fmt: skip
-        return self.book.num(section, iid, key, value, inst.decimals, inst.unit,
-                             m["close_date"], how)  # fmt: skip
+            return self.book.change(
+                section, iid, key, value, inst.decimals, inst.unit, m["close_date"], how
+            )
+        return self.book.num(
+            section, iid, key, value, inst.decimals, inst.unit, m["close_date"], how
+        )
 
     def as_of_cell(self, iid: str) -> Cell:
         m = self.moves.loc[iid]
         return Cell(iso_date(m["close_date"]), "num stale" if m["stale"] else "num")
 
     def header(self, *labels: str) -> list[Cell]:
-        return [Cell(tr(self.lang, lab), "text" if i < 3 else "num")
-                for i, lab in enumerate(labels)]  # fmt: skip
+        return [
+            Cell(tr(self.lang, lab), "text" if i < 3 else "num") for i, lab in enumerate(labels)
+        ]
 
-    def _venue_table(self, key: str, title: str, columns: tuple[str, ...], ids: Iterable[str],
-                     metrics: tuple[str, ...]) -> Table:  # fmt: skip
-        """Name, venue, unit, close, as of, then ``metrics``, for each id with data."""
+    def _venue_table(
+        self,
+        key: str,
+        title: str,
+        columns: tuple[str, ...],
+        ids: Iterable[str],
+        metrics: tuple[str, ...],
+        *,
+        basis: bool = False,
+    ) -> Table:
+        """Name, venue (or the price's basis), unit, level, as of, then ``metrics``."""
         t = Table(key, title, self.header(*columns))
         for iid in ids:
             if not self.has(iid):
                 continue
             inst = registry.get(iid)
-            t.rows.append([
-                self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
-                self.metric(key, iid, "close"), self.as_of_cell(iid),
-                *(self.metric(key, iid, m) for m in metrics),
-            ])  # fmt: skip
+            second = contract_kind(inst, self.lang) if basis else inst.venue
+            t.rows.append(
+                [
+                    self.name_cell(iid),
+                    Cell(second),
+                    Cell(unit(inst.unit, self.lang)),
+                    self.metric(key, iid, "close"),
+                    self.as_of_cell(iid),
+                    *(self.metric(key, iid, m) for m in metrics),
+                ]
+            )
         return t
 
     def prices(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """Instrument, venue, unit, close, as of, WoW, YTD, 52-week range."""
-        return self._venue_table(key, title, PRICE_COLUMNS, ids,
-                                 ("wow_pct", "ytd_pct", "low_52w", "high_52w"))  # fmt: skip
+        return self._venue_table(
+            key,
+            title,
+            PRICE_COLUMNS,
+            ids,
+            ("wow_pct", "ytd_pct", "low_52w", "high_52w"),
+            basis=True,
+        )
 
     def inventories(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """Stock level, as of, weekly change in units and in %, YTD %."""
-        return self._venue_table(key, title, INVENTORY_COLUMNS, ids,
-                                 ("change", "wow_pct", "ytd_pct"))  # fmt: skip
+        return self._venue_table(
+            key, title, INVENTORY_COLUMNS, ids, ("change", "wow_pct", "ytd_pct")
+        )
 
     def recap(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """The broker's market recap: close, 5-day %, YTD %, with venue, contract and unit."""
@@ -156,12 +192,18 @@ class TableBuilder:
             if not self.has(iid):
                 continue
             inst = registry.get(iid)
-            t.rows.append([
-                self.name_cell(iid), Cell(inst.venue), Cell(contract_kind(inst, self.lang)),
-                Cell(unit(inst.unit, self.lang)), self.metric(key, iid, "close"),
-                self.as_of_cell(iid), self.metric(key, iid, "d5_pct"),
-                self.metric(key, iid, "ytd_pct"),
-            ])  # fmt: skip
+            t.rows.append(
+                [
+                    self.name_cell(iid),
+                    Cell(inst.venue),
+                    Cell(contract_kind(inst, self.lang)),
+                    Cell(unit(inst.unit, self.lang)),
+                    self.metric(key, iid, "close"),
+                    self.as_of_cell(iid),
+                    self.metric(key, iid, "d5_pct"),
+                    self.metric(key, iid, "ytd_pct"),
+                ]
+            )
         return t
 
     def quotes(self, key: str, title: str, ids: Iterable[str], ranges: pd.DataFrame) -> Table:
@@ -171,22 +213,45 @@ class TableBuilder:
             if not self.has(iid):
                 continue
             inst = registry.get(iid)
-            m = self.moves.loc[iid]
+            m = self.row(iid)
             rng = Cell("—", "num")
             if iid in ranges.index:
-                q = ranges.loc[iid]
-                lo, hi = (self.book.number(key, iid, f, q[f], inst.decimals, inst.unit, q["date"],
-                                           f"quoted {f} of the range on {iso_date(q['date'])}")
-                          for f in ("low", "high"))  # fmt: skip
+                q = cast(pd.Series, ranges.loc[iid])
+                lo, hi = (
+                    self.book.number(
+                        key,
+                        iid,
+                        f,
+                        q[f],
+                        inst.decimals,
+                        inst.unit,
+                        q["date"],
+                        f"quoted {f} of the range on {iso_date(q['date'])}",
+                    )
+                    for f in ("low", "high")
+                )
                 rng = Cell(f"{lo}–{hi}", "num")
-            age = self.book.count(key, iid, "age_days", (self.week - m["close_date"]).days,
-                                  "days", "week's Friday - quote date")  # fmt: skip
-            t.rows.append([
-                self.name_cell(iid), Cell(inst.venue), Cell(unit(inst.unit, self.lang)),
-                self.metric(key, iid, "close"), rng, self.as_of_cell(iid),
-                Cell(age, "num stale" if m["stale"] else "num"),
-                self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
-            ])  # fmt: skip
+            age = self.book.count(
+                key,
+                iid,
+                "age_days",
+                (self.week - m["close_date"]).days,
+                "days",
+                "week's Friday - quote date",
+            )
+            t.rows.append(
+                [
+                    self.name_cell(iid),
+                    Cell(PUBLISHERS.get(inst.venue, inst.venue)),
+                    Cell(unit(inst.unit, self.lang)),
+                    self.metric(key, iid, "close"),
+                    rng,
+                    self.as_of_cell(iid),
+                    Cell(age, "num stale" if m["stale"] else "num"),
+                    self.metric(key, iid, "wow_pct"),
+                    self.metric(key, iid, "ytd_pct"),
+                ]
+            )
         return t
 
     def equities(self, key: str, title: str, lists: dict[str, list[str]]) -> Table:
@@ -196,10 +261,15 @@ class TableBuilder:
             for iid in ids:
                 if not self.has(iid):
                     continue
-                t.rows.append([
-                    self.name_cell(iid), Cell(iid.split(".", 1)[1], "text id"),
-                    Cell(tr(self.lang, metal)),
-                    self.metric(key, iid, "close"), self.as_of_cell(iid),
-                    self.metric(key, iid, "wow_pct"), self.metric(key, iid, "ytd_pct"),
-                ])  # fmt: skip
+                t.rows.append(
+                    [
+                        self.name_cell(iid),
+                        Cell(iid.split(".", 1)[1], "text id"),
+                        Cell(tr(self.lang, metal)),
+                        self.metric(key, iid, "close"),
+                        self.as_of_cell(iid),
+                        self.metric(key, iid, "wow_pct"),
+                        self.metric(key, iid, "ytd_pct"),
+                    ]
+                )
         return t
