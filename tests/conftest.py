@@ -12,17 +12,35 @@ from pathlib import Path
 
 import pytest
 
-from metalwatch.store import Store
 from metalwatch.ingest.seed import open_store
+from metalwatch.store import Store
+from tests.store_backends import (  # noqa: F401 - fixtures over both store backends
+    backend,
+    backend_store,
+    empty_url,
+    pg_empty_url,
+    pg_seeded,
+    pg_store_url,
+    pg_url,
+    seeded_url,
+)
 
 
-def sql(target: Store | Path, query: str, params: tuple = ()) -> list[tuple]:
-    """Run one SQL statement on an open :class:`Store` or on a database file; all its rows.
+def sql(target: Store | Path | str, query: str, params: tuple = ()) -> list[tuple]:
+    """Run one SQL statement (``?`` placeholders) on an open :class:`Store`, on a database file
+    or on a ``postgresql://`` URL; all its rows.
 
-    On a file the statement runs on a connection of its own and is committed.
+    On a file or URL the statement runs on a connection of its own and is committed.
     """
     if isinstance(target, Store):
-        return target._con.execute(query, params).fetchall()
+        cur = target._db.execute(query, params)
+        return cur.fetchall() if cur.description else []
+    if isinstance(target, str) and target.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as pg:
+            cur = pg.execute(query.replace("?", "%s"), params)
+            return cur.fetchall() if cur.description else []
     con = sqlite3.connect(target)
     try:
         with con:

@@ -1,4 +1,4 @@
-"""``metalwatch store``: inspect, import into, export or check the store."""
+"""``metalwatch store``: inspect, import into, export, check or copy the store."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ NAME = "store"
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``store`` to ``metalwatch``'s subparsers."""
     s: argparse.ArgumentParser = subparsers.add_parser(
-        NAME, help="inspect, import into, export or check the store"
+        NAME, help="inspect, import into, export, check or copy the store"
     )
-    s.add_argument("action", choices=["info", "import", "export", "check"],
+    s.add_argument("action", choices=["info", "import", "export", "check", "copy"],
                    help="info: rows, snapshot and series; import/export: canonical CSV; "
-                   "check: SQLite integrity check")  # fmt: skip
-    s.add_argument("file", nargs="?", help="CSV file for import/export (canonical layout)")
-    s.add_argument("instruments", nargs="*", help="instrument ids to export (default: all)")
+                   "check: integrity check; copy SRC DST: a whole store to a new one, between "
+                   "SQLite files and postgresql:// URLs")  # fmt: skip
+    s.add_argument("file", nargs="?",
+                   help="CSV file for import/export (canonical layout); SRC for copy")  # fmt: skip
+    s.add_argument("instruments", nargs="*",
+                   help="instrument ids to export (default: all); DST store for copy")  # fmt: skip
     return s
 
 
@@ -34,10 +37,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action in ("import", "export") and not args.file:
         raise InvalidInputError(f"store {args.action} needs a CSV file")
+    if args.action == "copy":
+        return _copy(args)
     if args.action == "check":
         with Store(args.store) as st:
             result = st.integrity_check()
-        print(f"{st.path}: integrity {result}")
+        print(f"{st.location}: integrity {result}")
         return 0 if result == "ok" else 1
     with opened(args.store) as st:
         if args.action == "import":
@@ -68,7 +73,7 @@ def _info(args: argparse.Namespace) -> int:
         mode = ""
         if st.read_only:
             mode = " (read-only: opened as an unchanging file)" if st.immutable else " (read-only)"
-        print(f"store: {st.path}{mode}")
+        print(f"store: {st.location}{mode}")
         print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments")
         if snap.current:
             state = "current"
@@ -85,4 +90,21 @@ def _info(args: argparse.Namespace) -> int:
             first=("first", "min"), last=("last", "max"),
         ).reset_index()  # fmt: skip
     print_table("Stored series", per.astype(str))
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    """``store copy SRC DST``: SRC (a file or URL) into the new store DST, verified."""
+    from metalwatch.store.copier import copy_store
+
+    if not args.file or len(args.instruments) != 1:
+        raise InvalidInputError("store copy needs SRC and DST (a file or a postgresql:// URL)")
+    with Store(args.file, read_only=True) as src, Store(args.instruments[0]) as dst:
+        result = copy_store(src, dst)
+        where = f"{src.location} ({src.backend}) -> {dst.location} ({dst.backend})"
+    fp = result.fingerprint
+    counts = ", ".join(f"{table} {n}" for table, n in fp.counts.items())
+    print(f"copied {where} in {result.seconds:.1f} s")
+    print(f"rows: {counts} ({fp.rows} in all), the same in both")
+    print(f"checksum: sha256 {fp.checksum}, the same in both")
     return 0

@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from metalwatch.errors import DataError, InvalidInputError
+from metalwatch.ingest.checks import check_bars, check_overlap, check_scale, stored_history
 from metalwatch.store import Store, WriteResult
 from metalwatch.store.transfer import read_canonical_csv
-from metalwatch.ingest.checks import check_bars, check_overlap, check_scale, stored_history
 
 
 def check_rows(store: Store, df: pd.DataFrame) -> None:

@@ -95,6 +95,7 @@ def apply_snapshot(store: Store) -> WriteResult | None:
     new_id = package_snapshot_id()
     rows, news = bundled.load(), bundled.news()
     with store.transaction():
+        store.lock("snapshot")  # PostgreSQL: a second process waits here, then sees the new id
         old_id = store.meta(SEEDED_FROM)
         if old_id == new_id:
             return None
@@ -121,7 +122,7 @@ def seed_store(store: Store) -> WriteResult:
 
 
 def open_store(store: StoreArg = None, *, seed: bool = True) -> Store:
-    """Open ``store`` (a path, or None for the default) and bring it to the bundled snapshot.
+    """Open ``store`` (a path or URL, or None for the default) and bring it to the snapshot.
 
     A store opened read-only (see :class:`Store`) is read as it is: nothing is seeded or
     upgraded, and ``metalwatch store info`` tells whether its snapshot is current.
@@ -129,8 +130,8 @@ def open_store(store: StoreArg = None, *, seed: bool = True) -> Store:
     Parameters
     ----------
     store
-        A store file path, or None for ``$METALWATCH_STORE`` / the user data directory. An
-        open :class:`Store` is returned as it is.
+        A store file path or ``postgresql://`` URL, or None for ``$METALWATCH_STORE`` / the
+        user data directory. An open :class:`Store` is returned as it is.
     seed
         Seed a store that was never seeded, and apply a newer bundled snapshot to one seeded
         from an older one (default). ``False`` marks a new store as empty on purpose, so later

@@ -1,35 +1,29 @@
-"""The embedded store: one SQLite file in WAL mode, upserts that keep every revision."""
+"""The store: one interface, two backends (an SQLite file, or a PostgreSQL database).
+
+Upserts keep every revision; reads can look at the store as it was at any past moment
+(``as_of``). The SQL here runs on both engines; what they do differently lives in their
+backends (:mod:`metalwatch.store.sqlite`, :mod:`metalwatch.store.postgres`).
+"""
 
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any
 
 import pandas as pd
 
 from metalwatch import frame
-from metalwatch.errors import (
-    StoreBusyError,
-    StoreCorruptError,
-    StoreError,
-    StoreVersionError,
-)
-from metalwatch.store.paths import resolve_store_path
-from metalwatch.store.schema import DDL, SCHEMA_VERSION
+from metalwatch.errors import StoreCorruptError, StoreVersionError
+from metalwatch.store.backend import Backend, Cursor, read_only_error
+from metalwatch.store.paths import resolve_location
+from metalwatch.store.schema import SCHEMA_VERSION, ddl
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 30.0
-
-# SQLite's primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``) the store names.
-_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
-    3, 5, 6, 8, 10, 11, 13, 14, 26
-)  # fmt: skip
+DateLike = str | pd.Timestamp | datetime
 
 
 @dataclass(frozen=True)
@@ -47,154 +41,140 @@ class WriteResult:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The write time stored: UTC ISO text to the microsecond (sorts as time does)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise StoreCorruptError(f"store path {path} is a directory, not a database file")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from exc
-    if head and head != SQLITE_MAGIC:
-        raise StoreCorruptError(f"store file {path} is not an SQLite database")
+def as_of_text(as_of: DateLike) -> str:
+    """``as_of`` as the stored write times are written: UTC ISO text to the microsecond.
 
-
-def _read_only_reason(path: Path) -> str:
-    """Why this process cannot write the store at ``path`` ("" when it can).
-
-    A store in WAL mode also writes ``-wal`` and ``-shm`` files beside it, so a folder that
-    cannot be written makes the store read-only unless both already exist and are writable.
+    A time without a zone is taken as UTC. Stored times written to the second (before
+    microseconds were kept) compare correctly with it: ``"...:00+00:00"`` sorts before
+    ``"...:00.000000+00:00"``.
     """
-    if not os.access(path, os.W_OK):
-        return "the file cannot be written"
-    if os.access(path.parent, os.W_OK | os.X_OK):
-        return ""
-    if all(os.access(f"{path}{suffix}", os.W_OK) for suffix in ("-wal", "-shm")):
-        return ""
-    return "its folder cannot be written"
+    ts = pd.Timestamp(as_of)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.to_pydatetime().isoformat(timespec="microseconds")
 
 
-def _sqlite_code(exc: sqlite3.Error) -> int | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else int(code) & 0xFF
+def _day(value: DateLike) -> str:
+    return f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def open_backend(location: str | Path, *, read_only: bool = False) -> Backend:
+    """The backend for a resolved location: a PostgreSQL URL, or an SQLite file."""
+    if isinstance(location, str):
+        from metalwatch.store.postgres import PostgresBackend  # psycopg only when used
+
+        return PostgresBackend(location, read_only=read_only)
+    from metalwatch.store.sqlite import SQLiteBackend
+
+    return SQLiteBackend(location, read_only=read_only)
+
+
+#: The value of a stored row as it was at ``as_of`` (the first placeholder): its old value in
+#: the first revision made after then, else the stored one. ``{col}`` is value or source.
+_THEN = (
+    "CASE WHEN o.updated_at <= ? THEN o.{col} ELSE COALESCE((SELECT r.old_{col} FROM revisions r "
+    "WHERE r.instrument = o.instrument AND r.field = o.field AND r.date = o.date "
+    "AND r.revised_at > ? ORDER BY r.revised_at, r.id LIMIT 1), o.{col}) END"
+)
+#: Whether a stored row existed at ``as_of``: written then, or revised after it.
+_KNOWN = (
+    "(o.updated_at <= ? OR EXISTS (SELECT 1 FROM revisions r WHERE r.instrument = o.instrument "
+    "AND r.field = o.field AND r.date = o.date AND r.revised_at > ?))"
+)
 
 
 class Store:
-    """A metalwatch store file.
+    """A metalwatch store: an SQLite file (the embedded default) or a PostgreSQL database.
 
     Opening a store never writes data into it: seeding a new store from the bundled snapshot
     is an explicit step (:func:`metalwatch.open_store` does it on first use). An existing
-    store is checked before anything is written to the file: another program's SQLite file is
-    refused untouched. A store this process cannot write (a read-only file, or a read-only
-    folder, where SQLite cannot make its ``-shm`` file) is opened read-only: reads work, and a
-    write raises a one-line :class:`~metalwatch.errors.StoreError` saying the store is
-    read-only.
+    store is checked before anything is written to it: another program's SQLite file or
+    database is refused untouched, and a store of another schema version too. A store this
+    process cannot write (a read-only file or folder; a PostgreSQL role that may only read) is
+    opened read-only: reads work, and a write raises a one-line
+    :class:`~metalwatch.errors.StoreError` saying the store is read-only.
 
     Parameters
     ----------
     path
-        The SQLite file. ``None`` uses ``$METALWATCH_STORE`` or the user data directory.
+        An SQLite file (or ``sqlite:///path``), a ``postgresql://`` URL, or ``None`` for
+        ``$METALWATCH_STORE`` or the file in the user data directory.
     read_only
         Open an existing store for reading only, even if it could be written.
 
     Attributes
     ----------
+    backend
+        ``"sqlite"`` or ``"postgresql"``.
+    location
+        The store as messages name it: the file, or the URL without its password.
     path
-        The store file.
+        The SQLite file (None for a PostgreSQL store).
     read_only
         True when the store was opened read-only (asked for, or not writable here).
     immutable
-        True when it was opened as an unchanging file (SQLite's ``immutable=1``): a WAL store
-        in a read-only folder with no ``-shm`` file, which SQLite cannot open otherwise.
+        True when an SQLite store was opened as an unchanging file (SQLite's ``immutable=1``):
+        a WAL store in a read-only folder with no ``-shm`` file, which SQLite cannot open
+        otherwise.
 
     Examples
     --------
     >>> with Store(tmp_path / "mw.sqlite") as st:      # doctest: +SKIP
     ...     st.read(["LME.CA.3M"], start="2025-12-01")
+    >>> Store("postgresql://reader@db.desk/metals").backend   # doctest: +SKIP
+    'postgresql'
     """
 
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
     ) -> None:
-        self.path = resolve_store_path(path)
-        self.immutable = False
+        where = resolve_location(path)
+        self.path: Path | None = where if isinstance(where, Path) else None
         self._depth = 0
-        _check_file(self.path)
-        fresh = not self.path.exists() or self.path.stat().st_size == 0
-        if fresh and read_only:
-            raise StoreError(f"store {self.path} does not exist or is empty: nothing to read")
-        self._why_read_only = "" if fresh else _read_only_reason(self.path)
-        if read_only and not self._why_read_only:
-            self._why_read_only = "it was opened read-only"
-        self.read_only = bool(self._why_read_only)
-        if fresh:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                msg = f"cannot create the store folder {self.path.parent}: {exc.strerror}"
-                raise StoreError(msg) from exc
-        self._con = self._connect("create" if fresh else "open")
+        self._db = open_backend(where, read_only=read_only)
+        db = self._db
+        self.backend = db.dialect
+        self.location = db.where
+        fresh = bool(getattr(db, "fresh", False))
         try:
-            # before anything that writes the file
             has_schema = self._check_schema("create" if fresh else "read")
-            if not self.read_only:
-                self._con.execute("PRAGMA journal_mode=WAL")
-                self._con.execute("PRAGMA synchronous=NORMAL")
-            self._con.execute("PRAGMA foreign_keys=ON")
+            db.prepare()
             if not has_schema:
-                self._create_schema()
-                # leave no committed frame in the -wal: if the first write then fails on a full
-                # disk, closing needs no room to checkpoint, and the -wal is removed
-                self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error as exc:
-            self._con.close()
-            raise self._translate(exc, "create" if fresh else "open") from exc
+                meta = {"schema_version": str(SCHEMA_VERSION), "created_at": _now()}
+                try:
+                    db.create_schema(ddl(db.dialect), meta)
+                except db.errors as exc:
+                    raise db.translate(exc, "create") from exc
+                has_schema = self._check_schema("create")
+        except db.errors as exc:
+            db.close()
+            raise db.translate(exc, "create" if fresh else "open") from exc
         except BaseException:
-            self._con.close()
+            db.close()
             raise
 
     # -- lifecycle ---------------------------------------------------------------------
-    def _connect(self, action: str) -> sqlite3.Connection:
-        """Connect, read-write or read-only; a WAL store in a read-only folder as immutable."""
-        if not self.read_only:
-            try:
-                return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            except sqlite3.Error as exc:
-                raise self._translate(exc, action) from exc
-        uri = self.path.resolve().as_uri()
-        try:
-            con = sqlite3.connect(
-                f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
-            )
-            try:
-                con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-                return con
-            except sqlite3.Error as exc:
-                con.close()
-                if _sqlite_code(exc) != _CANTOPEN:
-                    raise
-            # WAL needs a -shm file, which a read-only folder cannot hold: read the file as
-            # immutable, which is exact unless the -wal holds writes not yet checkpointed.
-            wal = Path(f"{self.path}-wal")
-            if wal.exists() and wal.stat().st_size > 0:
-                raise StoreError(
-                    f"cannot read the store {self.path}: its folder is read-only and {wal.name} "
-                    "holds changes not yet merged into the store (open it once in a folder that "
-                    "can be changed)"
-                )
-            self.immutable = True
-            return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise self._translate(exc, "open") from exc
+    @property
+    def read_only(self) -> bool:
+        """True when writes are refused (asked for, or not allowed here)."""
+        return self._db.read_only
+
+    @property
+    def immutable(self) -> bool:
+        """True for an SQLite store read as an unchanging file (see the class)."""
+        return self._db.immutable
+
+    @property
+    def _con(self) -> Any:
+        """The driver's connection (tests; nothing in the package uses it)."""
+        return getattr(self._db, "con")  # noqa: B009
 
     def close(self) -> None:
         """Close the connection."""
-        self._con.close()
+        self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -202,140 +182,121 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _read_only_error(self) -> StoreError:
-        return StoreError(
-            f"the store {self.path} is read-only ({self._why_read_only}): nothing was written"
-        )
-
     def require_writable(self) -> None:
         """Raise the one-line :class:`StoreError` a write would, if the store is read-only."""
         if self.read_only:
-            raise self._read_only_error()
+            raise read_only_error(self.location, self._db.why_read_only)
 
-    def _translate(self, exc: sqlite3.Error, action: str = "write") -> StoreError:
-        """A one-line store error for an SQLite error met while doing ``action``.
+    def _sql(self, sql: str, params: Sequence[Any] = (), action: str = "read") -> Cursor:
+        """Run one statement, a driver error becoming a one-line :class:`StoreError`."""
+        try:
+            return self._db.execute(sql, params)
+        except self._db.errors as exc:
+            if not self._depth:
+                self._db.rollback()
+            raise self._db.translate(exc, action) from exc
 
-        ``action`` is "open", "read" or "write": a read-only store is never said to fail a
-        write when it was only read.
-        """
-        msg = str(exc)
-        code = _sqlite_code(exc)
-        if code in (_BUSY, _LOCKED):
-            return StoreBusyError(f"store {self.path} is busy (another metalwatch is writing)")
-        if code == _READONLY:
-            if not self._why_read_only:
-                self._why_read_only = "SQLite: " + msg
-            return self._read_only_error()
-        if code == _FULL:
-            return StoreError(
-                f"the disk holding the store {self.path} is full ({msg}): nothing of this "
-                f"{action} was stored"
-            )
-        if code in (_CANTOPEN, _PERM):
-            return StoreError(f"cannot {action} the store {self.path}: {msg}")
-        if code == _IOERR:
-            return StoreError(f"cannot {action} the store {self.path}: I/O error ({msg})")
-        if code in (_CORRUPT, _NOTADB):
-            return StoreCorruptError(f"store file {self.path} is damaged: {msg}")
-        return StoreCorruptError(f"store {self.path}: {msg}")
-
-    def _rollback(self) -> None:
-        """ROLLBACK if a transaction is open (SQLite ends one itself on a full disk)."""
-        if self._con.in_transaction:
-            with suppress(sqlite3.Error):  # the error that got us here is the one to report
-                self._con.execute("ROLLBACK")
+    def _frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """A query's rows as a DataFrame with its column names."""
+        try:
+            cur = self._db.execute(sql, params)
+            rows = cur.fetchall()
+        except self._db.errors as exc:
+            raise self._db.translate(exc, "read") from exc
+        columns = [d[0] for d in cur.description]
+        return pd.DataFrame.from_records(rows, columns=columns)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on any error).
+    def transaction(self) -> Iterator[Store]:
+        """One write transaction (committed at the end, rolled back on any error).
 
         Transactions nest: one opened inside another is part of it, and commits with it.
-        An SQLite error becomes a one-line :class:`StoreError` naming its cause (the store is
-        read-only, the disk is full, another process holds the lock).
+        On SQLite it is ``BEGIN IMMEDIATE`` (one writer at a time); on PostgreSQL writers
+        serialise per series (:meth:`lock`). A driver error becomes a one-line
+        :class:`StoreError` naming its cause (the store is read-only, the disk is full,
+        another process holds the lock).
         """
         if self._depth:
             self._depth += 1
             try:
-                yield self._con
+                yield self
             finally:
                 self._depth -= 1
             return
         self.require_writable()
+        db = self._db
         try:
-            self._con.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._translate(exc) from exc
+            db.begin()
+        except db.errors as exc:
+            raise db.translate(exc, "write") from exc
         self._depth = 1
         try:
-            yield self._con
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._translate(exc) from exc
+            yield self
+        except db.errors as exc:
+            db.rollback()
+            raise db.translate(exc, "write") from exc
         except BaseException:
-            self._rollback()
+            db.rollback()
             raise
         else:
             try:
-                self._con.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._rollback()
-                raise self._translate(exc) from exc
+                db.commit()
+            except db.errors as exc:
+                db.rollback()
+                raise db.translate(exc, "write") from exc
         finally:
             self._depth = 0
 
-    def _check_schema(self, action: str) -> bool:
-        """Whether the file holds a store (True) or no table yet (False); refuse anything else.
+    def lock(self, key: str) -> None:
+        """Serialise with every other writer of ``key`` until the transaction ends.
 
-        Only reads: it runs before anything that writes the file (the WAL switch included).
-        ``action`` ("create" or "read") is what an SQLite error is said to have failed.
+        SQLite needs nothing (its write transaction holds the whole file); PostgreSQL takes an
+        advisory transaction lock. Call it inside :meth:`transaction`.
         """
+        if not self._depth:
+            raise RuntimeError("Store.lock() outside a transaction")
+        self._db.lock(key)
+
+    def _check_schema(self, action: str) -> bool:
+        """Whether the database holds a store (True) or no table yet (False); refuse the rest.
+
+        Only reads: it runs before anything that writes (the SQLite WAL switch included).
+        ``action`` ("create" or "read") is what a driver error is said to have failed.
+        """
+        db = self._db
         try:
-            tables = {
-                r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-        except sqlite3.OperationalError as exc:
-            raise self._translate(exc, action) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreCorruptError(f"store file {self.path} is damaged: {exc}") from exc
+            tables = db.tables()
+        except db.errors as exc:
+            raise db.translate(exc, action) from exc
+        kind = "an SQLite file" if db.dialect == "sqlite" else "a PostgreSQL database"
         if not tables:
             if self.read_only:
-                raise StoreCorruptError(f"{self.path} is an empty SQLite file, not a store")
+                raise StoreCorruptError(f"{self.location} is an empty {kind[3:]}, not a store")
             return False
         if "meta" not in tables:
-            raise StoreCorruptError(f"{self.path} is an SQLite file but not a metalwatch store")
+            raise StoreCorruptError(f"{self.location} is {kind} but not a metalwatch store")
         version = self.meta("schema_version")
         if version != str(SCHEMA_VERSION):
             raise StoreVersionError(
-                f"store {self.path} has schema version {version}; this metalwatch reads "
+                f"store {self.location} has schema version {version}; this metalwatch reads "
                 f"version {SCHEMA_VERSION}"
             )
         return True
 
-    def _create_schema(self) -> None:
-        """Create the tables in a file that has none (one transaction; safe if two race)."""
-        script = (
-            "BEGIN IMMEDIATE;" + DDL + "INSERT OR IGNORE INTO meta(key, value) VALUES "
-            f"('schema_version', '{SCHEMA_VERSION}'), ('created_at', '{_now()}'); COMMIT;"
-        )
-        try:
-            self._con.executescript(script)
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise self._translate(exc) from exc
-
     # -- meta ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
         """A value from the meta table, or None."""
-        row = self._con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        row = self._sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        """Set a meta value (its own transaction)."""
-        with self.transaction() as con:
-            con.execute(
+        """Set a meta value (its own transaction, or part of the one open)."""
+        with self.transaction():
+            self._sql(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
+                "write",
             )
 
     # -- writes --------------------------------------------------------------------------
@@ -348,7 +309,8 @@ class Store:
         with the time it changed; identical values are left untouched. With ``revise_only``
         (a source prefix such as ``"bundled:"``), only stored rows whose source starts with it
         may be revised: a different stored value from any other source is kept as it is and
-        counted in :attr:`WriteResult.kept`.
+        counted in :attr:`WriteResult.kept`. On PostgreSQL the transaction first takes each
+        series' advisory lock (in one order), so two writers of a series serialise.
 
         Parameters
         ----------
@@ -368,36 +330,40 @@ class Store:
                 df["instrument"].astype(str),
                 df["field"].astype(str),
                 df["date"].dt.strftime("%Y-%m-%d"),
-                df["value"].astype(float),
+                df["value"].astype(float).tolist(),
                 df["unit"].astype(str),
                 df["currency"].astype(object).where(df["currency"].notna(), None),
                 df["source"].astype(str),
                 strict=True,
             )
         )
+        series = sorted({(r[0], r[1]) for r in rows})
         # which stored rows may be revised: all, or those whose source starts with the prefix
-        may, may_params = "1", cast(tuple[int | str, ...], ())
+        may, may_params = "TRUE", tuple[Any, ...]()
         if revise_only is not None:
             may, may_params = "substr(o.source, 1, ?) = ?", (len(revise_only), revise_only)
-        with self.transaction() as con:
-            con.execute(
+        db = self._db
+        with self.transaction():
+            for iid, fld in series:
+                db.lock(f"series:{iid}:{fld}")
+            db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS incoming (instrument TEXT, field TEXT, "
-                "date TEXT, value REAL, unit TEXT, currency TEXT, source TEXT)"
+                "date TEXT, value DOUBLE PRECISION, unit TEXT, currency TEXT, source TEXT)"
             )
-            con.execute("DELETE FROM incoming")
-            con.executemany("INSERT INTO incoming VALUES (?,?,?,?,?,?,?)", rows)
-            added = con.execute(
+            db.execute("DELETE FROM incoming")
+            db.load("incoming", INCOMING, rows)
+            added = db.execute(
                 "SELECT COUNT(*) FROM incoming i LEFT JOIN observations o "
                 "USING (instrument, field, date) WHERE o.value IS NULL"
             ).fetchone()[0]
             kept = 0
             if revise_only is not None:
-                kept = con.execute(
+                kept = db.execute(
                     "SELECT COUNT(*) FROM incoming i JOIN observations o "
                     f"USING (instrument, field, date) WHERE o.value != i.value AND NOT ({may})",
                     may_params,
                 ).fetchone()[0]
-            revised = con.execute(
+            revised = db.execute(
                 "INSERT INTO revisions (instrument, field, date, old_value, new_value, "
                 "old_source, new_source, revised_at) "
                 "SELECT o.instrument, o.field, o.date, o.value, i.value, o.source, i.source, ? "
@@ -405,7 +371,7 @@ class Store:
                 f"WHERE o.value != i.value AND {may}",
                 (now, *may_params),
             ).rowcount
-            con.execute(
+            db.execute(
                 "INSERT INTO observations AS o (instrument, field, date, value, unit, currency, "
                 "source, updated_at) SELECT instrument, field, date, value, unit, currency, "
                 "source, ? FROM incoming WHERE true "
@@ -414,7 +380,8 @@ class Store:
                 f"updated_at = excluded.updated_at WHERE o.value != excluded.value AND {may}",
                 (now, *may_params),
             )
-            con.execute("DELETE FROM incoming")
+            db.execute("DELETE FROM incoming")
+        added, kept = int(added), int(kept)
         return WriteResult(added, revised, len(rows) - added - revised - kept, kept)
 
     def add_news(self, news: pd.DataFrame) -> int:
@@ -426,13 +393,12 @@ class Store:
         news["date"] = pd.to_datetime(news["date"]).dt.strftime("%Y-%m-%d")
         for col in cols[1:]:
             news[col] = news[col].astype("string").fillna("")
-        with self.transaction() as con:
-            before = con.execute("SELECT COUNT(*) FROM news").fetchone()[0]
-            con.executemany(
-                "INSERT OR IGNORE INTO news VALUES (?,?,?,?,?)",
-                news[cols].itertuples(index=False, name=None),
-            )
-            return int(con.execute("SELECT COUNT(*) FROM news").fetchone()[0]) - int(before)
+        rows = [tuple(str(v) for v in r) for r in news[cols].itertuples(index=False, name=None)]
+        with self.transaction():
+            before = self._db.execute("SELECT COUNT(*) FROM news").fetchone()[0]
+            self._db.executemany("INSERT INTO news VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING", rows)
+            after = self._db.execute("SELECT COUNT(*) FROM news").fetchone()[0]
+            return int(after) - int(before)
 
     def log_fetch(
         self,
@@ -445,8 +411,8 @@ class Store:
         message: str = "",
     ) -> None:
         """Record one fetch attempt for a series (used for stale marking)."""
-        with self.transaction() as con:
-            con.execute(
+        with self.transaction():
+            self._db.execute(
                 "INSERT INTO fetch_log (instrument, source, attempted_at, status, rows_added, "
                 "rows_revised, last_date, message) VALUES (?,?,?,?,?,?,?,?)",
                 (
@@ -461,31 +427,75 @@ class Store:
         self,
         instruments: Iterable[str] | None = None,
         fields: Iterable[str] | None = None,
-        start: str | pd.Timestamp | None = None,
-        end: str | pd.Timestamp | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        *,
+        as_of: DateLike | None = None,
     ) -> pd.DataFrame:
-        """Stored rows as a canonical frame, sorted by instrument, field and date."""
-        where, params = [], []
-        for col, vals in (("instrument", instruments), ("field", fields)):
-            if vals is not None:
-                vals = list(vals)
-                where.append(f"{col} IN ({','.join('?' * len(vals))})")
-                params += vals
-        if start is not None:
-            where.append("date >= ?")
-            params.append(pd.Timestamp(start).strftime("%Y-%m-%d"))
-        if end is not None:
-            where.append("date <= ?")
-            params.append(pd.Timestamp(end).strftime("%Y-%m-%d"))
-        sql = "SELECT instrument, field, date, value, unit, currency, source FROM observations"
+        """Stored rows as a canonical frame, sorted by instrument, field and date.
+
+        With ``as_of`` the rows are those the store held at that moment: a value revised
+        since is the value before the revision (with its source then), and a row first
+        written since is absent.
+
+        Parameters
+        ----------
+        instruments, fields
+            Keep only these (default: all).
+        start, end
+            First and last date (inclusive).
+        as_of
+            A past moment (a time without a zone is UTC); None reads the store as it is.
+        """
+        where, params = self._filters(instruments, fields, start, end, as_of)
+        if as_of is None:
+            cols = "o.value, o.unit, o.currency, o.source"
+            head: list[Any] = []
+        else:
+            then = as_of_text(as_of)
+            cols = (
+                f"{_THEN.format(col='value')} AS value, o.unit, o.currency, "
+                f"{_THEN.format(col='source')} AS source"
+            )
+            head = [then, then, then, then]
+        sql = f"SELECT o.instrument, o.field, o.date, {cols} FROM observations o"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY instrument, field, date"
-        try:
-            df = pd.read_sql_query(sql, self._con, params=params)
-        except sqlite3.Error as exc:
-            raise self._translate(exc, "read") from exc
+        sql += " ORDER BY o.instrument, o.field, o.date"
+        df = self._frame(sql, [*head, *params])
+        if df.empty:
+            return frame.empty()
         return frame.coerce(df)
+
+    @staticmethod
+    def _filters(
+        instruments: Iterable[str] | None,
+        fields: Iterable[str] | None,
+        start: DateLike | None,
+        end: DateLike | None,
+        as_of: DateLike | None,
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        for col, vals in (("instrument", instruments), ("field", fields)):
+            if vals is not None:
+                listed = list(vals)
+                if not listed:
+                    where.append("FALSE")
+                    continue
+                where.append(f"o.{col} IN ({','.join('?' * len(listed))})")
+                params += listed
+        if start is not None:
+            where.append("o.date >= ?")
+            params.append(_day(start))
+        if end is not None:
+            where.append("o.date <= ?")
+            params.append(_day(end))
+        if as_of is not None:
+            then = as_of_text(as_of)
+            where.append(_KNOWN)
+            params += [then, then]
+        return where, params
 
     def revisions(self, instrument: str | None = None) -> pd.DataFrame:
         """The revision history (old and new value, when it changed)."""
@@ -494,61 +504,105 @@ class Store:
         if instrument:
             sql += " WHERE instrument = ?"
             params.append(instrument)
-        return pd.read_sql_query(sql + " ORDER BY id", self._con, params=params)
+        return self._frame(sql + " ORDER BY id", params)
 
     def news(self, start: str | None = None, end: str | None = None) -> pd.DataFrame:
         """Stored headlines between two dates (inclusive), newest first."""
-        df = pd.read_sql_query(
+        df = self._frame(
             "SELECT * FROM news WHERE date >= ? AND date <= ? ORDER BY date DESC, title",
-            self._con,
-            params=[start or "0000-00-00", end or "9999-12-31"],
+            [start or "0000-00-00", end or "9999-12-31"],
         )
         df["date"] = pd.to_datetime(df["date"])
         return df
 
-    def last_fetches(self) -> pd.DataFrame:
-        """The latest fetch attempt per instrument (empty before any update)."""
-        return pd.read_sql_query(
-            "SELECT f.* FROM fetch_log f JOIN (SELECT instrument, MAX(id) AS id FROM fetch_log "
-            "GROUP BY instrument) m USING (instrument, id) ORDER BY instrument",
-            self._con,
+    def last_fetches(self, *, as_of: DateLike | None = None) -> pd.DataFrame:
+        """The latest fetch attempt per instrument (empty before any update).
+
+        Parameters
+        ----------
+        as_of
+            Only attempts made by then (None: all).
+        """
+        cond, params = "", []
+        if as_of is not None:
+            cond, params = " WHERE attempted_at <= ?", [as_of_text(as_of)]
+        return self._frame(
+            "SELECT f.* FROM fetch_log f JOIN (SELECT instrument, MAX(id) AS id FROM fetch_log"
+            f"{cond} GROUP BY instrument) m USING (instrument, id) ORDER BY instrument",
+            params,
         )
 
     def info(self) -> pd.DataFrame:
         """Rows, first and last date per (instrument, field)."""
-        return pd.read_sql_query(
+        return self._frame(
             "SELECT instrument, field, COUNT(*) AS rows, MIN(date) AS first, MAX(date) AS last "
-            "FROM observations GROUP BY instrument, field ORDER BY instrument, field",
-            self._con,
+            "FROM observations GROUP BY instrument, field ORDER BY instrument, field"
         )
 
     def span(
-        self, series: list[tuple[str, str]], *, end: str | pd.Timestamp | None = None
+        self,
+        series: list[tuple[str, str]],
+        *,
+        end: DateLike | None = None,
+        as_of: DateLike | None = None,
     ) -> dict[tuple[str, str], tuple[str, str]]:
         """First and last stored date of each (instrument, field) pair that has data.
 
         One indexed MIN/MAX lookup per pair: fast on a large store, unlike :meth:`info`.
-        ``end`` ignores rows dated after it.
+
+        Parameters
+        ----------
+        series
+            (instrument, field) pairs.
+        end
+            Ignore rows dated after it.
+        as_of
+            Only rows the store held at that moment (see :meth:`read`).
         """
-        last_day = "9999-12-31" if end is None else f"{pd.Timestamp(end):%Y-%m-%d}"
+        last_day = "9999-12-31" if end is None else _day(end)
+        known, known_params = "", []
+        if as_of is not None:
+            then = as_of_text(as_of)
+            known, known_params = f" AND {_KNOWN}", [then, then]
         out = {}
         for iid, fld in series:
-            first, last = self._con.execute(
-                "SELECT MIN(date), MAX(date) FROM observations "
-                "WHERE instrument = ? AND field = ? AND date <= ?",
-                (iid, fld, last_day),
+            first, last = self._sql(
+                "SELECT MIN(o.date), MAX(o.date) FROM observations o "
+                f"WHERE o.instrument = ? AND o.field = ? AND o.date <= ?{known}",
+                (iid, fld, last_day, *known_params),
             ).fetchone()
             if first is not None:
-                out[(iid, fld)] = (first, last)
+                out[(iid, fld)] = (str(first), str(last))
         return out
 
     def last_dates(self) -> dict[tuple[str, str], str]:
         """The last stored date per (instrument, field)."""
-        rows = self._con.execute(
+        rows = self._sql(
             "SELECT instrument, field, MAX(date) FROM observations GROUP BY instrument, field"
-        )
-        return {(i, f): d for i, f, d in rows}
+        ).fetchall()
+        return {(str(i), str(f)): str(d) for i, f, d in rows}
+
+    def data_as_of(self) -> pd.Timestamp | None:
+        """The store's latest write: the newest value written, revision or fetch attempt (UTC).
+
+        What a published edition records as the time of its data: ``as_of`` that time
+        reads the store as the edition saw it. None for a store never written.
+        """
+        row = self._sql(
+            "SELECT MAX(t) FROM (SELECT MAX(updated_at) AS t FROM observations "
+            "UNION ALL SELECT MAX(revised_at) FROM revisions "
+            "UNION ALL SELECT MAX(attempted_at) FROM fetch_log) w"
+        ).fetchone()
+        return None if row is None or row[0] is None else pd.Timestamp(row[0]).tz_convert("UTC")
 
     def integrity_check(self) -> str:
-        """SQLite's ``PRAGMA integrity_check`` result ('ok' when sound)."""
-        return str(self._con.execute("PRAGMA integrity_check").fetchone()[0])
+        """``"ok"`` when sound: SQLite's ``PRAGMA integrity_check``; on PostgreSQL every table
+        read through and no revision without its row."""
+        try:
+            return self._db.integrity_check()
+        except self._db.errors as exc:
+            raise self._db.translate(exc, "read") from exc
+
+
+#: The columns of the upsert's temporary ``incoming`` table.
+INCOMING = ("instrument", "field", "date", "value", "unit", "currency", "source")
