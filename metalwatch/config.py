@@ -132,6 +132,10 @@ def _read(path: Path) -> str:
         raise InvalidInputError(f"cannot read the config file {path}: {exc.strerror}") from None
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _check(where: str, key: str, value: Any, spec: dict[str, tuple[type, str]], table: str) -> None:
     if key not in spec:
         close = get_close_matches(key, list(spec), n=1)
@@ -140,9 +144,9 @@ def _check(where: str, key: str, value: Any, spec: dict[str, tuple[type, str]], 
         raise InvalidInputError(f"{where}: unknown key {key!r:.60} in {scope}{hint}")
     want = spec[key][0]
     if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-        got = type(value).__name__
         raise InvalidInputError(
-            f"{where}: {key} must be a {want.__name__} ({spec[key][1]}), not a {got}"
+            f"{where}: {key} must be {_a(want.__name__)} ({spec[key][1]}), "
+            f"not {_a(type(value).__name__)}"
         )
 
 
