@@ -8,7 +8,10 @@ An upstream unit change (CNY/t to 万元/t, USD/lb to cents/lb, kg to t) shows a
 values of the dates it overlaps and with the last stored value before it, and each value with
 the one before it. Prices may not move by more than ``PRICE_FACTOR`` from one observation to
 the next, quantities (stocks) by more than ``QUANTITY_FACTOR``; volume and open interest are
-not checked. A jump raises :class:`~metalwatch.errors.UnitScaleError` and nothing of the series
+not checked, nor are signed series (:data:`~metalwatch.frame.SIGNED_FIELDS` such as CFTC net
+positions, and instruments of :data:`~metalwatch.frame.SIGNED_KINDS` such as yields): a value
+crossing zero is no unit change, and a ratio near zero means nothing. A jump raises
+:class:`~metalwatch.errors.UnitScaleError` and nothing of the series
 is stored.
 
 Bars
@@ -35,8 +38,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metalwatch import registry
 from metalwatch.errors import SourceFormatError, UnitScaleError
-from metalwatch.frame import NON_PRICE_FIELDS
+from metalwatch.frame import NON_PRICE_FIELDS, SIGNED_FIELDS, SIGNED_KINDS
 from metalwatch.sources.bars import check_ohlc
 from metalwatch.sources.base import REBASED_FIELDS
 from metalwatch.store import Store
@@ -81,11 +85,16 @@ def check_scale(store: Store, df: pd.DataFrame, old: pd.DataFrame | None = None)
 
     ``old`` is :func:`stored_history` of ``df`` (read here when not given).
     """
-    new = df.loc[~df["field"].isin(UNCHECKED), ["field", "date", "value"]]
-    if new.empty:
+    if df.empty:
         return
     inst, source = str(df["instrument"].iloc[0]), str(df["source"].iloc[0])
+    if registry.get(inst).kind in SIGNED_KINDS:
+        return
+    new = df.loc[~df["field"].isin(UNCHECKED | SIGNED_FIELDS), ["field", "date", "value"]]
+    if new.empty:
+        return
     old = stored_history(store, df) if old is None else old
+    old = old[~old["field"].isin(SIGNED_FIELDS)]
     new = new.astype({"field": "string"}).sort_values(["field", "date"], ignore_index=True)
     limit = np.where(new["field"].isin(NON_PRICE_FIELDS), QUANTITY_FACTOR, PRICE_FACTOR)
     same = new.assign(limit=limit).merge(old, on=["field", "date"], suffixes=("", "_ref"))

@@ -49,6 +49,10 @@ class UpdateReport:
     seconds: float
     requests: dict[str, int]
     waited: dict[str, float]
+    #: Host group -> why the run's circuit breaker opened for it (not resolved, not reached).
+    unreachable: dict[str, str] = field(default_factory=dict)
+    #: True when hosts were tried, none answered and none resolved: the machine is offline.
+    no_network: bool = False
 
     @property
     def failed(self) -> list[SeriesOutcome]:

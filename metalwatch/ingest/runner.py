@@ -13,15 +13,15 @@ import pandas as pd
 
 from metalwatch import frame, registry
 from metalwatch.errors import DataError, MetalwatchError, SourceError
+from metalwatch.ingest.checks import check_bars, check_overlap, check_scale, stored_history
+from metalwatch.ingest.outcome import Attempt, SeriesOutcome, UpdateReport
+from metalwatch.ingest.plan import Job, plan, window_start
+from metalwatch.ingest.seed import opened
 from metalwatch.sources.base import Fetched, Query
 from metalwatch.sources.cache import PayloadCache
 from metalwatch.sources.news import SERIES, SOURCE, News, fetch_news
 from metalwatch.sources.policy import Policy
 from metalwatch.store import Store
-from metalwatch.ingest.checks import check_bars, check_overlap, check_scale, stored_history
-from metalwatch.ingest.outcome import Attempt, SeriesOutcome, UpdateReport
-from metalwatch.ingest.plan import Job, plan, window_start
-from metalwatch.ingest.seed import opened
 
 #: Default number of fetch threads. A thread waiting for a host's rate-limit slot is held, so
 #: with few threads the slowest host's chain (Eastmoney, one request per 4 s) starts late and
@@ -87,6 +87,7 @@ def update(
     files = list(files)
     live = instruments is not None or not files
     with opened(store) as st:
+        st.require_writable()  # a read-only store fails before anything is fetched
         last_dates = st.last_dates()
         ids = None if instruments is None else list(instruments)
         jobs, skipped = plan(ids, last_dates) if live else ([], [])
@@ -124,6 +125,8 @@ def update(
         time.monotonic() - started,
         dict(policy.limiter.requests),
         dict(policy.limiter.waited),
+        unreachable={host: why for host, (why, _) in policy.hosts.down.items()},
+        no_network=policy.hosts.no_network(),
     )
 
 

@@ -103,6 +103,9 @@ class Fetcher:
     #: Whether the guard turns 4xx/5xx answers into errors (off for libraries that read
     #: statuses themselves).
     raise_status: ClassVar[bool] = True
+    #: The host blamed when a call fails to resolve and neither the request guard nor the
+    #: error names a host (a library using its own HTTP client, e.g. yfinance's curl_cffi).
+    host: ClassVar[str | None] = None
 
     def __init__(self, cache: PayloadCache | None = None) -> None:
         self.cache = cache or PayloadCache()
@@ -152,6 +155,7 @@ class Fetcher:
                 source=self.label,
                 series=query.instrument,
                 raise_status=self.raise_status,
+                hint=self.host,
             )
 
         key = self.cache_key(query)

@@ -16,6 +16,15 @@ asked and the HTTP status of its answer (when the guard saw them), with the orig
 chained; errors of the library's own tree raised inside the call pass through as they are.
 Sleeping goes through ``Policy.sleep`` and the limiter's clock, so tests run without real
 waits.
+
+A host that cannot be resolved or reached is known after the first attempt: the run's
+:class:`HostBreaker` (one per :class:`Policy`, so per run) opens for that host when a call
+fails with it (not when a library swallows the failure: yfinance tolerates an unreachable
+``fc.yahoo.com``), the failure is not retried, and every later request to the host fails at
+once with the same cause (:class:`HostUnreachableError`, a
+:class:`~metalwatch.errors.SourceUnavailableError` whose ``host`` names it). Once three hosts
+failed to resolve and none answered, every other host is taken as down too
+(:meth:`HostBreaker.offline`), and ``metalwatch update`` prints "no network" once.
 """
 
 from __future__ import annotations
@@ -51,6 +60,11 @@ HOST_INTERVALS: dict[str, float] = {
     "komis.or.kr": 1.0,
     "yahoo.com": 0.5,
 }
+#: Distinct hosts that must fail to resolve, with none answering, before the run takes the
+#: network as down (:meth:`HostBreaker.offline`).
+OFFLINE_AFTER = 3
+#: Longest single sleep while waiting for a rate-limit slot that a breaker may cancel.
+POLL = 0.2
 #: Exception class names that mean "try again" whatever library raised them (requests,
 #: curl_cffi, urllib3, http.client).
 TRANSIENT_NAMES = frozenset(
@@ -68,6 +82,21 @@ TRANSIENT_NAMES = frozenset(
 )
 #: Exception class names of a timeout.
 TIMEOUT_NAMES = frozenset({"Timeout", "TimeoutError", "ConnectTimeout", "ReadTimeout"})
+#: Exception class names of a host that cannot be resolved (requests/urllib3, curl_cffi).
+RESOLVE_NAMES = frozenset({"NameResolutionError", "DNSError", "gaierror"})
+#: Exception class names of a host that refused or could not be routed to.
+CONNECT_NAMES = frozenset({"NewConnectionError", "ConnectionRefusedError"})
+#: Message fragments of the same failures when only the text tells (curl, nested wrappers).
+RESOLVE_TEXTS = (
+    "failed to resolve",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "could not resolve host",
+    "nodename nor servname",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+)
+CONNECT_TEXTS = ("network is unreachable", "connection refused", "no route to host")
 #: What :func:`classify` sorts an exception into.
 Kind = Literal["transient", "rate", "permanent", "format"]
 
@@ -125,8 +154,12 @@ class RateLimiter:
                 return suffix
         return None
 
-    def acquire(self, host: str) -> float:
-        """Wait for the host group's next free slot; return the seconds waited."""
+    def acquire(self, host: str, abort: Callable[[], bool] | None = None) -> float:
+        """Wait for the host group's next free slot; return the seconds waited.
+
+        With ``abort``, the wait is taken in steps of at most :data:`POLL` seconds and ends
+        early once ``abort()`` is true (the host failed for another series meanwhile).
+        """
         bucket = self.group(host)
         if bucket is None:
             return 0.0
@@ -136,11 +169,124 @@ class RateLimiter:
             self._next[bucket] = slot + self.intervals[bucket]
             self.requests[bucket] = self.requests.get(bucket, 0) + 1
         wait = slot - now
-        if wait > 0:
+        if wait <= 0:
+            return 0.0
+        if abort is None:
             self.sleep(wait)
-            with self._lock:
-                self.waited[bucket] = self.waited.get(bucket, 0.0) + wait
-        return max(wait, 0.0)
+        else:
+            left = wait
+            while left > 0 and not abort():
+                step = min(POLL, left)
+                self.sleep(step)
+                left -= step
+            wait -= max(left, 0.0)
+        with self._lock:
+            self.waited[bucket] = self.waited.get(bucket, 0.0) + wait
+        return wait
+
+
+class HostUnreachableError(SourceUnavailableError):
+    """A series failed because its host could not be resolved or reached in this run.
+
+    ``host`` is the host group (``sina.com.cn``), ``resolve`` True when the name did not
+    resolve, ``first`` False when the breaker was already open (another series found it).
+    """
+
+    def __init__(
+        self,
+        reason: str = "",
+        *,
+        host: str = "",
+        resolve: bool = False,
+        first: bool = True,
+        series: str = "",
+        source: str = "",
+        url: str | None = None,
+    ) -> None:
+        super().__init__(reason, series=series, source=source, url=url)
+        self.host = host
+        self.resolve = resolve
+        self.first = first
+
+
+class HostDown(Exception):
+    """Internal signal: a request to a host group the run's breaker has opened.
+
+    Never leaves :meth:`Policy.call`: it becomes a :class:`SourceUnavailableError`.
+    """
+
+    def __init__(self, group: str, cause: str, resolve: bool) -> None:
+        super().__init__(cause)
+        self.group = group
+        self.cause = cause
+        self.resolve = resolve
+
+
+class HostBreaker:
+    """A circuit breaker per host for one run.
+
+    ``trip(host, cause, resolve)`` opens the host (``group`` may map hosts to a shared key;
+    by default each host is its own); ``check(host)`` raises :class:`HostDown` for an open
+    host; ``answered(host)`` records that a host replied (so "no network" is never said when one did).
+    """
+
+    def __init__(self, group: Callable[[str], str | None] = lambda host: None) -> None:
+        self._group = group
+        self._lock = threading.Lock()
+        #: Host group -> (cause, True if the name did not resolve).
+        self.down: dict[str, tuple[str, bool]] = {}
+        self.replied: set[str] = set()
+
+    def key(self, host: str) -> str:
+        """The group ``host`` belongs to (a configured suffix, else the host)."""
+        host = host.lower()
+        return self._group(host) or host
+
+    def check(self, host: str) -> None:
+        """Raise :class:`HostDown` if ``host`` is open, or if the network is (:meth:`offline`)."""
+        if not host:
+            return
+        key = self.key(host)
+        with self._lock:
+            hit = self.down.get(key)
+        if hit is not None:
+            raise HostDown(key, f"{hit[0]} (earlier in this run; not asked again)", hit[1])
+        if self.offline():
+            raise HostDown(
+                key, f"not asked: no network ({OFFLINE_AFTER} hosts did not resolve)", True
+            )
+
+    def is_down(self, host: str) -> Callable[[], bool]:
+        """A test of whether ``host`` is open, for a rate-limit wait to poll."""
+        key = self.key(host)
+        return lambda: key in self.down or self.offline()
+
+    def trip(self, host: str, cause: str, *, resolve: bool) -> str:
+        """Open ``host``'s group with ``cause`` (the first cause stays); return the group."""
+        key = self.key(host)
+        with self._lock:
+            self.down.setdefault(key, (cause, resolve))
+        return key
+
+    def answered(self, host: str) -> None:
+        """Record that ``host`` answered (any status)."""
+        with self._lock:
+            self.replied.add(self.key(host) if host else "?")
+
+    def offline(self) -> bool:
+        """True once :data:`OFFLINE_AFTER` hosts failed to resolve and none has answered.
+
+        Then every other host is taken as down too, without asking: a machine with no
+        network learns it from three names, not one per host.
+        """
+        with self._lock:
+            resolved_none = sum(r for _, r in self.down.values())
+            return not self.replied and resolved_none >= OFFLINE_AFTER
+
+    def no_network(self) -> bool:
+        """True when hosts were tried, none answered and every one failed to resolve."""
+        with self._lock:
+            return bool(self.down) and not self.replied and all(r for _, r in self.down.values())
 
 
 @dataclass
@@ -170,11 +316,40 @@ class Policy:
     max_retry_after: float = 60.0
     limiter: RateLimiter = field(default_factory=RateLimiter)
     sleep: Callable[[float], None] = time.sleep
+    breaker: HostBreaker | None = None
+
+    def __post_init__(self) -> None:
+        if self.breaker is None:
+            self.breaker = HostBreaker()
+
+    @property
+    def hosts(self) -> HostBreaker:
+        """The run's circuit breaker (always set after construction)."""
+        assert self.breaker is not None
+        return self.breaker
+
+    def enter(self, host: str) -> float:
+        """Before a request to ``host`` the guard cannot see (curl_cffi): breaker, then slot."""
+        self.hosts.check(host)
+        waited = self.limiter.acquire(host, self.hosts.is_down(host))
+        if waited > 0:
+            self.hosts.check(host)
+        return waited
 
     def call(
-        self, fn: Callable[[], T], *, source: str, series: str, raise_status: bool = True
+        self,
+        fn: Callable[[], T],
+        *,
+        source: str,
+        series: str,
+        raise_status: bool = True,
+        hint: str | None = None,
     ) -> T:
         """Run ``fn`` under :func:`guard`, retrying transient failures with backoff.
+
+        A host that cannot be resolved or reached fails at once and opens the run's breaker
+        for its group (``hint``: the host to blame when neither the guard nor the error names
+        one, e.g. a curl_cffi call).
 
         Raises
         ------
@@ -190,7 +365,32 @@ class Policy:
                     return fn()
             except MetalwatchError:
                 raise
+            except HostDown as exc:
+                raise HostUnreachableError(
+                    exc.cause,
+                    host=exc.group,
+                    resolve=exc.resolve,
+                    first=False,
+                    series=series,
+                    source=source,
+                    url=_where(exc, ctx)[0],
+                ) from exc
             except Exception as exc:
+                down = unreachable(exc)
+                if down is not None:  # known after one attempt: no retry, open the breaker
+                    url = _where(exc, ctx)[0]
+                    host = (urlsplit(url).hostname if url else None) or down.host or hint
+                    reason = down.cause(host)
+                    group = self.hosts.trip(host, reason, resolve=down.resolve) if host else ""
+                    raise HostUnreachableError(
+                        reason,
+                        host=group,
+                        resolve=down.resolve,
+                        first=True,
+                        series=series,
+                        source=source,
+                        url=url,
+                    ) from exc
                 kind, cause, retry_after = classify(exc)
                 last = attempt == attempts
                 if kind == "rate" and (retry_after or 0) > self.max_retry_after:
@@ -212,6 +412,57 @@ class Policy:
                     delay = max(delay, retry_after)
                 self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+_HOST_IN_TEXT = re.compile(
+    r"(?:resolve host:?|resolve '|host=')\s*'?([A-Za-z0-9.-]+\.[A-Za-z]{2,})", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """What :func:`unreachable` found: the name did not resolve, or the host was not reached."""
+
+    resolve: bool
+    why: str
+    host: str | None
+
+    def cause(self, host: str | None = None) -> str:
+        """'cannot resolve www.shfe.com.cn' or 'cannot reach x.com (connection refused)'."""
+        where = host or self.host or "the host"
+        if self.resolve:
+            return f"cannot resolve {where}"
+        return f"cannot reach {where} ({self.why})"
+
+
+def unreachable(exc: BaseException) -> Unreachable | None:
+    """What is wrong if ``exc`` means its host cannot be resolved or reached, else None.
+
+    The exception, its causes, contexts and wrapped reasons are read (requests wraps urllib3
+    wraps socket). Timeouts are not included: a slow host may answer the next time.
+    """
+    names: set[str] = set()
+    texts: list[str] = []
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        names |= {cls.__name__ for cls in type(e).__mro__}
+        texts.append(str(e))
+        stack += [e.__cause__, e.__context__, getattr(e, "reason", None), *e.args]
+    text = " ".join(" ".join(texts).split())
+    low = text.lower()
+    found = _HOST_IN_TEXT.search(text)
+    host = found[1] if found else None
+    if names & RESOLVE_NAMES or any(t in low for t in RESOLVE_TEXTS):
+        return Unreachable(True, "name not resolved", host)
+    if names & CONNECT_NAMES or any(t in low for t in CONNECT_TEXTS):
+        why = next((t for t in CONNECT_TEXTS if t in low), "connection failed")
+        return Unreachable(False, why, host)
+    return None
 
 
 def classify(exc: BaseException) -> tuple[Kind, str, float | None]:
@@ -302,6 +553,8 @@ class _Context:
     seen: list[tuple[int, str]] = field(default_factory=list)
     #: [url, status or None until it answers] of each request, in order.
     asked: list[tuple[str, int | None]] = field(default_factory=list)
+    #: The latest exception a request raised (a library may swallow it).
+    failed: BaseException | None = None
 
 
 _local = threading.local()
@@ -318,9 +571,16 @@ def _guarded_request(self: Any, method: str, url: str, *args: Any, **kwargs: Any
     if len(args) < 7 and kwargs.get("timeout") is None:  # timeout is the 7th positional
         kwargs["timeout"] = ctx.policy.timeout
     host = urlsplit(str(url)).hostname or ""
-    ctx.policy.limiter.acquire(host)
     ctx.asked.append((str(url), None))
-    resp = _original_request(self, method, url, *args, **kwargs)
+    ctx.policy.hosts.check(host)
+    if ctx.policy.limiter.acquire(host, ctx.policy.hosts.is_down(host)) > 0:
+        ctx.policy.hosts.check(host)  # it may have failed for another series meanwhile
+    try:
+        resp = _original_request(self, method, url, *args, **kwargs)
+    except Exception as exc:  # recorded for libraries that swallow it (see last_failure)
+        ctx.failed = exc
+        raise
+    ctx.policy.hosts.answered(host)
     ctx.seen.append((resp.status_code, host))
     ctx.asked[-1] = (str(resp.url or url), resp.status_code)
     if ctx.raise_status and resp.status_code >= 400:
@@ -371,6 +631,15 @@ def current_policy() -> Policy | None:
     """The policy of the innermost guard open on this thread, or None."""
     ctx: _Context | None = getattr(_local, "ctx", None)
     return ctx.policy if ctx else None
+
+
+def last_failure() -> BaseException | None:
+    """The latest exception a request raised inside the innermost guard on this thread.
+
+    For libraries that catch a failure and return an empty result instead of raising.
+    """
+    ctx: _Context | None = getattr(_local, "ctx", None)
+    return ctx.failed if ctx else None
 
 
 def last_status() -> int | None:

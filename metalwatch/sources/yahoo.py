@@ -46,6 +46,7 @@ class YahooFetcher(Fetcher):
     key = "yfinance"
     fields = ("open", "high", "low", "close", "volume", "adj_close")
     raise_status = False  # yfinance reads statuses itself (fc.yahoo.com answers 404)
+    host = "query2.finance.yahoo.com"
     timeout: float = 30.0
 
     def prepare(self) -> None:
@@ -66,7 +67,7 @@ class YahooFetcher(Fetcher):
         end = f"{query.end + pd.Timedelta(days=1):%Y-%m-%d}"  # Yahoo's end is exclusive
         policy = current_policy()
         if policy is not None:  # the curl_cffi backend bypasses the requests guard
-            policy.limiter.acquire("query2.finance.yahoo.com")
+            policy.enter(self.host)
         with _LOCK:
             hide = yf.config.debug.hide_exceptions
             yf.config.debug.hide_exceptions = False
