@@ -119,7 +119,9 @@ def build(
     generated_at = generated_at or datetime.now(UTC).replace(microsecond=0)
     extra = _point_in_time(read_week, as_of)
     with opened(store) as st:
-        w = choose_week(st, week).week
+        at = getattr(st, "at", None)
+        then = at(as_of) if as_of is not None and callable(at) else st
+        w = choose_week(then, week).week
         data = read_week(st, w, report_instruments(), history_days=HISTORY_DAYS, **extra)
         backend = str(getattr(st, "backend", "sqlite"))
         data_as_of = _data_as_of(st)
