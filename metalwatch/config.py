@@ -177,9 +177,10 @@ def _validate(name: str, lines: dict[tuple[str, str], int], data: dict[str, Any]
 
 def _with_base(value: str, base: Path) -> str:
     """A path relative to the config file's folder (URLs are left as they are)."""
-    if "://" in value:
+    sqlite = value.startswith("sqlite:///") and not value.startswith("sqlite:////")
+    if "://" in value and not sqlite:
         return value
-    p = Path(value).expanduser()
+    p = Path(value.removeprefix("sqlite:///") if sqlite else value).expanduser()
     return str(p if p.is_absolute() else base / p)
 
 

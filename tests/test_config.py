@@ -76,6 +76,10 @@ def test_values_and_relative_paths(tmp_path: Path) -> None:
     assert (cfg.get("smtp.port"), cfg.origin("smtp.port")) == (465, f"{cfg.path}:8")
     assert (cfg.get("smtp.timeout"), cfg.origin("smtp.timeout")) == (30, "default")
     assert cfg.get("smtp.password_env") == "METALWATCH_SMTP_PASSWORD"
+    url = load_config(_write(tmp_path, 'store = "sqlite:///s.sqlite"\n')).get("store")
+    assert url == str(tmp_path / "s.sqlite")
+    pg = load_config(_write(tmp_path, 'store = "postgresql://db/mw"\n')).get("store")
+    assert pg == "postgresql://db/mw"
 
 
 def test_store_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -69,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
     if args.rebuild:
         from metalwatch.publish.edition import build
 
-        built = build(a.week, langs=["en"], analyst=cfg.get("analyst"), store=store,
+        used = a.manifest.get("analyst") or {}
+        analyst = used.get("path") if used else cfg.get("analyst")
+        built = build(a.week, langs=["en"], analyst=analyst, store=store,
                       as_of=args.as_of)  # fmt: skip
         new, label, fp_new = built.figures, "rebuild from the store now", built.fingerprint
         if args.as_of:

@@ -72,7 +72,7 @@ def _data_as_of(store: Any) -> str | None:
     return max(times) if times else None
 
 
-def _point_in_time(func: Any, as_of: object) -> dict[str, object]:
+def _point_in_time(func: Any, as_of: object) -> dict[str, Any]:
     if as_of is None:
         return {}
     if "as_of" not in inspect.signature(func).parameters:
