@@ -22,7 +22,7 @@ from metalwatch.analytics import weeks
 from metalwatch.dates import parse_date
 from metalwatch.errors import NoDataError, RenderWarning
 from metalwatch.ingest.seed import StoreArg, open_store, opened
-from metalwatch.store import Store
+from metalwatch.store import Store, parse_as_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from metalwatch.ingest import UpdateReport
@@ -48,6 +48,10 @@ def _date(value: DateArg, what: str = "date") -> pd.Timestamp | None:
     return None if value is None else parse_date(value, what)
 
 
+def _as_of(value: DateArg) -> pd.Timestamp | None:
+    return None if value is None else parse_as_of(value, "as_of")
+
+
 def instruments() -> pd.DataFrame:
     """The instrument registry as a DataFrame indexed by id.
 
@@ -66,6 +70,7 @@ def series(
     start: DateArg = None,
     end: DateArg = None,
     fields: Iterable[str] | None = None,
+    as_of: DateArg = None,
     store: StoreArg = None,
 ) -> pd.DataFrame:
     """Stored rows of one or several instruments as a tidy canonical frame.
@@ -78,6 +83,9 @@ def series(
         First and last date (inclusive); default the whole history.
     fields
         Fields to keep (``close``, ``high``, ``stock``...); default every stored field.
+    as_of
+        Read the store as it was at this moment (a time; without a zone, UTC): values revised
+        since as they were then, rows written since left out. Default: as it is now.
     store
         Store, path or None for the default store.
 
@@ -88,7 +96,13 @@ def series(
     """
     insts = registry.resolve(ids)
     with opened(store) as st:
-        df = st.read([i.id for i in insts], fields=fields, start=_date(start), end=_date(end))
+        df = st.read(
+            [i.id for i in insts],
+            fields=fields,
+            start=_date(start),
+            end=_date(end),
+            as_of=_as_of(as_of),
+        )
     if df.empty:
         raise NoDataError(f"no stored data for {', '.join(i.id for i in insts)} in the range asked")
     return df
@@ -100,6 +114,7 @@ def prices(
     start: DateArg = None,
     end: DateArg = None,
     field: str | None = None,
+    as_of: DateArg = None,
     store: StoreArg = None,
 ) -> pd.DataFrame:
     """Wide prices: DatetimeIndex x instrument ids, each instrument's registered field by default.
@@ -112,6 +127,9 @@ def prices(
         First and last date (inclusive).
     field
         One field for every column instead of each instrument's registered one.
+    as_of
+        Read the store as it was at this moment (a time; without a zone, UTC): values revised
+        since as they were then, rows written since left out. Default: as it is now.
     store
         Store, path or None for the default store.
 
@@ -128,6 +146,7 @@ def prices(
             fields=[field] if field else None,
             start=_date(start),
             end=_date(end),
+            as_of=_as_of(as_of),
         )
     wide = frame.to_wide(df, field)
     out = wide.reindex(columns=[i.id for i in insts])
@@ -153,7 +172,13 @@ def resolve_week(week: DateArg = None, *, store: StoreArg = None) -> pd.Timestam
         return weeks.resolve_week(week, _market_spans(st))
 
 
-def moves(week: DateArg = None, *, ids: Ids | None = None, store: StoreArg = None) -> pd.DataFrame:
+def moves(
+    week: DateArg = None,
+    *,
+    ids: Ids | None = None,
+    as_of: DateArg = None,
+    store: StoreArg = None,
+) -> pd.DataFrame:
     """Weekly moves, one row per instrument (default: every non-reference instrument).
 
     Parameters
@@ -162,6 +187,9 @@ def moves(week: DateArg = None, *, ids: Ids | None = None, store: StoreArg = Non
         Any date; default the latest week the store covers.
     ids
         Instrument id(s); default every instrument outside the reference group.
+    as_of
+        Read the store as it was at this moment (a time; without a zone, UTC): values revised
+        since as they were then, rows written since left out. Default: as it is now.
     store
         Store, path or None for the default store.
 
@@ -177,8 +205,9 @@ def moves(week: DateArg = None, *, ids: Ids | None = None, store: StoreArg = Non
 
     wanted = report_instruments() if ids is None else [i.id for i in registry.resolve(ids)]
     with opened(store) as st:
-        w = weeks.resolve_week(week, _market_spans(st))
-        data = read_week(st, w, wanted, history_days=HISTORY_DAYS)
+        then = st.at(_as_of(as_of))
+        w = weeks.resolve_week(week, _market_spans(then))
+        data = read_week(then, w, wanted, history_days=HISTORY_DAYS)
     return compute_moves(data.observations, w, wanted)
 
 
@@ -191,6 +220,7 @@ def report(
     analyst: str | os.PathLike[str] | None = None,
     template_dir: str | os.PathLike[str] | None = None,
     appendix: str | None = None,
+    as_of: DateArg = None,
     store: StoreArg = None,
 ) -> Path:
     """Write the weekly for ``week`` and return its path.
@@ -213,6 +243,9 @@ def report(
     appendix
         ``'csv'`` or ``'xlsx'``: also write every printed figure with its source and formula
         next to the report (``<name>-appendix.<ext>``).
+    as_of
+        Build it from the store as it was at this moment (a time; without a zone, UTC):
+        values revised since as they were then, rows written since left out. Default: now.
     store
         Store, path or None for the default store.
 
@@ -233,6 +266,7 @@ def report(
         analyst=analyst,
         template_dir=template_dir,
         appendix=appendix,
+        as_of=_as_of(as_of),
         store=store,
     )
     glyphs = sorted({m for m in problems if ".notdef" in m})

@@ -98,6 +98,7 @@ def write_weekly(
     appendix: str | None = None,
     store: StoreArg = None,
     generated_at: datetime | None = None,
+    as_of: str | pd.Timestamp | datetime | None = None,
 ) -> tuple[Path, list[str]]:
     """Write the weekly for ``week``; returns the path written and the renderer's warnings.
 
@@ -128,8 +129,9 @@ def write_weekly(
     check_template_dir(template_dir)
     notes = load_analyst(analyst)
     with opened(store) as st:
-        w = choose_week(st, week).week
-        data = read_week(st, w, report_instruments(), history_days=HISTORY_DAYS)
+        then = st.at(as_of)  # the store as it was at as_of (None: as it is)
+        w = choose_week(then, week).week
+        data = read_week(then, w, report_instruments(), history_days=HISTORY_DAYS)
     out = Path(output) if output is not None else default_output(f"{w:%Y-%m-%d}", lang, format)
     if output is None:
         out.parent.mkdir(exist_ok=True)

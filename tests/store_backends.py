@@ -13,7 +13,7 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -29,7 +29,8 @@ _numbers = itertools.count()
 def database_url(url: str, name: str) -> str:
     """``url`` with its database changed to ``name``."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc}/{name}{query}"
 
 
 def admin(url: str, *statements: str) -> None:

@@ -40,7 +40,7 @@ def test_seeded_store_matches_the_snapshot(store: Store) -> None:
     stored = store.read(["LME.CA.3M"])
     assert len(stored) == len(snap) > 4000
     assert store.meta("seeded_from") == bundled.snapshot_id()
-    assert store.meta("schema_version") == "1"
+    assert store.meta("schema_version") == str(SCHEMA_VERSION)
     dec12 = stored[(stored["date"] == "2025-12-12") & (stored["field"] == "close")]
     assert dec12["value"].item() == 11800.0
     assert dec12["source"].item() == "bundled:lme_westmetall_charsha"

@@ -32,6 +32,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     r.add_argument("--template-dir", help="folder of templates overriding the packaged ones")
     r.add_argument("--appendix", choices=["csv", "xlsx"], help="also write the data appendix")
     r.add_argument("-o", "--output", help="output file (default reports/metalwatch-weekly-<week>)")
+    r.add_argument(
+        "--as-of",
+        help="build it from the store as it was at this time (e.g. 2025-12-12T18:00+08:00; "
+        "no zone: UTC): revisions made since are undone, rows written since left out",
+    )
     return r
 
 
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from metalwatch.weekly import choose_week
 
     with opened(args.store) as st:
-        choice = choose_week(st, args.week)
+        choice = choose_week(st.at(args.as_of), args.week)
     print(f"week {choice.week:%Y-%m-%d}: {choice.reason}")
     out = api.report(
         f"{choice.week:%Y-%m-%d}",
@@ -50,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         analyst=args.analyst,
         template_dir=args.template_dir,
         appendix=args.appendix,
+        as_of=args.as_of,
         store=args.store,
     )
     print(f"wrote {out}")

@@ -7,6 +7,7 @@ backends (:mod:`metalwatch.store.sqlite`, :mod:`metalwatch.store.postgres`).
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,10 +19,10 @@ from typing import Any
 import pandas as pd
 
 from metalwatch import frame
-from metalwatch.errors import StoreCorruptError, StoreVersionError
+from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
 from metalwatch.store.backend import Backend, Cursor, read_only_error
 from metalwatch.store.paths import resolve_location
-from metalwatch.store.schema import SCHEMA_VERSION, ddl
+from metalwatch.store.schema import SCHEMA_VERSION, UPGRADES, ddl
 
 DateLike = str | pd.Timestamp | datetime
 
@@ -45,16 +46,41 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def parse_as_of(value: DateLike, what: str = "as_of") -> pd.Timestamp:
+    """A point in time from user input, in UTC, or a one-line error.
+
+    A time without a zone is UTC; a date alone is its midnight (the store as the day began).
+
+    Parameters
+    ----------
+    value
+        ``"2025-12-12T10:30:00+08:00"``, ``"2025-12-12 02:30"``, a timestamp or a datetime.
+    what
+        How the message names the input (``"--as-of"``).
+
+    Raises
+    ------
+    InvalidInputError
+        Not a time.
+    """
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError(
+            f"{what} {value!r:.60} is not a time (use YYYY-MM-DD[THH:MM[:SS]][+HH:MM])"
+        ) from exc
+    if pd.isna(ts):
+        raise InvalidInputError(f"{what} {value!r:.60} is not a time")
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
 def as_of_text(as_of: DateLike) -> str:
     """``as_of`` as the stored write times are written: UTC ISO text to the microsecond.
 
-    A time without a zone is taken as UTC. Stored times written to the second (before
-    microseconds were kept) compare correctly with it: ``"...:00+00:00"`` sorts before
-    ``"...:00.000000+00:00"``.
+    Stored times written to the second (before microseconds were kept) compare correctly
+    with it: ``"...:00+00:00"`` sorts before ``"...:00.000000+00:00"``.
     """
-    ts = pd.Timestamp(as_of)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    return ts.to_pydatetime().isoformat(timespec="microseconds")
+    return parse_as_of(as_of).to_pydatetime().isoformat(timespec="microseconds")
 
 
 def _day(value: DateLike) -> str:
@@ -79,10 +105,14 @@ _THEN = (
     "WHERE r.instrument = o.instrument AND r.field = o.field AND r.date = o.date "
     "AND r.revised_at > ? ORDER BY r.revised_at, r.id LIMIT 1), o.{col}) END"
 )
-#: Whether a stored row existed at ``as_of``: written then, or revised after it.
+#: Whether a stored row existed at ``as_of`` (three placeholders): written by then and not
+#: changed since, or revised since from a value written by then. Only the first revision after
+#: ``as_of`` can have its old value written by then (each old value is the previous new one).
+#: A revision made by schema 1 does not know when its old value was written: taken as by then.
 _KNOWN = (
     "(o.updated_at <= ? OR EXISTS (SELECT 1 FROM revisions r WHERE r.instrument = o.instrument "
-    "AND r.field = o.field AND r.date = o.date AND r.revised_at > ?))"
+    "AND r.field = o.field AND r.date = o.date AND r.revised_at > ? "
+    "AND (r.old_updated_at IS NULL OR r.old_updated_at <= ?)))"
 )
 
 
@@ -134,21 +164,24 @@ class Store:
         where = resolve_location(path)
         self.path: Path | None = where if isinstance(where, Path) else None
         self._depth = 0
+        self._as_of: DateLike | None = None
         self._db = open_backend(where, read_only=read_only)
         db = self._db
         self.backend = db.dialect
         self.location = db.where
         fresh = bool(getattr(db, "fresh", False))
         try:
-            has_schema = self._check_schema("create" if fresh else "read")
+            version = self._check_schema("create" if fresh else "read")
             db.prepare()
-            if not has_schema:
+            if version is None:
                 meta = {"schema_version": str(SCHEMA_VERSION), "created_at": _now()}
                 try:
                     db.create_schema(ddl(db.dialect), meta)
                 except db.errors as exc:
                     raise db.translate(exc, "create") from exc
-                has_schema = self._check_schema("create")
+                self._check_schema("create")
+            elif version != SCHEMA_VERSION:
+                self._upgrade(version)
         except db.errors as exc:
             db.close()
             raise db.translate(exc, "create" if fresh else "open") from exc
@@ -157,6 +190,28 @@ class Store:
             raise
 
     # -- lifecycle ---------------------------------------------------------------------
+    def at(self, as_of: DateLike | None) -> Store:
+        """This store seen as it was at ``as_of``: its reads default to that moment.
+
+        The view shares this store's connection (close the store, not the view). ``None``
+        returns the store itself.
+
+        Parameters
+        ----------
+        as_of
+            A past moment (see :meth:`read`), or None.
+        """
+        if as_of is None:
+            return self
+        view = copy.copy(self)
+        view._as_of = parse_as_of(as_of)
+        return view
+
+    @property
+    def as_of(self) -> pd.Timestamp | None:
+        """The moment this store's reads see (None: now); see :meth:`at`."""
+        return None if self._as_of is None else parse_as_of(self._as_of)
+
     @property
     def read_only(self) -> bool:
         """True when writes are refused (asked for, or not allowed here)."""
@@ -184,6 +239,10 @@ class Store:
 
     def require_writable(self) -> None:
         """Raise the one-line :class:`StoreError` a write would, if the store is read-only."""
+        if self._as_of is not None:
+            raise read_only_error(
+                self.location, f"a view of it as of {self.as_of:%Y-%m-%d %H:%M:%S} UTC"
+            )
         if self.read_only:
             raise read_only_error(self.location, self._db.why_read_only)
 
@@ -257,11 +316,13 @@ class Store:
             raise RuntimeError("Store.lock() outside a transaction")
         self._db.lock(key)
 
-    def _check_schema(self, action: str) -> bool:
-        """Whether the database holds a store (True) or no table yet (False); refuse the rest.
+    def _check_schema(self, action: str) -> int | None:
+        """The store's schema version (None: no table yet); refuse anything else.
 
         Only reads: it runs before anything that writes (the SQLite WAL switch included).
-        ``action`` ("create" or "read") is what a driver error is said to have failed.
+        ``action`` ("create" or "read") is what a driver error is said to have failed. An
+        older version this metalwatch upgrades (:data:`~metalwatch.store.schema.UPGRADES`) is
+        returned; a read-only store of that version is refused, as is any other version.
         """
         db = self._db
         try:
@@ -272,16 +333,38 @@ class Store:
         if not tables:
             if self.read_only:
                 raise StoreCorruptError(f"{self.location} is an empty {kind[3:]}, not a store")
-            return False
+            return None
         if "meta" not in tables:
             raise StoreCorruptError(f"{self.location} is {kind} but not a metalwatch store")
         version = self.meta("schema_version")
-        if version != str(SCHEMA_VERSION):
+        if version == str(SCHEMA_VERSION):
+            return SCHEMA_VERSION
+        said = (
+            f"store {self.location} has schema version {version}; this metalwatch reads "
+            f"version {SCHEMA_VERSION}"
+        )
+        old = int(version) if version is not None and version.isdigit() else None
+        if old is None or old not in UPGRADES:
+            raise StoreVersionError(said)
+        if self.read_only:
+            why = self._db.why_read_only
             raise StoreVersionError(
-                f"store {self.location} has schema version {version}; this metalwatch reads "
-                f"version {SCHEMA_VERSION}"
+                f"{said}, and upgrades it on open, but it is read-only here ({why})"
             )
-        return True
+        return old
+
+    def _upgrade(self, version: int) -> None:
+        """Bring the store from ``version`` to :data:`SCHEMA_VERSION`, in one transaction."""
+        with self.transaction():
+            self._db.lock("schema")
+            current = self.meta("schema_version")  # another process may have done it
+            while current is not None and int(current) in UPGRADES:
+                for statement in UPGRADES[int(current)]:
+                    self._db.execute(ddl(self._db.dialect, statement))
+                current = str(int(current) + 1)
+                self._sql(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", (current,), "write"
+                )
 
     # -- meta ----------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -365,8 +448,9 @@ class Store:
                 ).fetchone()[0]
             revised = db.execute(
                 "INSERT INTO revisions (instrument, field, date, old_value, new_value, "
-                "old_source, new_source, revised_at) "
-                "SELECT o.instrument, o.field, o.date, o.value, i.value, o.source, i.source, ? "
+                "old_source, new_source, revised_at, old_updated_at) "
+                "SELECT o.instrument, o.field, o.date, o.value, i.value, o.source, i.source, ?, "
+                "o.updated_at "
                 "FROM incoming i JOIN observations o USING (instrument, field, date) "
                 f"WHERE o.value != i.value AND {may}",
                 (now, *may_params),
@@ -445,8 +529,10 @@ class Store:
         start, end
             First and last date (inclusive).
         as_of
-            A past moment (a time without a zone is UTC); None reads the store as it is.
+            A past moment (a time without a zone is UTC; see :func:`parse_as_of`); None
+            reads the store as it is (or as of :meth:`at`'s moment, for a view).
         """
+        as_of = self._as_of if as_of is None else as_of
         where, params = self._filters(instruments, fields, start, end, as_of)
         if as_of is None:
             cols = "o.value, o.unit, o.currency, o.source"
@@ -494,7 +580,7 @@ class Store:
         if as_of is not None:
             then = as_of_text(as_of)
             where.append(_KNOWN)
-            params += [then, then]
+            params += [then, then, then]
         return where, params
 
     def revisions(self, instrument: str | None = None) -> pd.DataFrame:
@@ -524,6 +610,7 @@ class Store:
             Only attempts made by then (None: all).
         """
         cond, params = "", []
+        as_of = self._as_of if as_of is None else as_of
         if as_of is not None:
             cond, params = " WHERE attempted_at <= ?", [as_of_text(as_of)]
         return self._frame(
@@ -561,9 +648,10 @@ class Store:
         """
         last_day = "9999-12-31" if end is None else _day(end)
         known, known_params = "", []
+        as_of = self._as_of if as_of is None else as_of
         if as_of is not None:
             then = as_of_text(as_of)
-            known, known_params = f" AND {_KNOWN}", [then, then]
+            known, known_params = f" AND {_KNOWN}", [then, then, then]
         out = {}
         for iid, fld in series:
             first, last = self._sql(

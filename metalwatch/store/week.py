@@ -65,7 +65,14 @@ class WeekData:
         )
 
 
-def read_week(store: Store, week: pd.Timestamp, ids: Iterable[str], *, history_days: int) -> WeekData:
+def read_week(
+    store: Store,
+    week: pd.Timestamp,
+    ids: Iterable[str],
+    *,
+    history_days: int,
+    as_of: str | pd.Timestamp | None = None,
+) -> WeekData:
     """Read everything a weekly for ``week`` needs about ``ids`` from ``store``.
 
     Parameters
@@ -78,7 +85,12 @@ def read_week(store: Store, week: pd.Timestamp, ids: Iterable[str], *, history_d
         Registered instrument ids the weekly covers.
     history_days
         Calendar days of history before ``week`` read for daily and weekly series.
+    as_of
+        Read the store as it was at this moment (values revised since as they were, rows
+        written since absent, update attempts made since ignored); None: as it is. Headlines
+        carry no write time and are read as they are.
     """
+    store = store.at(as_of)
     week = pd.Timestamp(week)
     reg = registry.all_instruments()
     ids = list(dict.fromkeys(ids))
