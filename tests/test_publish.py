@@ -129,7 +129,7 @@ def test_publish_again_same_fingerprint_nothing_written(
     monkeypatch.delenv("METALWATCH_STORE")
     first = json.loads((desk["editions"] / WEEK / "manifest.json").read_text("utf-8"))
     capsys.readouterr()
-    assert main(["publish", "--week", WEEK, "--lang", "en", "--update"]) == 0
+    assert main(["publish", "--week", WEEK, "--update"]) == 0
     out = capsys.readouterr().out
     assert calls == [{"store": str(desk["store"])}]
     assert "update: 0 series, 0 rows added, 0 revised, 0 failed" in out

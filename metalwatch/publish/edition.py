@@ -30,19 +30,41 @@ LANGS = ("en", "zh")
 
 @dataclass
 class Built:
-    """The week's reports, one per language, and what the store said about its data."""
+    """The week's data and its report in the first language; the others are built on demand.
+
+    Only the first language is needed for the fingerprint, so a week already published with
+    the same figures costs one report build, not one per language.
+    """
 
     week: pd.Timestamp
-    reports: dict[str, Any]
+    langs: list[str]
     backend: str
     data_as_of: str | None
     generated_at: datetime
     figures: pd.DataFrame = field(repr=False)
+    data: Any = field(repr=False)
+    notes: Any = field(repr=False)
+    built: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def fingerprint(self) -> str:
         """The fingerprint of the figures (see :mod:`metalwatch.publish.fingerprint`)."""
         return fp.fingerprint(self.figures)
+
+    def report(self, lang: str) -> Any:
+        """The ``WeeklyReport`` in ``lang`` (built once)."""
+        from metalwatch.reporting.model import build_weekly
+
+        if lang not in self.built:
+            self.built[lang] = build_weekly(
+                self.data, lang=lang, analyst=self.notes, generated_at=self.generated_at
+            )
+        return self.built[lang]
+
+    @property
+    def reports(self) -> dict[str, Any]:
+        """Every language's report, in order (building those not built yet)."""
+        return {lang: self.report(lang) for lang in self.langs}
 
 
 @dataclass(frozen=True)
@@ -125,12 +147,12 @@ def build(
         data = read_week(st, w, report_instruments(), history_days=HISTORY_DAYS, **extra)
         backend = str(getattr(st, "backend", "sqlite"))
         data_as_of = _data_as_of(st)
-    reports = {
-        lang: build_weekly(data, lang=lang, analyst=notes, generated_at=generated_at)
-        for lang in dict.fromkeys(langs)
-    }
-    figures = fp.canonical(reports[langs[0]].figures)
-    return Built(w, reports, backend, data_as_of, generated_at, figures)
+    langs = list(dict.fromkeys(langs))
+    first = build_weekly(data, lang=langs[0], analyst=notes, generated_at=generated_at)
+    figures = fp.canonical(first.figures)
+    return Built(
+        w, langs, backend, data_as_of, generated_at, figures, data, notes, {langs[0]: first}
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -169,7 +191,7 @@ def _write_files(folder: Path, built: Built, template_dir: Any) -> list[str]:
         write_bytes(folder / f"{stem}.html", html.encode("utf-8"))
         warnings += write_pdf(html, folder / f"{stem}.pdf", template_dir)
         write_bytes(folder / f"{stem}-tables.xlsx", workbook_bytes(report))
-    first = next(iter(built.reports.values()))
+    first = built.report(built.langs[0])
     write_appendix(first, folder / f"metalwatch-weekly-{week}-appendix.csv", "csv")
     write_bytes(folder / mf.FIGURES, fp.to_csv_bytes(built.figures))
     return warnings
@@ -209,7 +231,7 @@ def publish(
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the editions folder {root}: {exc.strerror}") from None
-    week, langs = f"{built.week:%Y-%m-%d}", list(built.reports)
+    week, langs = f"{built.week:%Y-%m-%d}", built.langs
     same = [e for e in mf.list_editions(root) if e.week == week]
     if same and not force:
         last = same[-1]
@@ -217,7 +239,7 @@ def publish(
             last.manifest.get("languages", [])
         ):
             return Published(last, True, [])
-    first = next(iter(built.reports.values()))
+    first = built.report(langs[0])
     tmp = Path(tempfile.mkdtemp(prefix=f".{week}.", dir=root))
     try:
         tmp.chmod(0o755)
