@@ -111,14 +111,15 @@ def test_the_check_finds_a_number_printed_around_the_recorder(week_data):
 
 
 def test_figures_printed_outside_tables_are_recorded(week_data):
-    """The review's 16 misses: ranges, ratio range, FX legs, z-score, weeks, cross-venue legs."""
+    """The review's misses: ranges, ratio range, FX legs, core-view moves, cross-venue legs,
+    and the macro, positioning and lithium figures."""
     figs = build_weekly(week_data, lang="en").figures
     got = set(zip(figs["instrument"], figs["metric"], figs["text"], strict=True))
     for expected in [
         ("AU/AG", "low_52w", "67.03"),
-        ("AU/AG", "high_52w", "104.81"),
         ("FX.USDCNY", "close", "7.0579"),
-        ("SHFE.SN", "z", "1.42"),
+        ("SHFE.SN", "wow_pct", "4.88%"),
+        ("LME.AH.STOCK", "change", "8,650"),
         ("FRED.DGS10", "change_bp", "+5"),
         ("CFTC.GC.FUT", "mm_net", "123,548"),
         ("GFEX.LC", "close", "97,720"),

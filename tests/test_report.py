@@ -140,11 +140,11 @@ def test_cross_venue_figures(en_model, en_pdf):
 def test_core_views_carry_their_numbers(en_model):
     views = " ".join(en_model.core_views)
     # SHFE silver: 14892 / 13687 - 1 = +8.80 %, the largest weekly move that week
-    assert "SHFE silver (main continuous) rose 8.80% this week to 14,892 CNY/kg" in views
-    assert "COMEX gold closed the week at 4,300.1 USD/oz (+2.07% WoW)" in views
-    # LME tin stocks 3,085 -> 3,670 t is the largest inventory move in %
-    assert "LME tin stocks rose by 585 t (+18.96%) to 3,670 t." in views
-    assert 3 <= len(en_model.core_views) <= 6
+    assert "SHFE silver (main continuous) up 8.80% to 14,892 CNY/kg" in views
+    assert "COMEX gold (front month) up 2.07% to 4,300.1 USD/oz" in views
+    # LME aluminium stocks 528,300 -> 519,650 t is the largest inventory move in tonnes
+    assert "LME aluminium stocks fell by 8,650 t to 519,650 t." in views
+    assert 3 <= len(en_model.core_views) <= 8
 
 
 def test_chinese_report_renders_real_glyphs(zh_pdf):

@@ -30,7 +30,17 @@ from metalwatch.errors import InvalidInputError, UnknownInstrumentError
 from metalwatch.registry import shorten
 from metalwatch.reporting import yaml_bounds
 
-SECTIONS = ("precious", "industrial", "inventory", "strategic", "recap", "equities", "news")
+SECTIONS = (
+    "macro",
+    "positioning",
+    "precious",
+    "industrial",
+    "inventory",
+    "strategic",
+    "recap",
+    "equities",
+    "news",
+)
 RATING_STATUS = ("maintained", "upgraded", "downgraded", "initiated")
 DEFAULT_WATCH_LISTS = {
     "gold": ["SSE.600547", "SSE.601899"],
@@ -46,6 +56,8 @@ class AnalystInput:
     """Validated analyst input; every field has a data-only default."""
 
     publisher: dict[str, str] = field(default_factory=dict)
+    #: The week's thesis line under the title (default: generated from the week's data).
+    title: dict[str, str] = field(default_factory=dict)
     analysts: list[str] = field(default_factory=list)
     rating: dict[str, str] = field(default_factory=dict)
     colors: str | None = None
@@ -118,8 +130,19 @@ class _Reader:
         }
 
 
-TOP_KEYS = ("publisher", "analysts", "rating", "colors", "core_views", "commentary",
-            "watch_lists", "news_keywords", "risks", "disclaimer")  # fmt: skip
+TOP_KEYS = (
+    "publisher",
+    "title",
+    "analysts",
+    "rating",
+    "colors",
+    "core_views",
+    "commentary",
+    "watch_lists",
+    "news_keywords",
+    "risks",
+    "disclaimer",
+)
 
 
 def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
@@ -135,19 +158,22 @@ def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
     top = r.mapping(root, "the analyst file", TOP_KEYS)
     if "publisher" in top:
         out.publisher = r.per_lang(top["publisher"], "publisher")
+    if "title" in top:
+        out.title = r.per_lang(top["title"], "title")
     if "analysts" in top:
         out.analysts = r.strings(top["analysts"], "analysts")
     if "rating" in top:
         out.rating = r.per_lang(top["rating"], "rating", extra=("status",))
         status = out.rating.get("status")
         if status is not None and status not in RATING_STATUS:
-            raise r.fail(top["rating"], f"rating.status {shorten(status)} is not one of "
-                         f"{', '.join(RATING_STATUS)}")  # fmt: skip
+            raise r.fail(
+                top["rating"],
+                f"rating.status {shorten(status)} is not one of {', '.join(RATING_STATUS)}",
+            )
     if "colors" in top:
         out.colors = r.string(top["colors"], "colors")
         if out.colors not in ("red-up", "green-up"):
-            raise r.fail(top["colors"],
-                         f"colors {shorten(out.colors)} must be red-up or green-up")  # fmt: skip
+            raise r.fail(top["colors"], f"colors {shorten(out.colors)} must be red-up or green-up")
     if "core_views" in top:
         views = r.per_lang_lists(top["core_views"], "core_views", extra=("mode",))
         mode_node = views.pop("mode", None)

@@ -45,11 +45,10 @@ def _row(moves: pd.DataFrame, iid: str) -> pd.Series:
     return cast(pd.Series, moves.loc[iid])
 
 
-def _level(book: FigureBook, iid: str, m: pd.Series) -> str:
+def level_text(book: FigureBook, iid: str, m: pd.Series, *, section: str = MACRO_SECTION) -> str:
+    """A macro level as printed: ``4.19%`` for a rate, ``98.40`` for the dollar index."""
     inst = registry.get(iid)
-    text = book.number(
-        MACRO_SECTION, iid, "close", m["close"], inst.decimals, inst.unit, m["close_date"]
-    )
+    text = book.number(section, iid, "close", m["close"], inst.decimals, inst.unit, m["close_date"])
     return text + "%" if inst.kind == "rate" and text != "—" else text
 
 
@@ -86,7 +85,7 @@ def macro_table(moves: pd.DataFrame, book: FigureBook) -> Table:
             [
                 Cell(name, "text name stale" if m["stale"] else "text name"),
                 Cell(unit(inst.unit, lang)),
-                Cell(_level(book, iid, m), "num"),
+                Cell(level_text(book, iid, m), "num"),
                 Cell(iso_date(m["close_date"]), "num stale" if m["stale"] else "num"),
                 change,
             ]
@@ -100,18 +99,20 @@ def macro_table(moves: pd.DataFrame, book: FigureBook) -> Table:
     return t
 
 
-def _moved(book: FigureBook, iid: str, m: pd.Series, *, rate: bool) -> str:
+def moved(
+    book: FigureBook, iid: str, m: pd.Series, *, rate: bool, section: str = MACRO_SECTION
+) -> str:
     """'rose 5 bp' / 'fell 0.60%' / 'was unchanged', the figure recorded unsigned."""
     value = float(m["change"]) * BP if rate else float(m["wow_pct"])
     if round(value, 0 if rate else 2) == 0:
         return tr(book.lang, "was unchanged")
     if rate:
         text = book.number(
-            MACRO_SECTION, iid, "change_bp", value, 0, "bp", m["close_date"], absolute=True
+            section, iid, "change_bp", value, 0, "bp", m["close_date"], absolute=True
         )
         text = tr(book.lang, "%(value)s bp", value=text)
     else:
-        text = book.percent(MACRO_SECTION, iid, "wow_pct", value, m["close_date"], absolute=True)
+        text = book.percent(section, iid, "wow_pct", value, m["close_date"], absolute=True)
     if rate:
         msg = N_("rose %(value)s") if value > 0 else N_("fell %(value)s")
     else:
@@ -129,12 +130,12 @@ def macro_lead(moves: pd.DataFrame, book: FigureBook) -> str:
         book.lang,
         "The US 10-year Treasury yield %(nominal_move)s to %(nominal)s and the 10-year real "
         "yield %(real_move)s to %(real)s; the dollar index %(dxy_move)s to %(dxy)s.",
-        nominal_move=_moved(book, "FRED.DGS10", nominal, rate=True),
-        nominal=_level(book, "FRED.DGS10", nominal),
-        real_move=_moved(book, "FRED.DFII10", real, rate=True),
-        real=_level(book, "FRED.DFII10", real),
-        dxy_move=_moved(book, "ICE.DXY", dxy, rate=False),
-        dxy=_level(book, "ICE.DXY", dxy),
+        nominal_move=moved(book, "FRED.DGS10", nominal, rate=True),
+        nominal=level_text(book, "FRED.DGS10", nominal),
+        real_move=moved(book, "FRED.DFII10", real, rate=True),
+        real=level_text(book, "FRED.DFII10", real),
+        dxy_move=moved(book, "ICE.DXY", dxy, rate=False),
+        dxy=level_text(book, "ICE.DXY", dxy),
     )
 
 

@@ -45,6 +45,19 @@ POSITIONING = {
 #: Gold against the US 10-year real yield (inverted axis), 2 years.
 GOLD_REAL_YIELD = ("LBMA.AU.PM", "FRED.DFII10")
 GOLD_REAL_YIELD_DAYS = 730
+#: The series the core views and the title speak of, per metal (msgid), lead series first.
+METAL_SERIES = {
+    N_("Gold"): ("COMEX.GC", "SHFE.AU"),
+    N_("Silver"): ("COMEX.SI", "SHFE.AG"),
+    N_("Copper"): ("LME.CA.3M", "SHFE.CU"),
+    N_("Aluminium"): ("LME.AH.3M", "SHFE.AL"),
+    N_("Tin"): ("LME.SN.3M", "SHFE.SN"),
+    N_("Rare earths"): ("CN.PRND_OXIDE", "CN.TB_OXIDE"),
+    N_("Lithium"): ("GFEX.LC",),
+    N_("Cobalt"): ("KOMIS.CO.LME_CASH",),
+}
+#: Names in running text where the registry's name carries a grade (digits read as figures).
+PROSE_NAMES = {"KOMIS.CO.LME_CASH": N_("LME cobalt cash (KOMIS)")}
 #: The cover's key-figures strip.
 KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
 PRECIOUS = ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG")

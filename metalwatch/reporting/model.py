@@ -13,7 +13,6 @@ import pandas as pd
 
 from metalwatch import registry
 from metalwatch.analytics import spreads
-from metalwatch.analytics.context import weekly_context
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
@@ -26,10 +25,6 @@ from metalwatch.reporting.i18n import iso_date, long_date, tr, unit
 from metalwatch.reporting.status import DataStatus, data_status, source_labels, week_news
 from metalwatch.reporting.tables import TableBuilder
 from metalwatch.store.week import WeekData
-
-#: Statistical-context kinds the core views may cite.
-#: No ``gold_premium``: its legs (SHFE close, LBMA PM fix) are hours apart, not a fact to cite.
-CONTEXT_KINDS = ["extreme_move", "import_window", "inventory_vs_norm"]
 
 
 @dataclass
@@ -74,6 +69,8 @@ class WeeklyReport:
     lang: str
     generated_at: str
     title: str
+    #: The week's thesis, under the title: the analyst's, else generated from the data.
+    thesis: str
     week_label: str
     publisher: str
     analysts: list[str]
@@ -90,18 +87,6 @@ class WeeklyReport:
     figures: pd.DataFrame = field(repr=False)
     moves: pd.DataFrame = field(repr=False)
     skipped: dict[str, str] = field(default_factory=dict)
-
-
-def _context(
-    rows: pd.DataFrame, week: pd.Timestamp, skipped: dict[str, str]
-) -> list[dict[str, object]]:
-    """The week's statistical facts the core views may cite (strongest first)."""
-    try:
-        facts = weekly_context(rows, week, kinds=CONTEXT_KINDS)
-    except MetalwatchError as exc:  # said in Data status, never swallowed silently
-        skipped["statistical context"] = str(exc)
-        return []
-    return [{str(k): v for k, v in rec.items()} for rec in facts.to_dict("records")]
 
 
 def _gold_silver_ratio(wide: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
@@ -187,12 +172,14 @@ def build_weekly(
     context_rows = data.rows(layout.context_instruments())
     wide = as_wide(context_rows)
     skipped: dict[str, str] = {}
-    facts = _context(context_rows, week, skipped)
     tb = TableBuilder(moves, week, book)
     key_figures = _key_figures(tb, moves, week, lang)
-    generated = views.core_views(moves, book, ratio=_gold_silver_ratio(wide, week), context=facts)
     own = analyst.core_views.get(lang) or analyst.core_views.get("any") or []
-    core = own if analyst.core_views_mode == "replace" and own else generated + own
+    if analyst.core_views_mode == "replace" and own:
+        core = list(own)
+    else:  # the analyst's thesis leads, the generated views follow
+        ratio = _gold_silver_ratio(wide, week)
+        core = own + views.core_views(moves, book, history=data.history, week=week, ratio=ratio)
 
     def commentary(key: str) -> str:
         item = analyst.commentary.get(key)
@@ -296,6 +283,8 @@ def build_weekly(
         lang=lang,
         generated_at=when.strftime("%Y-%m-%d %H:%M UTC"),
         title=t("Nonferrous Metals Weekly"),
+        thesis=(analyst.text(analyst.title, lang) if analyst.title else "")
+        or views.thesis(moves, lang),
         week_label=tr(lang, "Week ending %(date)s", date=long_date(week, lang)),
         publisher=publisher,
         analysts=analyst.analysts,

@@ -1,295 +1,310 @@
-"""Core views: short sentences generated from the week's data by deterministic rules.
+"""Core views and the week's thesis: plain sentences generated from the week's data.
 
-Each rule reads the weekly moves (and, where available, the statistical context records of
-:mod:`metalwatch.analytics.context`) and returns sentences that carry their numbers. Rules run in
-a fixed order; the report keeps at most :data:`MAX_VIEWS`. The analyst file can extend or replace
-them.
+Each sentence carries its numbers (through :mod:`metalwatch.reporting.prose`, which records
+them). No statistics jargon: a weekly move is "the largest weekly gain since 2025-06-06",
+measured over the series' whole stored history (:mod:`metalwatch.analytics.records`), and the
+metal that rose most "led" the metals. Every metal of :data:`~.layout.METAL_SERIES` whose
+series moved :data:`NOTABLE_PCT` or more this week gets a sentence. The analyst's views lead
+(the model puts them first); the views here follow.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
-from typing import Any
+from typing import cast
 
 import pandas as pd
 
 from metalwatch import registry
-from metalwatch.analytics.spreads import METALS
+from metalwatch.analytics.records import last_as_large, weekly_moves
+from metalwatch.reporting import prose
+from metalwatch.reporting.drivers import level_text, moved
 from metalwatch.reporting.figures import FigureBook
-from metalwatch.reporting.i18n import N_, tr, unit
-from metalwatch.reporting.layout import INVENTORY
+from metalwatch.reporting.i18n import N_, tr
+from metalwatch.reporting.layout import INVENTORY, METAL_SERIES, PROSE_NAMES
 
-MAX_VIEWS = 6
-#: Where the core views' figures are recorded in the appendix.
 SECTION = "core_views"
-#: SHFE and LME weekly moves this many percentage points apart (or of opposite sign) diverge.
-DIVERGENCE_POINTS = 1.5
-#: A weekly move is quoted as "the largest in N weeks" from this many weeks on.
-RANK_WEEKS_QUOTED = 8
-#: The gold premium is cited only when the most extreme in at least this many weeks.
-PREMIUM_RANK_WEEKS = 26
+#: At most this many generated views, of which at most :data:`MAX_METAL_VIEWS` on metals.
+MAX_VIEWS = 8
+MAX_METAL_VIEWS = 5
+#: A weekly move of at least this many percent is notable: its metal gets a sentence.
+NOTABLE_PCT = 2.0
+#: "The largest ... since <date>" is said only when that date is at least this many weeks back.
+SINCE_MIN_WEEKS = 8
+#: The policy rate is cited when it moved at least this many basis points.
+POLICY_NOTABLE_BP = 10.0
+#: The title says the dollar weakened or strengthened from a weekly move this large (percent).
+DOLLAR_TITLE_PCT = 0.5
+#: The gold/silver ratio is "near" a 52-week extreme within this many percent of it.
+NEAR_EXTREME_PCT = 5.0
 
 
-def _ok(moves: pd.DataFrame, iid: str) -> bool:
-    return (
-        iid in moves.index
-        and moves.loc[iid, "status"] == "ok"
-        and not math.isnan(moves.loc[iid, "wow_pct"])
+def _row(moves: pd.DataFrame, iid: str) -> pd.Series:
+    return cast(pd.Series, moves.loc[iid])
+
+
+def fresh(moves: pd.DataFrame, iid: str) -> bool:
+    """A series with this week's close and a weekly move."""
+    if iid not in moves.index:
+        return False
+    m = _row(moves, iid)
+    return bool(m["status"] == "ok" and pd.notna(m["wow_pct"]))
+
+
+def _wow(moves: pd.DataFrame, iid: str) -> float:
+    return float(_row(moves, iid)["wow_pct"])
+
+
+def notable_metals(moves: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Metals with a series that moved :data:`NOTABLE_PCT` or more, largest move first, each
+    with its fresh series."""
+    out = []
+    for metal, ids in METAL_SERIES.items():
+        ok = [i for i in ids if fresh(moves, i)]
+        if ok and max(abs(_wow(moves, i)) for i in ok) >= NOTABLE_PCT:
+            out.append((metal, ok))
+    return sorted(out, key=lambda kv: -max(abs(_wow(moves, i)) for i in kv[1]))
+
+
+def since(history: pd.DataFrame, iid: str, week: pd.Timestamp, value: float) -> str | None:
+    """``'YYYY-MM-DD'``: the last week with a move at least as large in the same direction, if
+    it is :data:`SINCE_MIN_WEEKS` or more back; ``'record'`` if no week in the stored history
+    had one; None otherwise (or without history)."""
+    rows = history[history["instrument"] == iid]
+    if rows.empty:
+        return None
+    weekly = weekly_moves(rows.set_index("date")["value"])
+    if len(weekly) < SINCE_MIN_WEEKS:
+        return None
+    day = last_as_large(weekly, week, value)
+    if day is None:
+        return "record"
+    return f"{day:%Y-%m-%d}" if (week - day).days >= SINCE_MIN_WEEKS * 7 else None
+
+
+def _series_clause(
+    book: FigureBook, moves: pd.DataFrame, history: pd.DataFrame, week: pd.Timestamp, iid: str
+) -> str:
+    lang, m, inst = book.lang, _row(moves, iid), registry.get(iid)
+    wow = float(m["wow_pct"])
+    pct = prose.percent(book, SECTION, iid, "wow_pct", wow, m["close_date"], "weekly move")
+    lvl = prose.level(
+        book, SECTION, iid, "close", float(m["close"]), inst.decimals, inst.unit, m["close_date"]
     )
+    msg = (
+        N_("%(name)s up %(pct)s to %(level)s")
+        if wow > 0
+        else N_("%(name)s down %(pct)s to %(level)s")
+    )
+    name = tr(lang, PROSE_NAMES[iid]) if iid in PROSE_NAMES else inst.name(lang)
+    text = tr(lang, msg, name=name, pct=pct, level=lvl)
+    when = since(history, iid, week, wow)
+    if when == "record":
+        extra = (
+            N_(", its largest weekly gain in the stored history")
+            if wow > 0
+            else N_(", its largest weekly drop in the stored history")
+        )
+        return text + tr(lang, extra)
+    if when:
+        extra = (
+            N_(", the largest weekly gain since %(date)s")
+            if wow > 0
+            else N_(", the largest weekly drop since %(date)s")
+        )
+        return text + tr(lang, extra, date=when)
+    return text
 
 
-def _pct(moves: pd.DataFrame, iid: str, book: FigureBook, metric: str = "wow_pct",
-         absolute: bool = False) -> str:  # fmt: skip
-    m = moves.loc[iid]
-    return book.percent(SECTION, iid, metric, m[metric], m["close_date"], absolute=absolute)
+def metal_views(
+    moves: pd.DataFrame, book: FigureBook, history: pd.DataFrame, week: pd.Timestamp
+) -> list[str]:
+    """One sentence per notable metal; the first (the largest move) led the metals up or down."""
+    lang, out = book.lang, []
+    for n, (metal, ids) in enumerate(notable_metals(moves)[:MAX_METAL_VIEWS]):
+        clauses = tr(lang, "; ").join(_series_clause(book, moves, history, week, i) for i in ids)
+        top = max(ids, key=lambda i: abs(_wow(moves, i)))
+        if n == 0:
+            msg = (
+                N_("%(metal)s led the metals: %(clauses)s.")
+                if _wow(moves, top) > 0
+                else N_("%(metal)s led the decline: %(clauses)s.")
+            )
+        else:
+            msg = N_("%(metal)s: %(clauses)s.")
+        out.append(tr(lang, msg, metal=tr(lang, metal), clauses=clauses))
+    return out
 
 
-def _level(moves: pd.DataFrame, iid: str, book: FigureBook) -> str:
-    inst, m = registry.get(iid), moves.loc[iid]
-    close = book.number(SECTION, iid, "close", m["close"], inst.decimals, inst.unit,
-                        m["close_date"])  # fmt: skip
-    return f"{close} {unit(inst.unit, book.lang)}"
-
-
-def precious_summary(moves: pd.DataFrame, book: FigureBook) -> list[str]:
-    """Gold and silver: level and weekly move."""
-    if not (_ok(moves, "COMEX.GC") and _ok(moves, "COMEX.SI")):
+def macro_view(moves: pd.DataFrame, book: FigureBook) -> list[str]:
+    """The policy rate (when it moved), the 10-year real yield and the dollar index."""
+    lang, parts = book.lang, []
+    clauses = (
+        ("FRED.DFF", N_("the effective fed funds rate %(move)s to %(level)s"), True),
+        ("FRED.DFII10", N_("the US 10-year real yield %(move)s to %(level)s"), True),
+        ("ICE.DXY", N_("the dollar index %(move)s to %(level)s"), False),
+    )
+    for iid, msg, rate in clauses:
+        if iid not in moves.index or pd.isna(_row(moves, iid)["change"]):
+            continue
+        m = _row(moves, iid)
+        if iid == "FRED.DFF" and abs(float(m["change"])) * 100 < POLICY_NOTABLE_BP:
+            continue
+        parts.append(
+            tr(
+                lang,
+                msg,
+                move=moved(book, iid, m, rate=rate, section=SECTION),
+                level=level_text(book, iid, m, section=SECTION),
+            )
+        )
+    if not parts:
         return []
-    return [tr(book.lang, "COMEX gold closed the week at %(gold)s (%(gold_wow)s WoW); silver at "
-               "%(silver)s (%(silver_wow)s).",
-               gold=_level(moves, "COMEX.GC", book), gold_wow=_pct(moves, "COMEX.GC", book),
-               silver=_level(moves, "COMEX.SI", book),
-               silver_wow=_pct(moves, "COMEX.SI", book))]  # fmt: skip
+    return [tr(lang, "Rates and the dollar: %(clauses)s.", clauses=tr(lang, "; ").join(parts))]
 
 
-def _largest_mover_id(moves: pd.DataFrame) -> str | None:
-    cand = moves[(moves["group"].isin(["precious", "industrial", "strategic"]))
-                 & (moves["kind"] == "price") & (moves["status"] == "ok")
-                 & moves["wow_pct"].notna()]  # fmt: skip
-    return None if cand.empty else str(cand["wow_pct"].abs().idxmax())
-
-
-def largest_mover(moves: pd.DataFrame, book: FigureBook) -> list[str]:
-    """The largest weekly move among metal prices with fresh data."""
-    iid = _largest_mover_id(moves)
-    if iid is None:
-        return []
-    value = moves.loc[iid, "wow_pct"]
-    msg = (N_("%(name)s rose %(pct)s this week to %(level)s, the largest move among the metals "
-              "tracked.") if value > 0 else
-           N_("%(name)s fell %(pct)s this week to %(level)s, the largest move among the metals "
-              "tracked."))  # fmt: skip
-    return [tr(book.lang, msg, name=registry.get(iid).name(book.lang),
-               pct=_pct(moves, iid, book, absolute=True), level=_level(moves, iid, book))]
-
-
-def inventory_change(moves: pd.DataFrame, book: FigureBook) -> list[str]:
-    """The largest inventory build or draw of the week, in tonnes (or the unit) and %."""
-    cand = [i for i in INVENTORY if _ok(moves, i)]
+def inventory_view(moves: pd.DataFrame, book: FigureBook) -> list[str]:
+    """The largest weekly build or draw in tonnes among the exchange stocks."""
+    cand = [
+        i
+        for i in INVENTORY
+        if fresh(moves, i) and registry.get(i).unit == "t" and not i.startswith("EXCH.")
+    ]
     if not cand:
         return []
-    iid = max(cand, key=lambda i: abs(moves.loc[i, "wow_pct"]))
-    m, inst, lang = moves.loc[iid], registry.get(iid), book.lang
-    msg = (N_("%(name)s rose by %(change)s %(unit)s (%(pct)s) to %(level)s.") if m["change"] > 0
-           else N_("%(name)s fell by %(change)s %(unit)s (%(pct)s) to %(level)s."))  # fmt: skip
-    change = book.number(SECTION, iid, "change", m["change"], inst.decimals, inst.unit,
-                         m["close_date"], absolute=True)  # fmt: skip
-    return [tr(lang, msg, name=inst.name(lang), unit=unit(inst.unit, lang), change=change,
-               pct=_pct(moves, iid, book), level=_level(moves, iid, book))]  # fmt: skip
+    iid = max(cand, key=lambda i: abs(float(_row(moves, i)["change"])))
+    m, inst, lang = _row(moves, iid), registry.get(iid), book.lang
+    change = float(m["change"])
+    msg = (
+        N_("%(name)s rose by %(change)s to %(level)s.")
+        if change > 0
+        else N_("%(name)s fell by %(change)s to %(level)s.")
+    )
+    return [
+        tr(
+            lang,
+            msg,
+            name=inst.name(lang),
+            change=prose.level(
+                book,
+                SECTION,
+                iid,
+                "change",
+                change,
+                0,
+                "t",
+                m["close_date"],
+                "close - close a week earlier",
+                absolute=True,
+            ),
+            level=prose.level(
+                book, SECTION, iid, "close", float(m["close"]), 0, "t", m["close_date"]
+            ),
+        )
+    ]
 
 
-def venue_divergence(moves: pd.DataFrame, book: FigureBook) -> list[str]:
-    """SHFE and LME moving apart: opposite signs, or :data:`DIVERGENCE_POINTS` or more apart."""
-    for code, m in METALS.items():
-        shfe, lme = m.shfe, m.lme_3m
-        if not (_ok(moves, shfe) and _ok(moves, lme)):
-            continue
-        a, b = moves.loc[shfe, "wow_pct"], moves.loc[lme, "wow_pct"]
-        if (a > 0) != (b > 0) or abs(a - b) >= DIVERGENCE_POINTS:
-            gap = book.number(SECTION, f"{code}.SHFE-LME", "wow_gap", abs(a - b), 2,
-                              "percentage points", moves.loc[shfe, "close_date"],
-                              f"|WoW % {shfe} - WoW % {lme}|")  # fmt: skip
-            return [tr(book.lang, "%(metal)s: SHFE %(shfe)s against LME %(lme)s this week, a "
-                       "gap of %(gap)s percentage points.",
-                       metal=tr(book.lang, m.name.capitalize()), shfe=_pct(moves, shfe, book),
-                       lme=_pct(moves, lme, book), gap=gap)]  # fmt: skip
-    return []
-
-
-def gold_silver_ratio(
-    moves: pd.DataFrame, book: FigureBook, ratio: pd.Series | None = None
-) -> list[str]:
-    """The COMEX gold/silver ratio (daily closes), flagged at a 52-week high or low."""
-    if ratio is None or ratio.empty or not (_ok(moves, "COMEX.GC") and _ok(moves, "COMEX.SI")):
+def ratio_view(ratio: pd.Series, book: FigureBook, week: pd.Timestamp) -> list[str]:
+    """The COMEX gold/silver ratio, read: near a 52-week low means silver outperforms."""
+    if ratio.empty or (week - pd.Timestamp(ratio.index[-1])).days > 6:
         return []
-    day = ratio.index[-1]
-    now = ratio.iloc[-1]
+    day, now = pd.Timestamp(ratio.index[-1]), float(ratio.iloc[-1])
     year = ratio[ratio.index > day - pd.Timedelta(days=364)]
+    low, high = float(year.min()), float(year.max())
+    lang = book.lang
 
     def fig(metric: str, value: float, how: str) -> str:
-        return book.number(SECTION, "AU/AG", metric, value, 2, "oz/oz", day, how)
+        return prose.number(book, SECTION, "AU/AG", metric, value, 2, "oz/oz", day, how)
 
-    if now <= year.min():
-        msg = N_("The gold/silver ratio fell to %(ratio)s, its lowest in 52 weeks.")
-        return [tr(book.lang, msg, ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"))]
-    if now >= year.max():
-        msg = N_("The gold/silver ratio rose to %(ratio)s, its highest in 52 weeks.")
-        return [tr(book.lang, msg, ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"))]
-    msg = N_("The gold/silver ratio stands at %(ratio)s (52-week range %(low)s–%(high)s).")
-    return [tr(book.lang, msg, ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"),
-               low=fig("low_52w", year.min(), "lowest daily ratio over the 52 weeks"),
-               high=fig("high_52w", year.max(), "highest daily ratio over the 52 weeks"))]
-
-
-def _name(iid: str, lang: str) -> str:
-    try:
-        return registry.get(iid).name(lang)
-    except LookupError:
-        return iid
-
-
-Record = dict[str, Any]
-
-
-def _extreme_move(rec: Record, book: FigureBook) -> str:
-    up, iid, day = rec["value"] > 0, rec["instrument"], rec["date"]
-    if rec.get("rank_weeks") and rec["rank_weeks"] >= RANK_WEEKS_QUOTED:
-        msg = (N_("%(name)s's weekly gain of %(pct)s is the largest in %(weeks)s weeks "
-                  "(z = %(z)s against %(n)s weekly moves).") if up else
-               N_("%(name)s's weekly drop of %(pct)s is the largest in %(weeks)s weeks "
-                  "(z = %(z)s against %(n)s weekly moves)."))  # fmt: skip
-    else:
-        msg = (N_("%(name)s's weekly gain of %(pct)s is unusually large: z = %(z)s, "
-                  "%(pctile)s percentile of %(n)s weekly moves.") if up else
-               N_("%(name)s's weekly drop of %(pct)s is unusually large: z = %(z)s, "
-                  "%(pctile)s percentile of %(n)s weekly moves."))  # fmt: skip
-    window = str(rec.get("window") or "")
-    figures = {  # only the placeholders the chosen sentence prints are formatted (and recorded)
-        "pct": lambda: book.percent(SECTION, iid, "week_move_pct", rec["value"], day, window,
-                                    absolute=True),
-        "weeks": lambda: book.count(SECTION, iid, "rank_weeks", int(rec["rank_weeks"]), "weeks",
-                                    "weeks since a weekly move at least as large in the same "
-                                    "direction"),
-        "z": lambda: book.number(SECTION, iid, "z", rec["z"], 2, "sd", day,
-                                 f"z-score against {window}"),
-        "n": lambda: book.count(SECTION, iid, "n", int(rec["n"]), "weekly moves", window),
-        "pctile": lambda: book.number(SECTION, iid, "percentile", rec["percentile"], 1,
-                                      "percentile", day, f"share of {window} at or below this move"),
-    }  # fmt: skip
-    used = re.findall(r"%\((\w+)\)s", msg)
-    return tr(book.lang, msg, name=_name(iid, book.lang),
-              **{k: figures[k]() for k in used if k in figures})
-
-
-def _inventory_vs_norm(rec: Record, book: FigureBook) -> str:
-    d, iid, day = rec["detail"], rec["instrument"], rec["date"]
-    msg = (N_("%(name)s are %(pct)s above their seasonal norm (%(stock)s against %(norm)s "
-              "%(unit)s).") if rec["value"] > 0 else
-           N_("%(name)s are %(pct)s below their seasonal norm (%(stock)s against %(norm)s "
-              "%(unit)s)."))  # fmt: skip
-    stock_unit = d.get("stock_unit", "t")
-    window = str(rec.get("window") or "")
-    return tr(
-        book.lang, msg, name=_name(iid, book.lang),
-        pct=book.percent(SECTION, iid, "vs_norm_pct", rec["value"], day,
-                         f"stock / seasonal norm - 1; {window}", decimals=1, absolute=True),
-        stock=book.number(SECTION, iid, "stock", d["stock"], 0, stock_unit, day),
-        norm=book.number(SECTION, iid, "seasonal_norm", d["norm"], 0, stock_unit, day, window),
-        unit=unit(stock_unit, book.lang),
-    )  # fmt: skip
-
-
-def _import_window(rec: Record, book: FigureBook) -> str:
-    d, sid, day = rec["detail"], rec["instrument"], rec["date"]
-    m = METALS[sid.split(".")[0]]
-    msg = (N_("%(metal)s import window open: %(pl)s CNY/t (SHFE %(shfe)s against LME "
-              "3-month %(lme)s at USD/CNY %(fx)s).") if rec["value"] > 0 else
-           N_("%(metal)s import window closed: %(pl)s CNY/t (SHFE %(shfe)s against LME "
-              "3-month %(lme)s at USD/CNY %(fx)s)."))  # fmt: skip
-    return tr(
-        book.lang, msg, metal=tr(book.lang, str(rec["metal"]).capitalize()),
-        pl=book.number(SECTION, sid, "pl", rec["value"], 0, "CNY/t", day,
-                       f"{m.shfe} - {m.lme_3m} x USD/CNY x (1 + duty) x (1 + VAT)", signed=True),
-        shfe=book.number(SECTION, m.shfe, "close", d["shfe"], 0, "CNY/t", day),
-        lme=book.number(SECTION, m.lme_3m, "close", d["lme"], 1, "USD/t", day),
-        fx=book.number(SECTION, "FX.USDCNY", "close", d["usdcny"], 4, "CNY/USD", d["fx_date"]),
-    )  # fmt: skip
-
-
-def _gold_premium(rec: Record, book: FigureBook) -> str:
-    msg = (N_("Shanghai gold traded %(value)s USD/oz above London, the widest premium in "
-              "%(weeks)s weeks.") if rec["value"] > 0 else
-           N_("Shanghai gold traded %(value)s USD/oz below London, the widest discount in "
-              "%(weeks)s weeks."))  # fmt: skip
-    sid, day = rec["instrument"], rec["date"]
-    return tr(
-        book.lang, msg,
-        value=book.number(SECTION, sid, "premium", rec["value"], 2, "USD/oz", day, absolute=True),
-        weeks=book.count(SECTION, sid, "rank_weeks", int(rec["rank_weeks"]), "weeks",
-                         "weeks since a premium at least as extreme"),
-    )  # fmt: skip
-
-
-CONTEXT_RULES: dict[str, Callable[[Record, FigureBook], str]] = {
-    "extreme_move": _extreme_move,
-    "inventory_vs_norm": _inventory_vs_norm,
-    "import_window": _import_window,
-    "gold_premium": _gold_premium,
-}
-#: Context facts the core views may cite, at most this many, strongest first.
-MAX_CONTEXT_VIEWS = 2
-
-
-def citable(records: list[Record], skip: frozenset[str] = frozenset()) -> list[Record]:
-    """The notable context records the rules know how to say, strongest first, at most
-    :data:`MAX_CONTEXT_VIEWS`.
-
-    ``gold_premium`` is cited only when it is the most extreme in :data:`PREMIUM_RANK_WEEKS`
-    weeks or more; records about an instrument in ``skip`` (already the subject of another
-    view) are passed over.
-    """
-    out = []
-    for rec in records:
-        if rec.get("kind") not in CONTEXT_RULES or not rec.get("notable"):
-            continue
-        if rec.get("instrument") in skip:
-            continue
-        if rec["kind"] == "gold_premium" and (rec.get("rank_weeks") or 0) < PREMIUM_RANK_WEEKS:
-            continue
-        out.append(rec)
-        if len(out) == MAX_CONTEXT_VIEWS:
-            break
-    return out
+    if now <= low * (1 + NEAR_EXTREME_PCT / 100):
+        msg = N_(
+            "The gold/silver ratio is %(ratio)s, near its 52-week low of %(low)s: silver "
+            "has been outpacing gold."
+        )
+        return [
+            tr(
+                lang,
+                msg,
+                ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"),
+                low=fig("low_52w", low, "lowest daily ratio over the 52 weeks"),
+            )
+        ]
+    if now >= high * (1 - NEAR_EXTREME_PCT / 100):
+        msg = N_(
+            "The gold/silver ratio is %(ratio)s, near its 52-week high of %(high)s: gold "
+            "has been outpacing silver."
+        )
+        return [
+            tr(
+                lang,
+                msg,
+                ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"),
+                high=fig("high_52w", high, "highest daily ratio over the 52 weeks"),
+            )
+        ]
+    msg = N_("The gold/silver ratio is %(ratio)s, within its 52-week range of %(low)s to %(high)s.")
+    return [
+        tr(
+            lang,
+            msg,
+            ratio=fig("ratio", now, "COMEX.GC / COMEX.SI close"),
+            low=fig("low_52w", low, "lowest daily ratio over the 52 weeks"),
+            high=fig("high_52w", high, "highest daily ratio over the 52 weeks"),
+        )
+    ]
 
 
 def core_views(
     moves: pd.DataFrame,
     book: FigureBook,
     *,
-    ratio: pd.Series | None = None,
-    context: list[Record] | None = None,
+    history: pd.DataFrame,
+    week: pd.Timestamp,
+    ratio: pd.Series,
 ) -> list[str]:
-    """The generated core views for a week, in order, at most :data:`MAX_VIEWS`.
-
-    Each rule runs only while there is room, so every figure recorded is a figure printed.
-    """
-    top = _largest_mover_id(moves)
-    rules: list[Callable[[], list[str]]] = [
-        lambda: largest_mover(moves, book),
-        lambda: precious_summary(moves, book),
-        *(
-            (lambda rec=rec: [CONTEXT_RULES[rec["kind"]](rec, book)])
-            for rec in citable(context or [], frozenset({top} if top else set()))
-        ),
-        lambda: venue_divergence(moves, book),
-        lambda: inventory_change(moves, book),
-        lambda: gold_silver_ratio(moves, book, ratio),
-    ]
+    """The generated core views, in order, at most :data:`MAX_VIEWS` (every figure recorded is
+    a figure printed: a rule runs only while there is room)."""
+    rules: tuple[Callable[[], list[str]], ...] = (
+        lambda: metal_views(moves, book, history, week),
+        lambda: macro_view(moves, book),
+        lambda: inventory_view(moves, book),
+        lambda: ratio_view(ratio, book, week),
+    )
     views: list[str] = []
     for rule in rules:
         if len(views) >= MAX_VIEWS:
             break
         views += rule()[: MAX_VIEWS - len(views)]
     return views
+
+
+def thesis(moves: pd.DataFrame, lang: str) -> str:
+    """The week's thesis for the title: the metals that led, and the dollar when it moved."""
+    up = [metal for metal, ids in notable_metals(moves) if max(_wow(moves, i) for i in ids) > 0]
+    down = [
+        metal
+        for metal, ids in notable_metals(moves)
+        if min(_wow(moves, i) for i in ids) < 0 and max(_wow(moves, i) for i in ids) <= 0
+    ]
+    parts = []
+    if up:
+        parts.append(tr(lang, "%(metals)s lead", metals=_listed(up[:3], lang)))
+    if down:
+        parts.append(tr(lang, "%(metals)s fall", metals=_listed(down[:2], lang)))
+    if "ICE.DXY" in moves.index and pd.notna(_row(moves, "ICE.DXY")["wow_pct"]):
+        dxy = float(_row(moves, "ICE.DXY")["wow_pct"])
+        if dxy <= -DOLLAR_TITLE_PCT:
+            parts.append(tr(lang, "the dollar weakens"))
+        elif dxy >= DOLLAR_TITLE_PCT:
+            parts.append(tr(lang, "the dollar strengthens"))
+    text = tr(lang, "; ").join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _listed(metals: list[str], lang: str) -> str:
+    """'silver, lithium and tin' / '白银、锂、锡'."""
+    names = [tr(lang, m) for m in metals]
+    if lang != "en":
+        return tr(lang, ", ").join(names)
+    names = [names[0]] + [n.lower() for n in names[1:]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -19,6 +19,8 @@ from metalwatch.store.database import Store
 WINDOWED_CADENCES = ("daily", "weekly")
 #: Fields of quoted ranges kept beside a mid-of-range series.
 RANGE_FIELDS = ("low", "high")
+#: Groups whose daily prices are read over their whole history (weekly records: "since").
+RECORD_GROUPS = ("precious", "industrial", "strategic")
 #: Fields of positioning series kept in full beside their registered net.
 POSITION_FIELDS = ("mm_long", "mm_short", "mm_net", "open_interest")
 
@@ -44,6 +46,9 @@ class WeekData:
         The latest update attempt per instrument (empty before any update).
     news
         Stored headlines dated in the week (Saturday to Friday), newest first.
+    history
+        The whole stored history (registered field, on or before ``week``) of the daily metal
+        prices, for records measured over every week held ("the largest gain since ...").
     positions
         Every stored row of the positioning series (long, short, net, open interest) dated on
         or before ``week``, in the store's long layout.
@@ -57,6 +62,7 @@ class WeekData:
     news: pd.DataFrame = field(repr=False)
     history_days: int = 0
     positions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    history: pd.DataFrame = field(default_factory=frame.empty, repr=False)
 
     def rows(self, ids: Iterable[str]) -> pd.DataFrame:
         """The observations of ``ids`` only."""
@@ -120,7 +126,21 @@ def read_week(
         news=store.news(f"{week - pd.Timedelta(days=6):%Y-%m-%d}", f"{week:%Y-%m-%d}"),
         history_days=history_days,
         positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
+        history=_history(store, week, ids),
     )
+
+
+def _history(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
+    reg = registry.all_instruments()
+    wanted = [
+        i
+        for i in ids
+        if reg[i].kind == "price" and reg[i].group in RECORD_GROUPS and reg[i].cadence == "daily"
+    ]
+    if not wanted:
+        return frame.empty()
+    fields = sorted({reg[i].field for i in wanted})
+    return frame.registered(store.read(wanted, fields=fields, end=week)).reset_index(drop=True)
 
 
 def _positions(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:

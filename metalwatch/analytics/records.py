@@ -1,0 +1,31 @@
+"""Weekly records over a series' whole stored history: "the largest weekly gain since <date>".
+
+Weekly moves here follow the weekly moves' definition (:mod:`metalwatch.analytics.moves`): the
+last observation on or before each Friday against the last on or before the Friday before. A
+record is measured over every week the store holds, never over a look-back window.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Weekly closes are taken on Fridays.
+WEEK_RULE = "W-FRI"
+
+
+def weekly_moves(closes: pd.Series) -> pd.Series:
+    """Percent moves between consecutive Friday closes of a daily series (NaN dropped)."""
+    s = closes.dropna()
+    if s.empty:
+        return pd.Series(dtype=float)
+    fridays = s.resample(WEEK_RULE).last().dropna()
+    moves: pd.Series = (fridays / fridays.shift(1) - 1.0) * 100.0
+    return moves.dropna()
+
+
+def last_as_large(moves: pd.Series, week: pd.Timestamp, value: float) -> pd.Timestamp | None:
+    """The latest week before ``week`` whose move was at least as large as ``value`` in the same
+    direction (a gain at least as big, or a drop at least as deep); None if there is none."""
+    before = moves[moves.index < week]
+    hit = before[before >= value] if value > 0 else before[before <= value]
+    return None if hit.empty else pd.Timestamp(hit.index[-1])

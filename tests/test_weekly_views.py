@@ -1,0 +1,97 @@
+"""Core views in plain words, a title carrying the week's thesis, the analyst first; numbers
+in Chinese running text as a broker prints them. Hand-checked against the bundled rows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from metalwatch.reporting import build_weekly
+from metalwatch.reporting.analyst import AnalystInput
+from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
+from metalwatch.reporting.views import NOTABLE_PCT, notable_metals, since
+from metalwatch.store import Store
+from metalwatch.store.week import read_week
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory, seeded_path):
+    path = tmp_path_factory.mktemp("views") / "s.sqlite"
+    shutil.copyfile(seeded_path, path)
+    with Store(path) as st:
+        return read_week(
+            st, pd.Timestamp("2025-12-12"), report_instruments(), history_days=HISTORY_DAYS
+        )
+
+
+@pytest.fixture(scope="module")
+def en(data):
+    return build_weekly(data, lang="en")
+
+
+@pytest.fixture(scope="module")
+def zh(data):
+    return build_weekly(data, lang="zh")
+
+
+def test_leader_in_plain_words(en, zh):
+    # SHFE silver 14,892 against 13,687 (2025-12-05): +8.80 %, the largest move of the week
+    assert en.core_views[0].startswith("Silver led the metals: ")
+    assert "SHFE silver (main continuous) up 8.80% to 14,892 CNY/kg" in en.core_views[0]
+    assert zh.core_views[0].startswith("白银领涨：")
+    text = " ".join(en.core_views + zh.core_views)
+    for jargon in ("z =", "percentile", "百分位", "波动最大", "156"):
+        assert jargon not in text
+
+
+def test_largest_since_is_measured_over_the_whole_history(en, data):
+    # SHFE tin 333,000 / 317,500 - 1 = +4.88 %; the last week with a larger gain was
+    # 2025-06-06 (+5.31 %), 27 weeks back; the history read reaches back before any window
+    tin = next(v for v in en.core_views if v.startswith("Tin: "))
+    assert "up 4.88% to 333,000 CNY/t, the largest weekly gain since 2025-06-06" in tin
+    assert since(data.history, "SHFE.SN", data.week, 4.88) == "2025-06-06"
+    first = data.history.loc[data.history["instrument"] == "SHFE.SN", "date"].min()
+    assert first < pd.Timestamp("2016-01-01")
+
+
+def test_every_notable_metal_is_covered(en):
+    metals = [m for m, _ in notable_metals(en.moves)]
+    # silver +8.80 %, lithium carbonate +6.03 %, tin +4.88 %, cobalt +2.57 %, gold +2.07 %
+    assert metals == ["Silver", "Lithium", "Tin", "Cobalt", "Gold"]
+    for metal in metals:
+        assert any(v.startswith(metal) for v in en.core_views), metal
+    assert NOTABLE_PCT == 2.0
+
+
+def test_macro_inventory_and_ratio_views(en):
+    views = " ".join(en.core_views)
+    # EFFR 3.89 -> 3.64 (-25 bp), DFII10 1.88 -> 1.93 (+5 bp), DXY 98.99 -> 98.40 (-0.60 %)
+    assert (
+        "Rates and the dollar: the effective fed funds rate fell 25 bp to 3.64%; the US 10-year "
+        "real yield rose 5 bp to 1.93%; the dollar index lost 0.60% to 98.40."
+    ) in views
+    # LME aluminium stocks 528,300 -> 519,650: the largest change in tonnes (tin's is +585)
+    assert "LME aluminium stocks fell by 8,650 t to 519,650 t." in views
+    # ratio 4300.1 / 61.36 = 70.08, within 5 % of its 52-week low 67.03 (2025-12-11)
+    assert "near its 52-week low of 67.03: silver has been outpacing gold" in views
+
+
+def test_chinese_running_text_numbers(zh):
+    views = " ".join(zh.core_views)
+    assert "沪银连续周涨8.80%至14892元/千克" in views  # no thousands separator in prose
+    assert "LME铝库存减少8650吨至51.97万吨。" in views  # 万吨 for large stocks, no unit space
+    assert not re.search(r"\d,\d{3}", views)
+    assert not re.search(r"\d (吨|元|美元|%)", views)
+
+
+def test_generated_title_and_analyst_override(en, zh, data):
+    assert en.thesis == "Silver, lithium and tin lead; the dollar weakens"
+    assert zh.thesis == "白银、锂、锡领涨；美元走弱"
+    own = AnalystInput(title={"zh": "锡铜银持续突破"}, core_views={"zh": ["持续看好金、铜、锡。"]})
+    m = build_weekly(data, lang="zh", analyst=own)
+    assert m.thesis == "锡铜银持续突破"
+    assert m.core_views[0] == "持续看好金、铜、锡。"  # the analyst's thesis leads
+    assert m.core_views[1].startswith("白银领涨")
