@@ -9,9 +9,10 @@ the body become NaN and are counted, not stored. Cancelled warrants have no cano
 and are not stored.
 
 akshare reads each ``[stock, live, cancelled]`` cell with ``eval(str(cell))``: a string in
-the body would run as Python code, and a metal absent on one date (``nan``) breaks the whole
-parse. :func:`_safe_eval` replaces that ``eval`` in akshare's module: literals only, and an
-absent metal reads as three missing values.
+the body would run as Python code, and a metal absent on one date (``nan``) or sent as a
+JSON ``null`` (``None``) breaks the whole parse, for every metal. :func:`_safe_eval`
+replaces that ``eval`` in akshare's module: literals only, and an absent metal reads as three
+missing values.
 """
 
 from __future__ import annotations
@@ -45,11 +46,23 @@ class LmeStockFetcher(AkshareFetcher):
         return {"日期": "date", f"{metal}-库存": "stock", f"{metal}-注册仓单": "registered"}
 
 
+#: What ``str(cell)`` gives for a metal absent on a date: a missing key (``nan``) or a JSON
+#: ``null`` for the whole cell (``None``).
+_ABSENT = frozenset({"nan", "None", "null"})
+
+
 def _safe_eval(text: str) -> Any:
-    """What akshare's ``eval(str(cell))`` should be: a literal, never code."""
-    if text == "nan":  # the metal is absent on that date
+    """What akshare's ``eval(str(cell))`` should be: a literal, never code.
+
+    A metal absent on a date, or sent as ``null``, reads as three missing values; a short
+    list is padded with missing values, so one metal's gap never breaks the others.
+    """
+    if text.strip() in _ABSENT:
         return (None, None, None)
-    return ast.literal_eval(text)
+    value = ast.literal_eval(text)
+    if not isinstance(value, (list, tuple)):
+        return (None, None, None)
+    return tuple(value) + (None,) * (3 - len(value))
 
 
 def _disarm(function: Any) -> None:

@@ -227,7 +227,8 @@ class HostBreaker:
 
     ``trip(host, cause, resolve)`` opens the host (``group`` may map hosts to a shared key;
     by default each host is its own); ``check(host)`` raises :class:`HostDown` for an open
-    host; ``answered(host)`` records that a host replied (so "no network" is never said when one did).
+    host; ``answered(host)`` records that a host replied (so "no network" is never said
+    when one did).
     """
 
     def __init__(self, group: Callable[[str], str | None] = lambda host: None) -> None:

@@ -22,10 +22,19 @@ Requests, all to ``www.komis.or.kr`` (a session cookie is needed, so the page is
 
 Registry symbol: ``"<mineral code>:<criterion>"``, e.g. ``MNRL1001:757`` (Nd oxide 99.5%).
 A price of 0 means "not published": counted as a missing value, not stored.
+
+The same site serves cobalt (``MNRL0003``: LME cash 709 and 15-month 708 in USD/t, Rotterdam
+in-warehouse 791 in USD/kg), lithium (``MNRL0001``: spodumene 771 in USD/t, LiOH 772 in USD/kg)
+and antimony (``MNRL0019``: ingot 780, trioxide 781, USD/t). Every criterion is checked
+against :data:`SPECS` before a price is read: the product (``cdVal``), the purity
+(``spcfct``) and the delivery basis (in ``prcCrtr``) must be the registered ones, so a
+surrogate key that KOMIS reissues for another product is refused, not stored. KOMIS writes
+metric tonnes as ``mt``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -39,6 +48,36 @@ PAGE = BASE + "/Komis/RsrcPrice/MinorMetals"
 CRITERIA = BASE + "/Komis/RsrcPrice/ajax/getMnrlPriceCrtr"
 PRICES = BASE + "/Komis/RsrcPrice/ajax/getMnrlPrcByMnrkndUnqCd"
 HEADERS = {"X-Requested-With": "XMLHttpRequest", "Referer": PAGE}
+#: KOMIS weight unit codes -> the registry's.
+WEIGHTS = {"kg": "kg", "mt": "t", "t": "t"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a KOMIS price criterion must be: product, purity and delivery basis, as KOMIS
+    prints them (``cdVal``, ``spcfct``, a part of ``prcCrtr``)."""
+
+    product: str
+    purity: str
+    basis: str
+
+
+#: Criterion key -> its registered product, purity and basis (from the recorded payloads and
+#: ``../shared/data/komis_*``).
+SPECS: dict[str, Spec] = {
+    "757": Spec("Neodymium Oxide", "99.5", "FOB China"),
+    "758": Spec("Praseodymium Oxide", "99.5", "FOB China"),
+    "803": Spec("Dysprosium Oxide", "99.5", "FOB China"),
+    "806": Spec("Terbium Oxide", "99.99", "FOB China"),
+    "802": Spec("Cerium Oxide", "99", "FOB China"),
+    "708": Spec("코발트메탈 LME(15개월)", "99.8", "LME(15개월)"),
+    "709": Spec("코발트메탈 LME CASH", "99.8", "LME CASH"),
+    "791": Spec("Cobalt Metal", "99.8", "In warehouse Rotterdam"),
+    "771": Spec("Spodumene", "6%", "CIF China"),
+    "772": Spec("Lithium Hydroxide Monohydrate", "56.5", "FOB China"),
+    "780": Spec("Antimony Ingot", "99.65", "FOB China"),
+    "781": Spec("Antimony Trioxide", "99.5", "FOB China"),
+}
 
 
 class KomisFetcher(Fetcher):
@@ -91,9 +130,11 @@ class KomisFetcher(Fetcher):
             )
         prices = raw["prices"]
         info = (prices.get("dataAvg") or {}).get("INFO") or {}
-        unit = f"{info.get('prcUnitCdNm')}/{info.get('weigUnitCd')}"
+        self._check_spec(query, raw["criterion"], keys[raw["criterion"]], info)
+        weight = str(info.get("weigUnitCd"))
+        unit = f"{info.get('prcUnitCdNm')}/{WEIGHTS.get(weight.lower(), weight)}"
         want = registry.get(query.instrument)
-        if unit != "USD/kg" or want.unit != "USD/kg":
+        if unit != want.unit or unit not in ("USD/kg", "USD/t"):
             raise UnitScaleError(
                 f"KOMIS quotes {unit}, registered unit is {want.unit}",
                 series=query.instrument,
@@ -111,3 +152,25 @@ class KomisFetcher(Fetcher):
         unpublished = price == 0  # counted by finish() as missing values
         dates = pd.to_datetime(df["crtrYmd"].astype(str), format="%Y%m%d", errors="coerce")
         return pd.DataFrame({"date": dates, "close": price.mask(unpublished)})
+
+    def _check_spec(
+        self, query: Query, criterion: str, option: dict[str, Any], info: dict[str, Any]
+    ) -> None:
+        """Refuse a criterion whose product, purity or delivery basis is not the registered one."""
+        spec = SPECS.get(criterion)
+        if spec is None:
+            raise self.format_error(query, f"price criterion {criterion} has no registered spec")
+        product = str(option.get("cdVal", "")).strip()
+        purity = str(option.get("spcfct", "")).strip()
+        basis = " ".join(str(info.get("prcCrtr", "")).split())
+        wrong = [
+            f"{what} {got!r} (registered {want!r})"
+            for what, got, want, ok in (
+                ("product", product, spec.product, product == spec.product),
+                ("purity", purity, spec.purity, purity == spec.purity),
+                ("basis", basis, spec.basis, spec.basis in basis),
+            )
+            if not ok
+        ]
+        if wrong:
+            raise self.format_error(query, f"price criterion {criterion} is now {'; '.join(wrong)}")

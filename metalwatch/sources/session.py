@@ -15,7 +15,9 @@ import pandas as pd
 SESSION_CLOSE: dict[str, tuple[str, dtime]] = {
     "CME": ("America/New_York", dtime(17, 0)),
     "ICE": ("America/New_York", dtime(17, 0)),
-    "FX": ("America/New_York", dtime(17, 0)),
+    # Yahoo's FX bars are London calendar days (00:00-24:00 London), not New York 17:00
+    # sessions: a bar is final only once the London day is over.
+    "FX": ("Europe/London", dtime(23, 59, 59)),
     "NYSE": ("America/New_York", dtime(16, 15)),
     "LME": ("Europe/London", dtime(17, 30)),
     "LBMA": ("Europe/London", dtime(15, 30)),

@@ -6,7 +6,8 @@ last trading day of each week. akshare returns 商品, then two columns whose *n
 dates* (this week's and last week's on-warrant stock, 期货总量), 增减 and 增减幅度 (%); the
 adapter reads them by position and takes the report date from the column name when it holds
 one. Units: tonnes, but 黄金 in kg and the row ``白银(千克)`` in kg; a row of ours labelled in
-kilograms is rejected as a unit change.
+kilograms is rejected as a unit change. Rows are matched on the exact product name once a
+bracketed *unit* is removed: ``铜(BC)`` (international copper) is another product.
 
 One request per week: Friday first, then (for weeks already over) Thursday down to Monday for
 holiday weeks. Weeks whose report is not out yet (or never came) are counted, not silently
@@ -27,6 +28,9 @@ from metalwatch.sources.akshare_fetcher import AkshareFetcher
 from metalwatch.sources.base import Fetched, Query
 
 _DATE_IN_NAME = re.compile(r"(\d{4})[-/年]?(\d{2})[-/月]?(\d{2})")
+#: A bracketed unit after a product name (``白银(千克)``): only units are stripped before
+#: matching, so ``铜(BC)`` (international copper, another contract) never reads as ``铜``.
+UNIT_SUFFIX = r"\s*[(（]\s*(?:吨|千克|公斤|kg|t)\s*[)）]\s*$"
 
 
 class ShfeWeeklyStockFetcher(AkshareFetcher):
@@ -73,7 +77,7 @@ class ShfeWeeklyStockFetcher(AkshareFetcher):
                     query, f"unexpected columns {list(map(str, df.columns))} on {day:%Y-%m-%d}"
                 )
             names = df["商品"].astype(str).str.strip().fillna("")  # pandas 3 keeps NaN
-            base = names.str.replace(r"[(（].*$", "", regex=True)
+            base = names.str.replace(UNIT_SUFFIX, "", regex=True).str.strip()
             hit = df[base == query.symbol]
             if hit.empty:
                 raise self.format_error(

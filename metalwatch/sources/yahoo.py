@@ -14,6 +14,11 @@ cached error page is never replayed. Yahoo answers an outage with an HTML page, 
 as a JSON error: with the ``requests`` backend the status is known and a 5xx is retried; with
 ``curl_cffi`` (no status visible) a non-JSON body is treated as transient.
 
+Bars Yahoo sends with every value null (holidays) are kept (``keepna=True``) and counted as
+missing values instead of vanishing uncounted. The currency Yahoo states for the ticker
+(``meta.currency``; some contracts quote in US cents, ``USX``) must be the registered one,
+else :class:`~metalwatch.errors.UnitScaleError`.
+
 Equities: ``close`` is the unadjusted close and ``adj_close`` Yahoo's dividend-adjusted close,
 kept apart; the adjusted history is requested whole each run because every dividend rewrites
 it. Futures and FX: open, high, low, close and volume for the window only.
@@ -28,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from metalwatch import registry
+from metalwatch.errors import UnitScaleError
 from metalwatch.sources.base import Fetched, Fetcher, Query
 from metalwatch.sources.policy import (
     TransientError,
@@ -78,11 +84,16 @@ class YahooFetcher(Fetcher):
                     "interval": "1d",
                     "auto_adjust": False,
                     "actions": False,
+                    "keepna": True,  # all-null bars are counted, not dropped unseen
                     "timeout": self.timeout,
                 }
                 if start is None:
-                    return tkr.history(period="max", **kwargs)
-                return tkr.history(start=start, end=end, **kwargs)
+                    df = tkr.history(period="max", **kwargs)
+                else:
+                    df = tkr.history(start=start, end=end, **kwargs)
+                meta = getattr(tkr, "history_metadata", None) or {}
+                df.attrs["currency"] = str(meta.get("currency") or "")
+                return df
             except ValueError as exc:  # JSONDecodeError: an outage page, or a broken body
                 if "JSON" not in type(exc).__name__ and "Expecting value" not in str(exc):
                     raise
@@ -99,6 +110,7 @@ class YahooFetcher(Fetcher):
         df = pd.DataFrame(raw)
         if df.empty:
             raise self.empty_payload(query, "no price rows from Yahoo")
+        self._check_currency(query, str(getattr(raw, "attrs", {}).get("currency") or ""))
         self.require(df, ["Open", "High", "Low", "Close"], query)
         idx = pd.DatetimeIndex(df.index)
         dates = idx.tz_localize(None) if idx.tz is not None else idx
@@ -111,6 +123,17 @@ class YahooFetcher(Fetcher):
             self.require(df, ["Adj Close"], query)
             wide["adj_close"] = df["Adj Close"].to_numpy()
         return wide
+
+    def _check_currency(self, query: Query, quoted: str) -> None:
+        """Refuse prices in another currency than registered (``USX``: US cents, ``GBp``)."""
+        want = registry.get(query.instrument).currency
+        if quoted and want and quoted != want:
+            raise UnitScaleError(
+                f"Yahoo quotes {query.symbol} in {quoted}, registered currency is {want}",
+                series=query.instrument,
+                source=self.label,
+                field="close",
+            )
 
 
 def _name_dns_error(yf: Any) -> None:

@@ -8,10 +8,10 @@ import requests
 import responses
 
 from metalwatch.errors import SourceFormatError, SourceUnavailableError
+from metalwatch.ingest import update
 from metalwatch.registry import news_keywords
 from metalwatch.sources.news import fetch_news, filter_news
 from metalwatch.store import Store
-from metalwatch.ingest import update
 from tests.sources.replay import EM_NEWS, JSON, NOW, body, fast_policy
 
 NEWS = body("eastmoney/news_7x24.json")
