@@ -56,17 +56,23 @@ def drop_database(url: str, db_url: str) -> None:
     admin(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> str:
-    """The test server's URL; skip without one, fail without one in CI."""
+def server_url() -> str:
+    """``$METALWATCH_TEST_PG``; without it, skip (with the reason), or fail when ``CI`` is set."""
     url = os.environ.get(ENV, "")
     if not url:
         why = f"no PostgreSQL server for the store tests: ${ENV} is not set"
         if os.environ.get("CI"):
-            pytest.fail(f"{why} in CI (run them through `make test`, which starts one)",
-                        pytrace=False)  # fmt: skip
+            pytest.fail(
+                f"{why} in CI (run them through `make test`, which starts one)", pytrace=False
+            )
         pytest.skip(f"{why} (`make test` starts a throwaway cluster and sets it)")
     return url
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The test server's URL; skip without one, fail without one in CI."""
+    return server_url()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""The embedded store: seeding, upserts with revisions, errors that leave the file intact."""
+"""The store on both backends: seeding, upserts with revisions, errors that leave it intact.
+
+``store`` here is parametrized over SQLite and PostgreSQL (:mod:`tests.store_backends`); the
+tests of SQLite files as such (WAL, another program's file) take a path.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,15 @@ from metalwatch import frame
 from metalwatch.errors import SchemaError, StoreCorruptError, StoreVersionError
 from metalwatch.sources import bundled
 from metalwatch.store import Store
+from metalwatch.store.schema import SCHEMA_VERSION
 
 SQL = Callable[..., list[tuple[object, ...]]]
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """The seeded store, on each backend."""
+    return backend_store
 
 
 def rows(
@@ -46,8 +57,10 @@ def test_seeded_store_matches_the_snapshot(store: Store) -> None:
     assert dec12["source"].item() == "bundled:lme_westmetall_charsha"
 
 
-def test_wal_mode(store: Store, sql: SQL) -> None:
-    assert sql(store, "PRAGMA journal_mode") == [("wal",)]
+def test_wal_mode(store_path: Path, sql: SQL) -> None:
+    with Store(store_path) as st:
+        assert st.backend == "sqlite"
+        assert sql(st, "PRAGMA journal_mode") == [("wal",)]
 
 
 def test_upsert_adds_new_and_keeps_revisions(store: Store) -> None:
@@ -102,14 +115,30 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path, sql: SQL) -> None:
         Store(path)
 
 
-def test_schema_version_is_checked(store_path: Path, sql: SQL) -> None:
-    sql(store_path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+def test_schema_version_is_checked(seeded_url: str | Path, sql: SQL) -> None:
+    sql(seeded_url, "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(
         StoreVersionError,
-        match=f"^store {re.escape(str(store_path))} has schema version 99; "
-        "this metalwatch reads version 1$",
+        match=f"^store {re.escape(str(seeded_url))} has schema version 99; "
+        f"this metalwatch reads version {SCHEMA_VERSION}$",
     ):
-        Store(store_path)
+        Store(seeded_url)
+
+
+def test_schema_1_is_upgraded_on_open(seeded_url: str | Path, sql: SQL) -> None:
+    """A store of schema 1 gets revisions.old_updated_at; its revisions stay."""
+    with Store(seeded_url) as st:
+        st.upsert(rows({"2025-12-12": 11805.5}, source="revision-test"))
+    sql(seeded_url, "ALTER TABLE revisions DROP COLUMN old_updated_at")
+    sql(seeded_url, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(seeded_url) as st:
+        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "2"
+        rev = st.revisions()
+        assert rev["old_value"].tolist() == [11800.0] and rev["old_updated_at"].isna().all()
+        # as_of before that revision: the old value, known to have existed then
+        then = st.read(["LME.CA.3M"], fields=["close"], start="2025-12-12", end="2025-12-12",
+                       as_of="2026-01-01")  # fmt: skip
+        assert then["value"].tolist() == [11800.0]
 
 
 def test_store_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,6 +147,18 @@ def test_store_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with Store() as st:
         assert st.path == path
     assert path.exists()
+
+
+def test_backend_follows_the_location(tmp_path: Path, empty_url: str | Path) -> None:
+    """A path or sqlite:/// URL is SQLite, a postgresql:// URL PostgreSQL: one interface."""
+    with Store(empty_url) as st:
+        assert st.backend == ("sqlite" if isinstance(empty_url, Path) else "postgresql")
+        assert st.meta("schema_version") == str(SCHEMA_VERSION)
+        assert st.read().empty and st.data_as_of() is None and st.integrity_check() == "ok"
+        assert st.upsert(rows({"2025-12-12": 11800.0})).added == 1
+        assert st.data_as_of() is not None
+    with Store(f"sqlite:///{tmp_path / 'url.sqlite'}") as st:
+        assert st.backend == "sqlite" and st.path == tmp_path / "url.sqlite"
 
 
 def test_news_seeded(store: Store) -> None:

@@ -45,18 +45,41 @@ class CopyResult:
     seconds: float
 
 
-def _rows(store: Store, table: str) -> Iterator[tuple[object, ...]]:
-    db = store._db
-    columns = ", ".join(TABLES[table])
-    cur = db.execute(f"SELECT {columns} FROM {table} ORDER BY {ORDER[table]}")
-    while batch := cur.fetchmany(BATCH):  # type: ignore[attr-defined]
-        yield from (tuple(r) for r in batch)
+class _Summer:
+    """Row counts per table and the running checksum of the rows seen."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.counts: dict[str, int] = {}
+
+    def rows(self, store: Store, table: str) -> Iterator[tuple[object, ...]]:
+        """``table``'s rows in key order, counted and added to the checksum as they pass."""
+        columns = ", ".join(TABLES[table])
+        cur = store._db.execute(f"SELECT {columns} FROM {table} ORDER BY {ORDER[table]}")
+        self.digest.update(f"\x1e{table}\x1e".encode())
+        self.counts[table] = 0
+        while batch := cur.fetchmany(BATCH):  # type: ignore[attr-defined]
+            self.counts[table] += len(batch)
+            text = "\n".join("\x1f".join(map(_text, row)) for row in batch)
+            self.digest.update(text.encode() + b"\n")
+            yield from batch
+
+    def result(self) -> Fingerprint:
+        return Fingerprint(dict(self.counts), self.digest.hexdigest())
+
+
+def _reading(store: Store, rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """``rows``, a driver error met reading them becoming the source store's one-line error."""
+    try:
+        yield from rows
+    except store._db.errors as exc:
+        raise store._db.translate(exc, "read") from exc
 
 
 def _text(value: object) -> str:
     if value is None:
         return "\\N"
-    if isinstance(value, float):
+    if type(value) is float:
         return repr(value)
     return str(value)
 
@@ -69,19 +92,14 @@ def fingerprint(store: Store) -> Fingerprint:
     store
         An open store (inside a transaction, it sees that transaction's writes).
     """
-    digest = hashlib.sha256()
-    counts: dict[str, int] = {}
+    summer = _Summer()
     try:
         for table in TABLES:
-            digest.update(f"\x1e{table}\x1e".encode())
-            n = 0
-            for row in _rows(store, table):
-                digest.update("\x1f".join(map(_text, row)).encode() + b"\n")
-                n += 1
-            counts[table] = n
+            for _ in summer.rows(store, table):
+                pass
     except store._db.errors as exc:
         raise store._db.translate(exc, "read") from exc
-    return Fingerprint(counts, digest.hexdigest())
+    return summer.result()
 
 
 def copy_store(src: Store, dst: Store) -> CopyResult:
@@ -110,14 +128,15 @@ def copy_store(src: Store, dst: Store) -> CopyResult:
             f"the store {dst.location} already holds data ({said} rows): copy only into a new, "
             "empty store"
         )
-    want = fingerprint(src)
     db = dst._db
+    source = _Summer()  # the source's checksum, taken from the rows as they are copied
     with dst.transaction():
         db.execute("DELETE FROM meta")
         for table, columns in TABLES.items():
-            db.load(table, columns, _rows(src, table))
+            db.load(table, columns, _reading(src, source.rows(src, table)))
             if "id" in columns:
                 db.after_load(table)
+        want = source.result()
         got = fingerprint(dst)
         if got != want:
             raise StoreError(
