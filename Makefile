@@ -19,7 +19,7 @@ report: $(STAMP)
 # The gates, then the tests: lint and format, mypy --strict on metalwatch/, the docs site with
 # warnings as errors, then pytest.
 test: lint typecheck docs
-	$(BIN)/python -m pytest -q
+	scripts/with_postgres.sh $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
