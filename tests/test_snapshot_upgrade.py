@@ -17,10 +17,10 @@ from typing import cast
 import pytest
 
 from metalwatch.cli import main
-from metalwatch.sources import bundled
-from metalwatch.store import Store
 from metalwatch.ingest import seed
 from metalwatch.ingest.seed import SEEDED_FROM, apply_snapshot, open_store, snapshot_status
+from metalwatch.sources import bundled
+from metalwatch.store import Store
 from tests.test_store_hostile import Mount, mount, read_only_folder
 
 __all__ = ["mount"]  # a fixture
@@ -36,7 +36,7 @@ LIVE = ("LME.CA.3M", "close", "2026-08-21", 14240.0, "akshare:futures_foreign_hi
 IMPORTED = ("COMEX.GC", "close", "2025-12-12", 4301.0, "file:gc.csv")
 
 
-def make_old(path: Path, sql: SQL) -> int:
+def make_old(path: Path | str, sql: SQL) -> int:
     """Take a seeded store back to an older snapshot; returns the rows removed."""
     iid, since = MISSING
     removed = sql(path, "SELECT COUNT(*) FROM observations WHERE instrument = ? AND date >= ? "
@@ -63,8 +63,14 @@ def old_store(store_path: Path, sql: SQL) -> tuple[Path, int]:
     return store_path, make_old(store_path, sql)
 
 
-def test_open_applies_the_newer_snapshot(old_store: tuple[Path, int], sql: SQL) -> None:
-    path, removed = old_store
+@pytest.fixture
+def old_any(seeded_url: Path | str, sql: SQL) -> tuple[Path | str, int]:
+    """The old store on each backend (an SQLite file or a PostgreSQL URL)."""
+    return seeded_url, make_old(seeded_url, sql)
+
+
+def test_open_applies_the_newer_snapshot(old_any: tuple[Path | str, int], sql: SQL) -> None:
+    path, removed = old_any
     assert removed > 0
     snap = bundled.load(["LME.CA.3M", "SHFE.CU"])
     with open_store(path) as st:
@@ -90,8 +96,8 @@ def test_open_applies_the_newer_snapshot(old_store: tuple[Path, int], sql: SQL) 
     assert sql(path, "SELECT COUNT(*), MAX(id) FROM revisions") == before
 
 
-def test_apply_counts_and_is_idempotent(old_store: tuple[Path, int]) -> None:
-    path, removed = old_store
+def test_apply_counts_and_is_idempotent(old_any: tuple[Path | str, int]) -> None:
+    path, removed = old_any
     with Store(path) as st:
         res = apply_snapshot(st)
         assert res is not None
@@ -163,8 +169,10 @@ def test_store_info_shows_the_snapshot(
     assert f"snapshot: {package} (current)" in capsys.readouterr().out
 
 
-def test_two_processes_upgrading_at_once_apply_it_once(old_store: tuple[Path, int]) -> None:
-    path, removed = old_store
+def test_two_processes_upgrading_at_once_apply_it_once(
+    old_any: tuple[Path | str, int],
+) -> None:
+    path, removed = old_any
     cmd = [sys.executable, "-m", "metalwatch.cli", "--store", str(path), "moves", "--week",
            "2025-12-12", "LME.CA.3M"]  # fmt: skip
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
