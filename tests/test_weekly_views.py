@@ -95,3 +95,22 @@ def test_generated_title_and_analyst_override(en, zh, data):
     assert m.thesis == "锡铜银持续突破"
     assert m.core_views[0] == "持续看好金、铜、锡。"  # the analyst's thesis leads
     assert m.core_views[1].startswith("白银领涨")
+
+
+def test_per_metal_paragraphs_carry_their_numbers_after_the_analyst(data, zh):
+    leads = {s.key: s.lead for s in zh.sections}
+    # gold: COMEX +2.07 % to 4300.1, DFII10 +5 bp, DXY -0.60 %, CFTC net 123,548 (+3,224)
+    assert leads["precious"].startswith("黄金：COMEX黄金周涨2.07%至4300.1美元/盎司")
+    assert "美国10年期实际收益率上行5bp至1.93%" in leads["precious"]
+    assert "管理基金净头寸123548手（周变化+3224手）" in leads["precious"]
+    # copper: LME stocks 162,550 -> 165,900 (+3,350 t); tin's record since 2025-06-06
+    assert "LME铜库存增加3350吨至16.59万吨" in leads["industrial"]
+    assert "为2025-06-06以来最大周涨幅" in leads["industrial"]
+    # rare earths in 万元/吨: PrNd 578,500 -> 57.85, Tb 6,315,000 -> 631.50
+    assert "氧化镨钕周跌1.53%至57.85万元/吨" in leads["strategic"]
+    assert "锂：广期所碳酸锂主力连续周涨6.03%至97720元/吨" in leads["strategic"]
+    own = AnalystInput(commentary={"precious": {"zh": "降息与央行购金继续支撑金价。"}})
+    section = next(
+        s for s in build_weekly(data, lang="zh", analyst=own).sections if s.key == "precious"
+    )
+    assert section.commentary == "降息与央行购金继续支撑金价。" and section.lead.startswith("黄金")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from metalwatch import registry
 from metalwatch.analytics.positioning import PERCENTILE_WEEKS, Positioning, managed_money
+from metalwatch.reporting import prose
 from metalwatch.reporting.figures import Cell, FigureBook, Table, direction
 from metalwatch.reporting.i18n import N_, iso_date, tr, unit
 from metalwatch.reporting.layout import MACRO, POSITIONING
@@ -234,11 +235,15 @@ def positioning_lead(got: dict[str, Positioning], book: FigureBook) -> str:
                 lang,
                 "%(metal)s %(net)s contracts (%(pct)s of open interest, %(change)s on the week)",
                 metal=tr(lang, metal.capitalize()),
-                net=_contracts(book, p, "mm_net", p.net),
-                pct=book.percent(
-                    POSITION_SECTION, p.instrument, "net_pct_oi", p.pct_oi, p.as_of, absolute=True
+                net=prose.number(
+                    book, POSITION_SECTION, p.instrument, "mm_net", p.net, 0, "contracts", p.as_of
                 ),
-                change=book.number(
+                pct=prose.percent(
+                    book, POSITION_SECTION, p.instrument, "net_pct_oi", p.pct_oi, p.as_of
+                ),
+                change=("+" if p.change > 0 else "")
+                + prose.number(
+                    book,
                     POSITION_SECTION,
                     p.instrument,
                     "net_change",
@@ -246,7 +251,7 @@ def positioning_lead(got: dict[str, Positioning], book: FigureBook) -> str:
                     0,
                     "contracts",
                     p.as_of,
-                    signed=True,
+                    f"net - net as of {iso_date(p.prev_as_of)}",
                 ),
             )
         )

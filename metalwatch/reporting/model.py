@@ -16,7 +16,7 @@ from metalwatch.analytics import spreads
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting import derived, drivers, layout, views
+from metalwatch.reporting import derived, drivers, layout, leads, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.chartbook import Chart, section_chart
 from metalwatch.reporting.figures import Cell, FigureBook, Table
@@ -130,8 +130,8 @@ def _default_risks(lang: str) -> list[str]:
         tr(lang, "Demand: weaker Chinese construction, grid or electronics demand."),
         tr(
             lang,
-            "Data: figures are as published upstream; stale and missing series are listed "
-            "under Data status.",
+            "Data: prices are as published by exchanges and price reporters; a late or "
+            "revised print can change them.",
         ),
     ]
 
@@ -212,6 +212,7 @@ def build_weekly(
                 derived.precious_table(wide, week, book, skipped),
             ],
             section_chart(rows, week, "precious", lang),
+            lead=leads.section_lead("precious", moves, book, data.history, held),
         ),
         Section(
             "industrial",
@@ -222,6 +223,7 @@ def build_weekly(
                 derived.cross_venue_table(wide, week, book, skipped),
             ],
             section_chart(rows, week, "industrial", lang),
+            lead=leads.section_lead("industrial", moves, book, data.history, held),
         ),
         Section(
             "inventory",
@@ -253,6 +255,7 @@ def build_weekly(
                     "China in US dollars and are never spliced with the SMM quotes in yuan."
                 )
             ],
+            lead=leads.section_lead("strategic", moves, book, data.history, held),
         ),
         Section(
             "recap",

@@ -57,11 +57,13 @@ QUOTE_COLUMNS = (
 EQUITY_COLUMNS = (
     N_("Company"),
     N_("Code"),
-    N_("Watch list"),
+    N_("Metals"),
     N_("Close"),
     N_("As of"),
     N_("WoW %"),
     N_("YTD %"),
+    N_("52-wk low"),
+    N_("52-wk high"),
 )
 
 
@@ -255,21 +257,28 @@ class TableBuilder:
         return t
 
     def equities(self, key: str, title: str, lists: dict[str, list[str]]) -> Table:
-        """Watch lists per metal: close (forward-adjusted), as of, WoW and YTD."""
+        """Watch lists grouped by metal, each company once (tagged with every metal whose list
+        names it, under the first): close, as of, WoW, YTD, 52-week range."""
         t = Table(key, title, self.header(*EQUITY_COLUMNS))
+        metals: dict[str, list[str]] = {}
         for metal, ids in lists.items():
             for iid in ids:
-                if not self.has(iid):
-                    continue
-                t.rows.append(
-                    [
-                        self.name_cell(iid),
-                        Cell(iid.split(".", 1)[1], "text id"),
-                        Cell(tr(self.lang, metal)),
-                        self.metric(key, iid, "close"),
-                        self.as_of_cell(iid),
-                        self.metric(key, iid, "wow_pct"),
-                        self.metric(key, iid, "ytd_pct"),
-                    ]
-                )
+                metals.setdefault(iid, []).append(metal)
+        sep = tr(self.lang, ", ")
+        for iid, tags in metals.items():
+            if not self.has(iid):
+                continue
+            t.rows.append(
+                [
+                    self.name_cell(iid),
+                    Cell(iid.split(".", 1)[1], "text id"),
+                    Cell(sep.join(tr(self.lang, m) for m in tags)),
+                    self.metric(key, iid, "close"),
+                    self.as_of_cell(iid),
+                    self.metric(key, iid, "wow_pct"),
+                    self.metric(key, iid, "ytd_pct"),
+                    self.metric(key, iid, "low_52w"),
+                    self.metric(key, iid, "high_52w"),
+                ]
+            )
         return t

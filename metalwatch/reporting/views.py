@@ -82,14 +82,21 @@ def since(history: pd.DataFrame, iid: str, week: pd.Timestamp, value: float) -> 
     return f"{day:%Y-%m-%d}" if (week - day).days >= SINCE_MIN_WEEKS * 7 else None
 
 
-def _series_clause(
-    book: FigureBook, moves: pd.DataFrame, history: pd.DataFrame, week: pd.Timestamp, iid: str
+def series_clause(
+    book: FigureBook,
+    moves: pd.DataFrame,
+    history: pd.DataFrame,
+    week: pd.Timestamp,
+    iid: str,
+    *,
+    section: str = SECTION,
 ) -> str:
+    """'SHFE tin up 4.88% to 333,000 CNY/t, the largest weekly gain since 2025-06-06'."""
     lang, m, inst = book.lang, _row(moves, iid), registry.get(iid)
     wow = float(m["wow_pct"])
-    pct = prose.percent(book, SECTION, iid, "wow_pct", wow, m["close_date"], "weekly move")
+    pct = prose.percent(book, section, iid, "wow_pct", wow, m["close_date"], "weekly move")
     lvl = prose.level(
-        book, SECTION, iid, "close", float(m["close"]), inst.decimals, inst.unit, m["close_date"]
+        book, section, iid, "close", float(m["close"]), inst.decimals, inst.unit, m["close_date"]
     )
     msg = (
         N_("%(name)s up %(pct)s to %(level)s")
@@ -122,7 +129,7 @@ def metal_views(
     """One sentence per notable metal; the first (the largest move) led the metals up or down."""
     lang, out = book.lang, []
     for n, (metal, ids) in enumerate(notable_metals(moves)[:MAX_METAL_VIEWS]):
-        clauses = tr(lang, "; ").join(_series_clause(book, moves, history, week, i) for i in ids)
+        clauses = tr(lang, "; ").join(series_clause(book, moves, history, week, i) for i in ids)
         top = max(ids, key=lambda i: abs(_wow(moves, i)))
         if n == 0:
             msg = (
