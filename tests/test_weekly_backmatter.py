@@ -37,7 +37,7 @@ def test_disclaimer_then_appendix_in_the_reports_language(zh, data):
     assert html.index("附录：数据状态与来源") < html.index("数据状态") < html.index("数据来源")
     for heading in ("分析师声明", "评级说明", "法律声明"):
         assert heading in html
-    assert "<th class=\"text\">许可</th>" not in html  # no licence column on client pages
+    assert '<th class="text">许可</th>' not in html  # no licence column on client pages
     en = render_html(build_weekly(data, lang="en"))
     for heading in ("Analyst certification", "Rating definitions", "Legal notice"):
         assert heading in en
