@@ -127,7 +127,7 @@ def test_offline_update_fails_every_series_after_one_attempt_per_host(store_path
     summary.print_summary(report, console)
     text = console.export_text()
     assert text.count("no network") == 1 + len(ids)  # the banner, then each series' status
-    assert text.splitlines()[0].startswith("no network: 1 hosts did not resolve")
+    assert text.splitlines()[0].startswith("no network: 1 hosts did not resolve, none answered")
     table = [ln for ln in text.splitlines() if ln.split() and ln.split()[0] in ids]
     assert len(table) == len(ids)  # one line per series
     assert max(len(ln) for ln in text.splitlines()) <= 80

@@ -110,10 +110,7 @@ def _cut(text: str, limit: int = SHORT) -> str:
 def network_lines(report: UpdateReport) -> list[str]:
     """'no network: …' once when nothing resolved, else one line per unreachable host."""
     if report.no_network:
-        return [
-            f"no network: {len(report.unreachable)} hosts did not resolve and none answered; "
-            "every live series failed at once"
-        ]
+        return [f"no network: {len(report.unreachable)} hosts did not resolve, none answered"]
     return [f"unreachable: {host}: {why}" for host, why in sorted(report.unreachable.items())]
 
 

@@ -1,7 +1,8 @@
 """Which adapter serves which registry source mapping.
 
 An instrument's ``sources`` table maps a source key to an upstream symbol:
-``{yfinance = "GC=F", akshare = "futures_foreign_hist:GC", komis = "MNRL1001:757"}``. For
+``{yfinance = "GC=F", akshare = "futures_foreign_hist:GC", komis = "MNRL1001:757"}``,
+``{fred = "DGS10"}``. For
 ``akshare`` the value is ``function:argument`` and the function picks the adapter. The order
 of the table is the order of preference: the first is the primary, the rest are fallbacks.
 
@@ -21,6 +22,7 @@ from metalwatch.sources.base import Fetcher, source_label
 from metalwatch.sources.cache import PayloadCache
 from metalwatch.sources.comex_inventory import ComexInventoryFetcher
 from metalwatch.sources.eastmoney_fx import ForexFetcher, GlobalIndexFetcher
+from metalwatch.sources.fred import FredFetcher
 from metalwatch.sources.jin10_lme_stock import LmeStockFetcher
 from metalwatch.sources.rare_earth_komis import KomisFetcher
 from metalwatch.sources.sge import SgeSpotFetcher
@@ -45,6 +47,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         AShareFetcher,
         YahooFetcher,
         KomisFetcher,
+        FredFetcher,
     )
 }
 

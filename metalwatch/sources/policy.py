@@ -59,6 +59,8 @@ HOST_INTERVALS: dict[str, float] = {
     "jin10.com": 1.0,
     "komis.or.kr": 1.0,
     "yahoo.com": 0.5,
+    "stlouisfed.org": 1.0,
+    "cftc.gov": 1.0,
 }
 #: Distinct hosts that must fail to resolve, with none answering, before the run takes the
 #: network as down (:meth:`HostBreaker.offline`).
@@ -96,7 +98,12 @@ RESOLVE_TEXTS = (
     "no address associated with hostname",
     "getaddrinfo failed",
 )
-CONNECT_TEXTS = ("network is unreachable", "connection refused", "no route to host")
+CONNECT_TEXTS = (
+    "network is unreachable",
+    "no route to host",
+    "[errno 111] connection refused",
+    "couldn't connect to server",
+)
 #: What :func:`classify` sorts an exception into.
 Kind = Literal["transient", "rate", "permanent", "format"]
 
@@ -237,6 +244,32 @@ class HostBreaker:
         #: Host group -> (cause, True if the name did not resolve).
         self.down: dict[str, tuple[str, bool]] = {}
         self.replied: set[str] = set()
+        self._probing: dict[str, threading.Event] = {}
+
+    def first_contact(self, host: str, wait: float) -> str | None:
+        """Let one thread make the first request to ``host``; the others wait for its outcome.
+
+        Returns the host's key when this thread is the one to ask first (it must call
+        :meth:`settle` with it once the outcome is known), else None after waiting up to
+        ``wait`` seconds for the first asker to settle.
+        """
+        key = self.key(host)
+        with self._lock:
+            if key in self.replied or key in self.down:
+                return None
+            event = self._probing.get(key)
+            if event is None:
+                self._probing[key] = threading.Event()
+                return key
+        event.wait(wait)
+        return None
+
+    def settle(self, key: str) -> None:
+        """The first request to ``key`` has its outcome: release the threads waiting on it."""
+        with self._lock:
+            event = self._probing.pop(key, None)
+        if event is not None:
+            event.set()
 
     def key(self, host: str) -> str:
         """The group ``host`` belongs to (a configured suffix, else the host)."""
@@ -329,6 +362,13 @@ class Policy:
         assert self.breaker is not None
         return self.breaker
 
+    def _settle(self, ctx: _Context | None) -> None:
+        """Release the hosts this attempt asked first (their outcome is known now)."""
+        if ctx is not None:
+            for key in ctx.probes:
+                self.hosts.settle(key)
+            ctx.probes.clear()
+
     def enter(self, host: str) -> float:
         """Before a request to ``host`` the guard cannot see (curl_cffi): breaker, then slot."""
         self.hosts.check(host)
@@ -363,10 +403,14 @@ class Policy:
             ctx: _Context | None = None
             try:
                 with guard(self, raise_status=raise_status) as ctx:
-                    return fn()
+                    result = fn()
+                self._settle(ctx)
+                return result
             except MetalwatchError:
+                self._settle(ctx)
                 raise
             except HostDown as exc:
+                self._settle(ctx)
                 raise HostUnreachableError(
                     exc.cause,
                     host=exc.group,
@@ -383,6 +427,7 @@ class Policy:
                     host = (urlsplit(url).hostname if url else None) or down.host or hint
                     reason = down.cause(host)
                     group = self.hosts.trip(host, reason, resolve=down.resolve) if host else ""
+                    self._settle(ctx)
                     raise HostUnreachableError(
                         reason,
                         host=group,
@@ -392,6 +437,7 @@ class Policy:
                         source=source,
                         url=url,
                     ) from exc
+                self._settle(ctx)
                 kind, cause, retry_after = classify(exc)
                 last = attempt == attempts
                 if kind == "rate" and (retry_after or 0) > self.max_retry_after:
@@ -461,7 +507,8 @@ def unreachable(exc: BaseException) -> Unreachable | None:
     if names & RESOLVE_NAMES or any(t in low for t in RESOLVE_TEXTS):
         return Unreachable(True, "name not resolved", host)
     if names & CONNECT_NAMES or any(t in low for t in CONNECT_TEXTS):
-        why = next((t for t in CONNECT_TEXTS if t in low), "connection failed")
+        found_why = next((t for t in CONNECT_TEXTS if t in low), "connection refused")
+        why = found_why.replace("[errno 111] ", "")
         return Unreachable(False, why, host)
     return None
 
@@ -556,6 +603,8 @@ class _Context:
     asked: list[tuple[str, int | None]] = field(default_factory=list)
     #: The latest exception a request raised (a library may swallow it).
     failed: BaseException | None = None
+    #: Hosts this call is the first to ask in the run (settled when the call's outcome is known).
+    probes: list[str] = field(default_factory=list)
 
 
 _local = threading.local()
@@ -573,8 +622,14 @@ def _guarded_request(self: Any, method: str, url: str, *args: Any, **kwargs: Any
         kwargs["timeout"] = ctx.policy.timeout
     host = urlsplit(str(url)).hostname or ""
     ctx.asked.append((str(url), None))
-    ctx.policy.hosts.check(host)
-    if ctx.policy.limiter.acquire(host, ctx.policy.hosts.is_down(host)) > 0:
+    hosts = ctx.policy.hosts
+    hosts.check(host)
+    first = hosts.first_contact(host, ctx.policy.timeout[0])
+    if first is None:
+        hosts.check(host)  # the first asker may have found it down
+    else:
+        ctx.probes.append(first)
+    if ctx.policy.limiter.acquire(host, hosts.is_down(host)) > 0:
         ctx.policy.hosts.check(host)  # it may have failed for another series meanwhile
     try:
         resp = _original_request(self, method, url, *args, **kwargs)

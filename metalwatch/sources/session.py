@@ -22,6 +22,7 @@ SESSION_CLOSE: dict[str, tuple[str, dtime]] = {
     "LME": ("Europe/London", dtime(17, 30)),
     "LBMA": ("Europe/London", dtime(15, 30)),
     "SHFE": ("Asia/Shanghai", dtime(15, 30)),
+    "GFEX": ("Asia/Shanghai", dtime(15, 30)),
     "SGE": ("Asia/Shanghai", dtime(15, 45)),
     "SSE": ("Asia/Shanghai", dtime(15, 30)),
     "CN": ("Asia/Shanghai", dtime(18, 0)),

@@ -1,0 +1,151 @@
+"""Issue 10's new live series: each fetched through the real library code from a replayed
+payload, its normalised rows equal to the bundled history on every overlapping date.
+
+The payloads are constructed from ``../shared/data`` (see tests/fixtures/PROVENANCE.md).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import responses
+
+from metalwatch.sources import catalog
+from metalwatch.store import Store
+from tests.sources.replay import (
+    JSON,
+    KOMIS_CRITERIA,
+    KOMIS_PAGE,
+    KOMIS_PRICES,
+    SINA_DOMESTIC,
+    body,
+    fast_policy,
+)
+
+NOW = pd.Timestamp("2025-12-13 12:00", tz="UTC")
+
+
+def fetch_route(instrument: str, register) -> pd.DataFrame:
+    [route] = catalog.routes(instrument)[:1]
+    fetcher = route.fetcher()
+    q = fetcher.build_query(instrument, route.symbol, pd.Timestamp("2025-12-01"), NOW)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        register(rsps)
+        got = fetcher.fetch(q, fast_policy())
+    return got.frame
+
+
+def komis(crit: int):
+    def register(rsps: responses.RequestsMock) -> None:
+        rsps.add(responses.GET, KOMIS_PAGE, body="<html>KOMIS</html>", content_type="text/html")
+        rsps.add(
+            responses.POST,
+            KOMIS_CRITERIA,
+            body=body(f"komis/{crit}_criteria.json"),
+            content_type=JSON,
+        )
+        rsps.add(
+            responses.POST, KOMIS_PRICES, body=body(f"komis/{crit}_prices.json"), content_type=JSON
+        )
+
+    return register
+
+
+def same_as_bundled(store_path, df: pd.DataFrame) -> int:
+    """Every fetched value equals the bundled one of its date; returns the overlap size."""
+    inst = str(df["instrument"].iloc[0])
+    with Store(store_path, read_only=True) as st:
+        old = st.read([inst], fields=sorted(set(df["field"])), start="2025-12-01", end="2025-12-31")
+    both = df.merge(old, on=["field", "date"], suffixes=("", "_bundled"))
+    assert len(both) > 0
+    pd.testing.assert_series_equal(
+        both["value"], both["value_bundled"], check_names=False, rtol=1e-9
+    )
+    return len(both)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "crit", "day", "value"),
+    [  # hand-checked against ../shared/data/komis_minor_metals/SOURCE.md (2025-12-12 column)
+        ("KOMIS.CO.LME_15M", 708, "2025-12-12", 54875.0),
+        ("KOMIS.CO.LME_CASH", 709, "2025-12-12", 52370.0),
+        ("KOMIS.CO.ROTTERDAM", 791, "2025-12-12", 52.9),
+        ("KOMIS.LI.SPODUMENE", 771, "2025-12-12", 1124.91),
+        ("KOMIS.LI.LIOH", 772, "2025-12-12", 10.75),
+        ("KOMIS.SB.INGOT", 780, "2025-12-12", 34747.13),
+        ("KOMIS.SB.TRIOXIDE", 781, "2025-12-12", 32147.35),
+    ],
+)
+def test_komis_minor_metals(store_path, instrument: str, crit: int, day: str, value: float) -> None:
+    df = fetch_route(instrument, komis(crit))
+    close = df[df["field"] == "close"].set_index("date")["value"]
+    assert close[pd.Timestamp(day)] == value
+    assert same_as_bundled(store_path, df) >= 9
+
+
+def test_gfex_lithium_carbonate_through_sina(store_path) -> None:
+    raw = body("sina_kline/LC0.jsonp")
+    df = fetch_route(
+        "GFEX.LC",
+        lambda r: r.add(responses.GET, SINA_DOMESTIC, body=raw, content_type="text/html"),
+    )
+    day = df[df["date"] == pd.Timestamp("2025-12-12")].set_index("field")["value"]
+    # ../shared/data/gfex_lithium_carbonate_sina/SOURCE.md, 2025-12-12
+    assert day["close"] == 97720 and day["settle"] == 99660 and day["open_interest"] == 636384
+    assert same_as_bundled(store_path, df) >= 9
+
+
+# -- FRED ------------------------------------------------------------------------------------------
+FRED_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
+
+
+def fred(raw: bytes):
+    return lambda r: r.add(responses.GET, FRED_URL, body=raw, content_type="text/csv")
+
+
+@pytest.mark.parametrize(
+    ("instrument", "sid", "value"),
+    [  # 2025-12-12, hand-checked against ../shared/data/fred_us_rates/SOURCE.md
+        ("FRED.DGS10", "DGS10", 4.19),
+        ("FRED.DFII10", "DFII10", 1.93),
+        ("FRED.DGS2", "DGS2", 3.52),
+        ("FRED.T10YIE", "T10YIE", 2.26),
+        ("FRED.DFF", "DFF", 3.64),
+    ],
+)
+def test_fred_series(store_path, instrument: str, sid: str, value: float) -> None:
+    df = fetch_route(instrument, fred(body(f"fred/{sid}.csv")))
+    assert df.set_index("date")["value"][pd.Timestamp("2025-12-12")] == value
+    assert set(df["field"]) == {"close"}
+    assert (df["date"].dt.day_of_week < 5).all()  # DFF's weekend rows are dropped
+    assert same_as_bundled(store_path, df) == 10
+
+
+def test_fred_asks_the_public_csv_without_a_key_and_counts_gaps() -> None:
+    raw = body("fred/DGS10.csv").replace(b"2025-12-10,4.13", b"2025-12-10,.")
+    fetcher = catalog.adapter_class("fred")()
+    q = fetcher.build_query("FRED.DGS10", "DGS10", pd.Timestamp("2025-12-01"), NOW)
+    with responses.RequestsMock() as rsps:
+        fred(raw)(rsps)
+        got = fetcher.fetch(q, fast_policy())
+        [call] = rsps.calls
+    assert call.request.url.startswith(FRED_URL + "?id=DGS10&cosd=2025-12-01&coed=2025-12-13")
+    assert "api_key" not in call.request.url
+    assert got.dropped["missing close values"] == 1
+    dff = catalog.adapter_class("fred")()
+    q = dff.build_query("FRED.DFF", "DFF", pd.Timestamp("2025-12-01"), NOW)
+    with responses.RequestsMock() as rsps:
+        fred(body("fred/DFF.csv"))(rsps)
+        got = dff.fetch(q, fast_policy())
+    assert got.dropped["weekend rows (Friday's rate carried forward)"] == 2
+
+
+def test_fred_html_page_is_a_format_error() -> None:
+    from metalwatch.errors import SourceFormatError
+
+    fetcher = catalog.adapter_class("fred")()
+    q = fetcher.build_query("FRED.DGS2", "DGS2", pd.Timestamp("2025-12-01"), NOW)
+    with responses.RequestsMock() as rsps:
+        fred(b"<!DOCTYPE html><html><body>blocked</body></html>")(rsps)
+        with pytest.raises(SourceFormatError, match="HTML page"):
+            fetcher.fetch(q, fast_policy())
