@@ -10,6 +10,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +60,7 @@ def one_line(err: str) -> str:
 
 
 @pytest.fixture
-def roles(pg_url: str, pg_empty_url: str) -> tuple[str, str]:
+def roles(pg_url: str, pg_empty_url: str) -> Iterator[tuple[str, str]]:
     """A writer and a read-only role on a new database, granted as the README says."""
     db = pg_empty_url.split("?")[0].rsplit("/", 1)[1]
     writer, reader = f"{db}_writer", f"{db}_reader"

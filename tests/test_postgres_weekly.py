@@ -40,5 +40,5 @@ def test_notebook_api_on_postgresql(seeded_path: Path, pg_store_url: str) -> Non
     ):
         pd.testing.assert_frame_equal(
             fn(**kwargs, store=pg_store_url),
-            fn(**kwargs, store=seeded_path),  # type: ignore[operator]
+            fn(**kwargs, store=seeded_path),
         )
