@@ -60,3 +60,10 @@ def test_no_orphan_headings_or_split_rows(zh):
     assert "break-inside: avoid; }" in html.split("table.data {", 1)[1].split("\n", 1)[0]
     assert "tr { break-inside: avoid; }" in html
     assert "figure { margin: 2mm 0 3mm 0; break-inside: avoid; }" in html
+
+
+def test_english_headlines_are_marked_in_the_chinese_report(zh):
+    html = render_html(zh)
+    # the week's three stored headlines are in English (SMM, Forward Rubber)
+    assert all(n["foreign"] == "en" for n in zh.news) and len(zh.news) == 3
+    assert html.count("【英文】") == 3

@@ -135,6 +135,16 @@ def week_news(news: pd.DataFrame, keywords: list[str]) -> list[dict[str, str]]:
     for kw in keywords:
         hit |= title.str.contains(kw.lower(), regex=False)
     return [
-        {"date": iso_date(r["date"]), "title": str(r["title"]), "source": str(r["source"])}
+        {
+            "date": iso_date(r["date"]),
+            "title": str(r["title"]),
+            "source": str(r["source"]),
+            "foreign": "" if _has_cjk(str(r["title"])) else "en",
+        }
         for r in news[hit].to_dict("records")
     ]
+
+
+def _has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a CJK ideograph (a Chinese headline)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
