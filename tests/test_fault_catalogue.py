@@ -42,6 +42,7 @@ from metalwatch.errors import (
 )
 from metalwatch.reporting import WeeklyReport, build_weekly
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
+from metalwatch.sources.policy import HostUnreachableError
 from metalwatch.store import Store
 from metalwatch.store.week import read_week
 from tests.faults import payloads as P
@@ -186,6 +187,44 @@ def jin10_cell(day: str, metal: str, value: object) -> bytes:
     return P.jin10_lme_edit(LME, edit)
 
 
+def jin10_null(day: str, metal: str) -> bytes:
+    """The body with a JSON ``null`` for a whole metal's cell on ``day``."""
+
+    def edit(doc: dict) -> None:
+        doc["values"][day][metal] = None
+
+    return P.jin10_lme_edit(LME, edit)
+
+
+def no_dns(host: str) -> requests.exceptions.ConnectionError:
+    """What requests raises when ``host`` does not resolve (urllib3 2: NameResolutionError)."""
+    import socket
+
+    import urllib3
+
+    gai = socket.gaierror(-3, "Temporary failure in name resolution")
+    inner = urllib3.exceptions.NameResolutionError(host, None, gai)  # type: ignore[arg-type]
+    return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/", inner))  # type: ignore[arg-type]
+
+
+def refused() -> requests.exceptions.ConnectionError:
+    return requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
+
+
+def komis_page(answer: Exception) -> Callable:
+    return lambda rsps: rsps.add(responses.GET, R.KOMIS_PAGE, body=answer)
+
+
+def komis_reissued(el: str, product: str) -> bytes:
+    doc = json.loads(R.body(f"komis/{el}_criteria.json"))
+    doc["data"][0]["cdVal"] = product
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def yahoo_currency(raw: bytes, currency: str) -> bytes:
+    return raw.replace(b'"currency":"USD"', f'"currency":"{currency}"'.encode(), 1)
+
+
 def komis_unit(raw: bytes, unit: str) -> bytes:
     return P.komis_edit(raw, lambda d: d["dataAvg"]["INFO"].update(weigUnitCd=unit))
 
@@ -305,6 +344,25 @@ def listed_missing(s: Seen) -> None:
     assert "COMEX.GC.STOCK" in {m.instrument for m in s.model.status.missing}
 
 
+def asked_once(host: str, *, offline: bool) -> Callable[[Seen], None]:
+    """One request to ``host`` for every series of it, no backoff; "no network" said once."""
+
+    def check(s: Seen) -> None:
+        assert [c.request.url.split("/")[2] for c in s.run.calls] == [host]
+        assert s.run.policy.clock.backoffs == []
+        assert s.run.report.no_network is offline
+        assert s.run.out.startswith("no network: ") is offline
+        for line in s.run.out.splitlines():
+            assert len(line) <= 80, line
+
+    return check
+
+
+def copper_gap(s: Seen) -> None:
+    assert value(s.after, "stock", "2026-07-16") is None
+    assert value(s.after, "stock", "2026-07-17") is not None
+
+
 def aluminium_gap(s: Seen) -> None:
     assert value(s.after, "stock", "2026-07-17") is None
     assert value(s.after, "stock", "2026-07-16") == 281600
@@ -375,6 +433,22 @@ FAULTS = [
         komis("Nd", (503, b"Service Unavailable")),
         SourceUnavailableError,
         "HTTP 503 from www.komis.or.kr after 3 attempts",
+    ),
+    Fault(
+        "host_not_resolved",
+        ("SHFE.CU", "SHFE.AL", "SHFE.SN"),
+        sina(no_dns("stock2.finance.sina.com.cn")),
+        HostUnreachableError,
+        "cannot resolve stock2.finance.sina.com.cn",
+        asked_once("stock2.finance.sina.com.cn", offline=True),
+    ),
+    Fault(
+        "host_refuses_connection",
+        ("KOMIS.ND", "KOMIS.CE"),
+        komis_page(refused()),
+        HostUnreachableError,
+        "cannot reach www.komis.or.kr (connection refused)",
+        asked_once("www.komis.or.kr", offline=False),
     ),
     # -- bodies that are not the payload ---------------------------------------------------------
     Fault(
@@ -485,6 +559,30 @@ FAULTS = [
         aluminium_gap,
         now=LME_NOW,
         current=False,
+    ),
+    Fault(
+        "jin10_metal_null",
+        ("LME.CA.STOCK",),
+        jin10(jin10_null("2026-07-16", "铜")),
+        None,
+        "1 missing stock values; 1 missing registered values",
+        copper_gap,
+        now=LME_NOW,
+        current=False,
+    ),
+    Fault(
+        "komis_criterion_reissued",
+        ("KOMIS.ND",),
+        komis("Nd", ND, komis_reissued("Nd", "Praseodymium Oxide")),
+        SourceFormatError,
+        "price criterion 757 is now product 'Praseodymium Oxide' (registered 'Neodymium Oxide')",
+    ),
+    Fault(
+        "yahoo_quotes_in_cents",
+        ("NYSE.MP",),
+        yahoo("MP", yahoo_currency(R.body("yahoo_chart/constructed/MP.body.json"), "USX")),
+        UnitScaleError,
+        "Yahoo quotes MP in USX, registered currency is USD",
     ),
     Fault(
         "code_in_payload",
@@ -650,9 +748,10 @@ def report_model(store: Path, monkeypatch: pytest.MonkeyPatch) -> WeeklyReport:
     """
     import metalwatch.reporting.model as model
 
-    real = model._context
+    real = getattr(model, "_context", None)
 
     def context(rows: pd.DataFrame, week: pd.Timestamp, skipped: dict[str, str]) -> list[dict]:
+        assert real is not None
         cols = ["instrument", "field", "date", "value"]
         key = (week, int(pd.util.hash_pandas_object(rows[cols], index=False).sum()))
         if key not in _CONTEXTS:
@@ -662,8 +761,12 @@ def report_model(store: Path, monkeypatch: pytest.MonkeyPatch) -> WeeklyReport:
         skipped.update(noted)
         return copy.deepcopy(facts)
 
-    monkeypatch.setattr(model, "_chart", lambda *a, **k: [])
-    monkeypatch.setattr(model, "_context", context)
+    # the model's helpers move as the weekly grows: patch the ones this version has
+    for name in ("_chart", "section_chart"):
+        if hasattr(model, name):
+            monkeypatch.setattr(model, name, lambda *a, **k: [])
+    if real is not None:
+        monkeypatch.setattr(model, "_context", context)
     with Store(store) as st:
         data = read_week(st, WEEK, report_instruments(), history_days=HISTORY_DAYS)
     return build_weekly(data, lang="en")

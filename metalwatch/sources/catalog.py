@@ -20,6 +20,7 @@ from metalwatch.errors import InvalidInputError
 from metalwatch.sources.a_shares import AShareFetcher
 from metalwatch.sources.base import Fetcher, source_label
 from metalwatch.sources.cache import PayloadCache
+from metalwatch.sources.cftc import CftcFetcher
 from metalwatch.sources.comex_inventory import ComexInventoryFetcher
 from metalwatch.sources.eastmoney_fx import ForexFetcher, GlobalIndexFetcher
 from metalwatch.sources.fred import FredFetcher
@@ -48,6 +49,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         YahooFetcher,
         KomisFetcher,
         FredFetcher,
+        CftcFetcher,
     )
 }
 

@@ -20,10 +20,10 @@ from metalwatch.errors import (
     SourceUnavailableError,
     UnitScaleError,
 )
+from metalwatch.ingest import update
 from metalwatch.sources import catalog
 from metalwatch.sources.base import Fetched
 from metalwatch.store import Store
-from metalwatch.ingest import update
 from tests.sources.contract import check_contract
 from tests.sources.replay import Case, cases, fast_policy
 

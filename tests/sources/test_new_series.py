@@ -6,6 +6,8 @@ The payloads are constructed from ``../shared/data`` (see tests/fixtures/PROVENA
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 import responses
@@ -25,14 +27,19 @@ from tests.sources.replay import (
 NOW = pd.Timestamp("2025-12-13 12:00", tz="UTC")
 
 
-def fetch_route(instrument: str, register) -> pd.DataFrame:
+def fetch_route(
+    instrument: str, register, now: pd.Timestamp = NOW, start: str = "2025-12-01"
+) -> pd.DataFrame:
+    return fetched(instrument, register, now, start).frame
+
+
+def fetched(instrument: str, register, now: pd.Timestamp = NOW, start: str = "2025-12-01"):
     [route] = catalog.routes(instrument)[:1]
     fetcher = route.fetcher()
-    q = fetcher.build_query(instrument, route.symbol, pd.Timestamp("2025-12-01"), NOW)
+    q = fetcher.build_query(instrument, route.symbol, pd.Timestamp(start), now)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps)
-        got = fetcher.fetch(q, fast_policy())
-    return got.frame
+        return fetcher.fetch(q, fast_policy())
 
 
 def komis(crit: int):
@@ -55,7 +62,7 @@ def same_as_bundled(store_path, df: pd.DataFrame) -> int:
     """Every fetched value equals the bundled one of its date; returns the overlap size."""
     inst = str(df["instrument"].iloc[0])
     with Store(store_path, read_only=True) as st:
-        old = st.read([inst], fields=sorted(set(df["field"])), start="2025-12-01", end="2025-12-31")
+        old = st.read([inst], fields=sorted(set(df["field"])), start="2025-11-01", end="2025-12-31")
     both = df.merge(old, on=["field", "date"], suffixes=("", "_bundled"))
     assert len(both) > 0
     pd.testing.assert_series_equal(
@@ -149,3 +156,63 @@ def test_fred_html_page_is_a_format_error() -> None:
         fred(b"<!DOCTYPE html><html><body>blocked</body></html>")(rsps)
         with pytest.raises(SourceFormatError, match="HTML page"):
             fetcher.fetch(q, fast_policy())
+
+
+# -- CFTC ------------------------------------------------------------------------------------------
+def cftc(dataset: str, code: str):
+    raw = body(f"cftc/{dataset}_{code}.json")
+    pat = re.compile(rf"https://publicreporting\.cftc\.gov/resource/{dataset}\.json\?.*")
+    return lambda r: r.add(responses.GET, pat, body=raw, content_type=JSON)
+
+
+AFTER = pd.Timestamp("2026-01-10 12:00", tz="UTC")
+
+
+@pytest.mark.parametrize(
+    ("instrument", "dataset", "code", "want"),
+    [  # as of Tuesday 2025-12-09: ../shared/data/cftc_cot_metals/SOURCE.md
+        ("CFTC.GC.FUT", "72hh-3qpy", "088691", {"mm_long": 143383, "mm_short": 19835}),
+        ("CFTC.SI.FUT", "72hh-3qpy", "084691", {"mm_long": 39798, "open_interest": 154762}),
+        ("CFTC.HG.FUT", "72hh-3qpy", "085692", {"mm_net": 80015 - 9531}),
+        ("CFTC.GC.COMBINED", "kh3c-gbw2", "088691", {"open_interest": 683904, "mm_long": 143756}),
+        ("CFTC.SI.COMBINED", "kh3c-gbw2", "084691", {"mm_short": 11865}),
+        ("CFTC.HG.COMBINED", "kh3c-gbw2", "085692", {"mm_net": 80419 - 9336}),
+    ],
+)
+def test_cftc_positions(store_path, instrument, dataset, code, want) -> None:
+    df = fetch_route(instrument, cftc(dataset, code), now=AFTER, start="2025-11-01")
+    day = df[df["date"] == pd.Timestamp("2025-12-09")].set_index("field")["value"]
+    for fld, value in want.items():
+        assert day[fld] == value, fld
+    with Store(store_path, read_only=True) as st:  # exactly the bundled fields
+        bundled = set(st.read([instrument], start="2025-11-01", end="2025-12-31")["field"])
+    assert set(df["field"]) == bundled
+    assert same_as_bundled(store_path, df) == 9 * len(bundled)  # 9 Tuesdays, 2025-11-04..12-30
+
+
+def test_cftc_report_dated_tuesday_is_public_from_friday() -> None:
+    from metalwatch.sources.cftc import released
+
+    assert released(pd.Timestamp("2025-12-09")) == pd.Timestamp("2025-12-12 20:30", tz="UTC")
+    thursday = pd.Timestamp("2025-12-11 12:00", tz="UTC")
+    got = fetched("CFTC.GC.FUT", cftc("72hh-3qpy", "088691"), now=thursday, start="2025-11-01")
+    dates = set(got.frame["date"])
+    assert pd.Timestamp("2025-12-02") in dates and pd.Timestamp("2025-12-09") not in dates
+    assert got.dropped["reports not released yet (the CFTC publishes on Friday)"] == 4
+    assert "latest report as of Tue 2025-12-02, released Fri 2025-12-05" in got.notes
+
+
+def test_cftc_query_asks_one_market_from_the_window_start() -> None:
+    fetcher = catalog.adapter_class("cftc")()
+    q = fetcher.build_query(
+        "CFTC.SI.COMBINED", "kh3c-gbw2:084691", pd.Timestamp("2025-11-01"), AFTER
+    )
+    with responses.RequestsMock() as rsps:
+        cftc("kh3c-gbw2", "084691")(rsps)
+        fetcher.fetch(q, fast_policy())
+        [call] = rsps.calls
+    params = call.request.params
+    assert params["$where"] == (
+        "cftc_contract_market_code='084691' AND report_date_as_yyyy_mm_dd >= '2025-11-01T00:00:00'"
+    )
+    assert params["$order"] == "report_date_as_yyyy_mm_dd"
