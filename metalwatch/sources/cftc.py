@@ -84,10 +84,9 @@ class CftcFetcher(Fetcher):
         import requests
 
         dataset, _, code = query.symbol.partition(":")
+        since = f"{query.start:%Y-%m-%d}T00:00:00"
         params = {
-            "$where": (
-                f"cftc_contract_market_code='{code}' AND {DATE} >= '{query.start:%Y-%m-%d}T00:00:00'"
-            ),
+            "$where": f"cftc_contract_market_code='{code}' AND {DATE} >= '{since}'",
             "$order": DATE,
             "$limit": "5000",
         }
