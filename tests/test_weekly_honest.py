@@ -77,7 +77,7 @@ def test_cover_shows_the_as_of_date_of_figures_not_from_this_week(latest, path):
     year_end = model(path, "2026-01-02", "zh")
     dated = {k.instrument: k.as_of for k in year_end.key_figures if k.dated}
     assert dated == {"CN.PRND_OXIDE": "2025-12-25"}  # fresh (8 days) but not this week's quote
-    assert "截至 2025-12-25" in render_html(year_end)
+    assert "截至2025-12-25" in render_html(year_end)
 
 
 def test_default_week_is_the_latest_with_a_fresh_cover(path):
