@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from metalwatch.errors import InvalidInputError, NoDataError
-from metalwatch.store.database import Store
 from metalwatch.ingest.seed import StoreArg, opened
+from metalwatch.store.database import Store
 
 FORMATS = ("pdf", "html")
 #: Where reports go when no output is given (created on first use).
