@@ -28,6 +28,7 @@ from metalwatch.sources.jin10_lme_stock import LmeStockFetcher
 from metalwatch.sources.rare_earth_komis import KomisFetcher
 from metalwatch.sources.sge import SgeSpotFetcher
 from metalwatch.sources.shenwan import ShenwanIndexFetcher
+from metalwatch.sources.shfe_warehouse_receipt import ShfeWarehouseReceiptFetcher
 from metalwatch.sources.shfe_weekly_stock import ShfeWeeklyStockFetcher
 from metalwatch.sources.sina_futures import ForeignFuturesFetcher, ShfeMainFetcher
 from metalwatch.sources.yahoo import YahooFetcher
@@ -50,6 +51,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         KomisFetcher,
         FredFetcher,
         CftcFetcher,
+        ShfeWarehouseReceiptFetcher,
     )
 }
 

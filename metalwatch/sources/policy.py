@@ -60,6 +60,7 @@ HOST_INTERVALS: dict[str, float] = {
     "komis.or.kr": 1.0,
     "yahoo.com": 0.5,
     "stlouisfed.org": 1.0,
+    "shfe.com.cn": 1.0,
     "cftc.gov": 1.0,
 }
 #: Distinct hosts that must fail to resolve, with none answering, before the run takes the

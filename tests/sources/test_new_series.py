@@ -216,3 +216,45 @@ def test_cftc_query_asks_one_market_from_the_window_start() -> None:
         "cftc_contract_market_code='084691' AND report_date_as_yyyy_mm_dd >= '2025-11-01T00:00:00'"
     )
     assert params["$order"] == "report_date_as_yyyy_mm_dd"
+
+
+# -- SHFE daily warehouse receipts ---------------------------------------------------------
+SHFE_DAILY = re.compile(
+    r"https://www\.shfe\.com\.cn/data/tradedata/future/stockdata/dailystock_(\d{8})/ZH/all\.html"
+)
+
+
+def shfe_daily(pages: dict[str, bytes]):
+    def answer(request):
+        day = SHFE_DAILY.match(request.url)[1]
+        if day in pages:
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, pages[day]
+        return 404, {}, b"<html>404</html>"
+
+    return lambda r: r.add_callback(responses.GET, SHFE_DAILY, callback=answer)
+
+
+def receipt_pages() -> dict[str, bytes]:
+    days = ["20251204", "20251205", "20251208", "20251209", "20251210", "20251211", "20251212"]
+    return {d: body(f"shfe_receipt/dailystock_{d}.html") for d in days}
+
+
+def test_shfe_copper_warrants_daily(store_path) -> None:
+    got = fetched("SHFE.CU.WARRANT", shfe_daily(receipt_pages()), start="2025-12-04")
+    stock = got.frame.set_index("date")["value"]
+    # ../shared/data/shfe_copper_stocks_loong/SOURCE.md: 12-08 29,956 ... 12-12 32,563 t
+    assert stock[pd.Timestamp("2025-12-08")] == 29956
+    assert stock[pd.Timestamp("2025-12-12")] == 32563
+    assert same_as_bundled(store_path, got.frame) == 7
+
+
+def test_shfe_daily_holiday_is_counted_and_bc_is_not_copper() -> None:
+    pages = receipt_pages()
+    del pages["20251210"]  # SHFE answers 404 for a day without a report
+    got = fetched("SHFE.CU.WARRANT", shfe_daily(pages), start="2025-12-04")
+    assert got.dropped["days with no report (holiday, or not published yet)"] == 1
+    bc = {d: p.replace("铜</td>".encode(), "铜(BC)</td>".encode()) for d, p in pages.items()}
+    from metalwatch.errors import SourceFormatError
+
+    with pytest.raises(SourceFormatError, match=r"no product '铜' .*\(products: 铜\(BC\)\)"):
+        fetched("SHFE.CU.WARRANT", shfe_daily(bc), start="2025-12-04")
