@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from metalwatch.errors import MetalwatchError
 
+DESCRIPTION = "Track the metals markets and write the weekly a broker's metals desk publishes."
 #: Exit code of a MetalwatchError (bad input, no data, a store or output problem).
 EXIT_ERROR = 2
 
@@ -20,11 +21,12 @@ EXIT_ERROR = 2
 def _parser() -> argparse.ArgumentParser:
     from metalwatch.commands import commands
 
-    p = argparse.ArgumentParser(
-        prog="metalwatch",
-        description="Track the metals markets and write the weekly a broker's metals desk publishes.",
+    p = argparse.ArgumentParser(prog="metalwatch", description=DESCRIPTION)
+    p.add_argument(
+        "--store",
+        help="store file or postgresql:// URL (default: $METALWATCH_STORE, then the config "
+        "file's store, then the user data dir)",
     )
-    p.add_argument("--store", help="store file (default: $METALWATCH_STORE or the user data dir)")
     sub = p.add_subparsers(dest="command", required=True)
     for command in commands():
         command.add_parser(sub)

@@ -41,6 +41,8 @@ from metalwatch.errors import InvalidInputError
 ENV_CONFIG = "METALWATCH_CONFIG"
 ENV_STORE = "METALWATCH_STORE"
 FILENAME = "config.toml"
+#: The embedded store's file name in the user data directory.
+STORE_FILENAME = "metalwatch.sqlite"
 #: A config file is a few hundred bytes; anything larger is refused unread.
 MAX_FILE_BYTES = 64 * 1024
 LANGS = ("en", "zh")
@@ -260,8 +262,6 @@ def resolve_store(cfg: Config, flag: str | None) -> Setting:
     flag
         The value of ``--store`` (None when not given).
     """
-    from metalwatch.store.paths import FILENAME as STORE_FILE
-
     if flag:
         return Setting(flag, "flag --store")
     env = os.environ.get(ENV_STORE)
@@ -270,8 +270,18 @@ def resolve_store(cfg: Config, flag: str | None) -> Setting:
     s = cfg.settings.get("store")
     if s is not None and s.value is not None:
         return s
-    data = Path(platformdirs.user_data_dir("metalwatch", appauthor=False))
-    return Setting(str(data / STORE_FILE), "default")
+    return Setting(str(platform_store_path()), "default")
+
+
+def platform_store_path() -> Path:
+    """The store used when nothing names one: a file in the platform's user data directory."""
+    return Path(platformdirs.user_data_dir("metalwatch", appauthor=False)) / STORE_FILENAME
+
+
+def configured_store() -> str | None:
+    """The store the config file names (``$METALWATCH_CONFIG`` or the default file), if any."""
+    setting = load_config(None).settings.get("store")
+    return None if setting is None or setting.value is None else str(setting.value)
 
 
 def redact(url: str) -> str:

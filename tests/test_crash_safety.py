@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from metalwatch.ingest.seed import open_store
 from metalwatch.store import Store
 from metalwatch.store.transfer import export_csv
-from metalwatch.ingest.seed import open_store
 
 RUNS = int(os.environ.get("METALWATCH_CRASH_RUNS", "50"))
 

@@ -57,10 +57,19 @@ def test_stock_may_be_zero_but_not_negative():
         frame.validate(good().assign(value=[92310, 94170, -5]))
 
 
-def _one(instrument: str, field: str, value: float, unit: str, currency: str | None) -> pd.DataFrame:
-    return pd.DataFrame({"instrument": [instrument], "field": [field], "date": ["2025-12-12"],
-                         "value": [value], "unit": [unit], "currency": [currency],
-                         "source": ["test"]})  # fmt: skip
+def _one(
+    instrument: str, field: str, value: float, unit: str, currency: str | None
+) -> pd.DataFrame:
+    row = {
+        "instrument": instrument,
+        "field": field,
+        "date": "2025-12-12",
+        "value": value,
+        "unit": unit,
+        "currency": currency,
+        "source": "test",
+    }
+    return pd.DataFrame([row])
 
 
 def test_signs_follow_what_a_value_is():

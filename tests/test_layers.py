@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "metalwatch"
-#: The base layer: vocabulary every layer may use (stdlib, pandas and the registry only).
+#: The base layer: vocabulary every layer may use (stdlib, pandas and the registry only), and
+#: the desk's config file (which store, which languages).
 BASE = {
     "metalwatch",
     "metalwatch.errors",
@@ -19,6 +20,7 @@ BASE = {
     "metalwatch.measures",
     "metalwatch.dates",
     "metalwatch.provenance",
+    "metalwatch.config",
 }
 #: Layer of each package -> the layers it may import besides the base and itself.
 ALLOWED = {

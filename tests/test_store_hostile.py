@@ -20,9 +20,9 @@ import pytest
 
 from metalwatch.cli import main
 from metalwatch.errors import StoreCorruptError, StoreError, StoreVersionError
+from metalwatch.ingest.seed import open_store
 from metalwatch.store import Store
 from metalwatch.store.transfer import export_csv
-from metalwatch.ingest.seed import open_store
 
 Mount = Callable[..., Path]
 WEEK = ["moves", "--week", "2025-12-12", "LME.CA.3M"]

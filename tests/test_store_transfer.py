@@ -10,10 +10,10 @@ import pytest
 
 from metalwatch.cli import main
 from metalwatch.errors import InvalidInputError, UnitScaleError
-from metalwatch.store import Store
-from metalwatch.store.transfer import export_csv
 from metalwatch.ingest.file_import import import_csv
 from metalwatch.ingest.seed import open_store
+from metalwatch.store import Store
+from metalwatch.store.transfer import export_csv
 
 SQL = Callable[..., list[tuple[object, ...]]]
 

@@ -16,13 +16,13 @@ from metalwatch.errors import (
     SourceUnavailableError,
     UnitScaleError,
 )
+from metalwatch.ingest import runner, summary, update
+from metalwatch.ingest.outcome import Attempt, SeriesOutcome
+from metalwatch.ingest.plan import EARLIEST, plan, window_start
 from metalwatch.sources import catalog
 from metalwatch.sources.sina_futures import ShfeMainFetcher
 from metalwatch.sources.yahoo import YahooFetcher
 from metalwatch.store import Store
-from metalwatch.ingest import runner, summary, update
-from metalwatch.ingest.outcome import Attempt, SeriesOutcome
-from metalwatch.ingest.plan import EARLIEST, plan, window_start
 from tests.sources.replay import (
     JIN10_SHFE,
     JSON,

@@ -13,8 +13,8 @@ import pytest
 import responses
 
 from metalwatch.cli import main
-from metalwatch.store import Store
 from metalwatch.ingest import runner
+from metalwatch.store import Store
 from tests.sources.replay import E2E_INSTRUMENTS, fast_policy, register_everything
 
 CUT = "2025-12-05"

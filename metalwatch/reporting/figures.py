@@ -9,7 +9,6 @@ by construction; a test renders the weekly and checks it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-
 from typing import Any
 
 import pandas as pd

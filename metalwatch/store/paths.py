@@ -1,4 +1,5 @@
-"""Where the store lives: ``--store``, then ``$METALWATCH_STORE``, then the user data dir.
+"""Where the store lives: ``--store``, then ``$METALWATCH_STORE``, then the config file, then the
+user data dir.
 
 A location is a file path (or ``sqlite:///path``): an SQLite store, the embedded default; or a
 ``postgresql://`` URL: a shared store on a PostgreSQL server.
@@ -10,10 +11,10 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import platformdirs
+from metalwatch.config import STORE_FILENAME, configured_store, platform_store_path
 
 ENV_VAR = "METALWATCH_STORE"
-FILENAME = "metalwatch.sqlite"
+FILENAME = STORE_FILENAME
 #: URL schemes of a PostgreSQL store.
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite:///"
@@ -27,11 +28,18 @@ def is_postgres_url(location: object) -> bool:
 
 
 def default_location() -> str | Path:
-    """The store used when none is given: ``$METALWATCH_STORE`` or the platform data dir."""
+    """The store used when none is given.
+
+    ``$METALWATCH_STORE``, then the store the config file names (:mod:`metalwatch.config`),
+    then a file in the platform's user data directory.
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         return env if is_postgres_url(env) else _file(env)
-    return Path(platformdirs.user_data_dir("metalwatch", appauthor=False)) / FILENAME
+    configured = configured_store()
+    if configured:
+        return configured if is_postgres_url(configured) else _file(configured)
+    return platform_store_path()
 
 
 def _file(location: str | os.PathLike[str]) -> Path:

@@ -20,8 +20,8 @@ import pytest
 import responses
 
 from metalwatch.cli import main
-from metalwatch.store import Store
 from metalwatch.ingest import runner
+from metalwatch.store import Store
 from tests.sources.replay import fast_policy
 
 #: The store is cut after this Friday, as if last updated then; the replays carry the next week.
