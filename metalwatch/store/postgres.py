@@ -146,6 +146,8 @@ class PostgresBackend:
         ):
             for row in rows:
                 copy.write_row(row)
+        if table == "incoming":  # a temporary table has no statistics: plan joins on real counts
+            self.con.execute("ANALYZE incoming")
 
     def after_load(self, table: str) -> None:
         """Move ``table``'s identity sequence past the largest id loaded."""
