@@ -160,6 +160,10 @@ def test_password_is_not_printed(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as err:
         Store(url)
     assert "s3cret" not in str(err.value) and "desk:***@" in str(err.value)
+    url = f"postgresql:///metals?host={tmp_path}&password=s3cret&user=desk"
+    with pytest.raises(StoreError) as err:
+        Store(url)
+    assert f"postgresql:///metals?host={tmp_path}&password=***&user=desk: " in str(err.value)
 
 
 def test_the_store_from_the_environment(

@@ -8,8 +8,9 @@ A location is a file path (or ``sqlite:///path``): an SQLite store, the embedded
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from metalwatch.config import STORE_FILENAME, configured_store, platform_store_path
 
@@ -79,9 +80,10 @@ def resolve_store_path(path: StoreLocation | None) -> Path:
 
 
 def redact(url: str) -> str:
-    """``url`` without its password, for messages."""
+    """``url`` without its password (in the user part or a ``password=`` parameter)."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    out = url
+    if parts.password is not None:  # only the user part: the rest of the URL stays as given
+        head = f"{parts.scheme}://{parts.netloc}"
+        out = out.replace(head, head.replace(f":{parts.password}@", ":***@", 1), 1)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", out)
