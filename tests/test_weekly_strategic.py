@@ -96,3 +96,8 @@ def test_no_shanghai_london_premium_as_a_fact(en, zh):
     assert "Shanghai gold traded" not in html_en and "-69.35" not in html_en
     assert "上海金" not in html_zh and "沪伦金价溢价" not in html_zh
     assert "No Shanghai-London gold premium is printed" in html_en
+
+
+def test_price_tables_state_their_conventions(en):
+    table = next(t for s in en.sections for t in s.tables if t.key == "industrial")
+    assert "previous Friday" in table.formula and "official (midday)" in table.formula

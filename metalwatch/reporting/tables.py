@@ -170,8 +170,9 @@ class TableBuilder:
         return t
 
     def prices(self, key: str, title: str, ids: Iterable[str]) -> Table:
-        """Instrument, venue, unit, close, as of, WoW, YTD, 52-week range."""
-        return self._venue_table(
+        """Instrument, basis, unit, price, as of, WoW, YTD, 52-week range; the conventions
+        stated under the table."""
+        t = self._venue_table(
             key,
             title,
             PRICE_COLUMNS,
@@ -179,6 +180,14 @@ class TableBuilder:
             ("wow_pct", "ytd_pct", "low_52w", "high_52w"),
             basis=True,
         )
+        t.formula = tr(
+            self.lang,
+            "WoW: against the last price on or before the previous Friday. YTD: against the "
+            "previous year's last price. 52-week range: the 364 days to the week's end. LME "
+            "prices are the official (midday) prices, not the 17:00 closing prices; a dash is "
+            "a change that does not exist or a price not from this week.",
+        )
+        return t
 
     def inventories(self, key: str, title: str, ids: Iterable[str]) -> Table:
         """Stock level, as of, weekly change in units and in %, YTD %."""
