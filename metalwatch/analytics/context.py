@@ -33,6 +33,9 @@ invented: they are listed with the reason in ``.attrs['skipped']``.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -43,9 +46,27 @@ from metalwatch.analytics.resample import as_wide, weekly_close_dates, weekly_cl
 from metalwatch.analytics.units import MAX_FX_AGE_DAYS
 from metalwatch.errors import InvalidInputError, NoDataError
 
-FIELDS = ["kind", "instrument", "metal", "week", "date", "value", "unit", "change", "z",
-          "percentile", "rank_weeks", "direction", "score", "notable", "window",
-          "sample_start", "sample_end", "n", "detail"]  # fmt: skip
+FIELDS = [
+    "kind",
+    "instrument",
+    "metal",
+    "week",
+    "date",
+    "value",
+    "unit",
+    "change",
+    "z",
+    "percentile",
+    "rank_weeks",
+    "direction",
+    "score",
+    "notable",
+    "window",
+    "sample_start",
+    "sample_end",
+    "n",
+    "detail",
+]
 # When a fact is ``notable``: the numbers the rules below apply, and the words that state them
 # (generated from the same numbers, so the two cannot drift apart).
 EXTREME_Z = 2.0
@@ -79,13 +100,14 @@ def is_mover(inst: registry.Instrument) -> bool:
 TWO_STATE = {"import_window": ("open", "closed"), "curve": ("backwardation", "contango")}
 
 
-def _level(series: pd.Series, week: pd.Timestamp, lookback: int) -> dict | None:
+def _level(series: pd.Series, week: pd.Timestamp, lookback: int) -> dict[str, Any] | None:
     """z, percentile and rank of the week's close of a level series against its past."""
     closes = weekly_closes(series.to_frame("x"))["x"]
     dates = weekly_close_dates(series.to_frame("x"))["x"]
-    if week not in closes.index or pd.isna(closes.at[week]):
+    value = closes.get(week)
+    if value is None or pd.isna(value):
         return None
-    v = float(closes.at[week])
+    v = float(value)
     past = closes.loc[: week - pd.Timedelta(days=7)].dropna()
     prev = float(past.iloc[-1]) if len(past) else np.nan
     hist = past.loc[week - pd.Timedelta(weeks=lookback) :]
@@ -96,17 +118,24 @@ def _level(series: pd.Series, week: pd.Timestamp, lookback: int) -> dict | None:
     since = hist.index[0] if beyond.empty else beyond.index[-1]
     sd = hist.std()
     return {
-        "value": v, "date": dates.at[week], "change": v - prev,
+        "value": v,
+        "date": dates.at[week],
+        "change": v - prev,
         "z": (v - hist.mean()) / sd if sd > 0 else np.nan,
-        "percentile": (hist <= v).mean() * 100, "rank_weeks": (week - since).days // 7,
-        "high": high, "n": len(hist), "sample_start": hist.index[0], "sample_end": hist.index[-1],
+        "percentile": (hist <= v).mean() * 100,
+        "rank_weeks": (week - since).days // 7,
+        "high": high,
+        "n": len(hist),
+        "sample_start": hist.index[0],
+        "sample_end": hist.index[-1],
         "window": f"{len(hist)} weekly closes {hist.index[0]:%Y-%m-%d}..{hist.index[-1]:%Y-%m-%d}",
         "prev": prev,
-    }  # fmt: skip
+    }
 
 
-def _rec(kind: str, iid: str, week: pd.Timestamp, **kw) -> dict:
+def _rec(kind: str, iid: Hashable, week: pd.Timestamp, **kw: Any) -> dict[str, Any]:
     reg = registry.all_instruments()
+    iid = str(iid)
     metal = reg[iid].metal if iid in reg else kw.pop("metal", "")
     kw.pop("metal", None)
     rec = dict.fromkeys(FIELDS)
@@ -115,65 +144,119 @@ def _rec(kind: str, iid: str, week: pd.Timestamp, **kw) -> dict:
     return rec
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Python scalars instead of numpy ones, recursively (details read cleanly and serialise)."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _moves(wide, week, ids, lookback, out, skipped):
+def _moves(
+    wide: pd.DataFrame,
+    week: pd.Timestamp,
+    ids: list[str],
+    lookback: int,
+    out: list[dict[str, Any]],
+    skipped: dict[str, str],
+) -> None:
     ms = stats.move_stats(wide[ids], week, lookback_weeks=lookback)
     for iid, r in ms.iterrows():
         notable = abs(r["z"]) >= EXTREME_Z or r["rank_weeks"] >= EXTREME_RANK_WEEKS
-        out.append(_rec(
-            "extreme_move", iid, week, date=wide[iid].loc[:week].last_valid_index(),
-            value=r["move_pct"], unit="%", z=r["z"], percentile=r["percentile"],
-            rank_weeks=int(r["rank_weeks"]), direction="up" if r["log_return"] >= 0 else "down",
-            score=abs(r["z"]), notable=bool(notable), n=int(r["n"]),
-            sample_start=r["sample_start"], sample_end=r["sample_end"],
-            window=f"{int(r['n'])} weekly moves {r['sample_start']:%Y-%m-%d}.."
-                   f"{r['sample_end']:%Y-%m-%d}",
-            detail={"since": r["since"], "record": bool(r["record"]), "mean_pct": r["mean"] * 100,
-                    "std_pct": r["std"] * 100},
-        ))  # fmt: skip
+        out.append(
+            _rec(
+                "extreme_move",
+                iid,
+                week,
+                date=wide[iid].loc[:week].last_valid_index(),
+                value=r["move_pct"],
+                unit="%",
+                z=r["z"],
+                percentile=r["percentile"],
+                rank_weeks=int(r["rank_weeks"]),
+                direction="up" if r["log_return"] >= 0 else "down",
+                score=abs(r["z"]),
+                notable=bool(notable),
+                n=int(r["n"]),
+                sample_start=r["sample_start"],
+                sample_end=r["sample_end"],
+                window=f"{int(r['n'])} weekly moves {r['sample_start']:%Y-%m-%d}.."
+                f"{r['sample_end']:%Y-%m-%d}",
+                detail={
+                    "since": r["since"],
+                    "record": bool(r["record"]),
+                    "mean_pct": r["mean"] * 100,
+                    "std_pct": r["std"] * 100,
+                },
+            )
+        )
     for iid in sorted(set(ids) - set(ms.index)):
         skipped[f"extreme_move {iid}"] = "no close this week or under 10 weeks of history"
 
 
-def _vol(wide, week, ids, out):
+def _vol(wide: pd.DataFrame, week: pd.Timestamp, ids: list[str], out: list[dict[str, Any]]) -> None:
     vol = stats.realised_vol(wide[ids], week)
     for iid, r in vol.iterrows():
         if r["sample_end"] <= week - pd.Timedelta(days=7):
             continue
         p = r["ann_percentile"]
-        out.append(_rec(
-            "volatility", iid, week, date=r["sample_end"], value=r["daily_ann_pct"], unit="%",
-            z=r["ann_z"], percentile=p, direction="high" if p >= 50 else "low",
-            score=abs(r["ann_z"]), notable=bool(p >= VOL_PERCENTILE_HIGH or p <= VOL_PERCENTILE_LOW), n=int(r["n_days"]),
-            sample_start=r["sample_start"], sample_end=r["sample_end"],
-            window=f"{int(r['days'])}-day realised vol, annualised; percentile vs every "
-                   f"{int(r['days'])}-day window since {r['history_start']:%Y-%m-%d}",
-            detail={"weekly_ann_pct": r["weekly_ann_pct"], "days": int(r["days"])},
-        ))  # fmt: skip
+        out.append(
+            _rec(
+                "volatility",
+                iid,
+                week,
+                date=r["sample_end"],
+                value=r["daily_ann_pct"],
+                unit="%",
+                z=r["ann_z"],
+                percentile=p,
+                direction="high" if p >= 50 else "low",
+                score=abs(r["ann_z"]),
+                notable=bool(p >= VOL_PERCENTILE_HIGH or p <= VOL_PERCENTILE_LOW),
+                n=int(r["n_days"]),
+                sample_start=r["sample_start"],
+                sample_end=r["sample_end"],
+                window=f"{int(r['days'])}-day realised vol, annualised; percentile vs every "
+                f"{int(r['days'])}-day window since {r['history_start']:%Y-%m-%d}",
+                detail={"weekly_ann_pct": r["weekly_ann_pct"], "days": int(r["days"])},
+            )
+        )
 
 
-def _trend(wide, week, ids, out):
+def _trend(
+    wide: pd.DataFrame, week: pd.Timestamp, ids: list[str], out: list[dict[str, Any]]
+) -> None:
     tt = stats.trend_test(wide[ids], week)
     for iid, r in tt.iterrows():
         if r["sample_end"] != week:
             continue
-        out.append(_rec(
-            "trend", iid, week, date=r["sample_end"], value=r["drift_pct_per_week"],
-            unit="% per week", z=r["t"], direction="up" if r["t"] >= 0 else "down",
-            score=abs(r["t"]), notable=bool(r["p"] < TREND_P), n=int(r["n"]),
-            sample_start=r["sample_start"], sample_end=r["sample_end"],
-            window=f"{int(r['n'])} weekly log returns, HAC t-test of the mean",
-            detail={"p": r["p"], "regime": r["regime"]},
-        ))  # fmt: skip
+        out.append(
+            _rec(
+                "trend",
+                iid,
+                week,
+                date=r["sample_end"],
+                value=r["drift_pct_per_week"],
+                unit="% per week",
+                z=r["t"],
+                direction="up" if r["t"] >= 0 else "down",
+                score=abs(r["t"]),
+                notable=bool(r["p"] < TREND_P),
+                n=int(r["n"]),
+                sample_start=r["sample_start"],
+                sample_end=r["sample_end"],
+                window=f"{int(r['n'])} weekly log returns, HAC t-test of the mean",
+                detail={"p": r["p"], "regime": r["regime"]},
+            )
+        )
 
 
-def _beta(wide, week, ids, out, skipped):
+def _beta(
+    wide: pd.DataFrame,
+    week: pd.Timestamp,
+    ids: list[str],
+    out: list[dict[str, Any]],
+    skipped: dict[str, str],
+) -> None:
     if "ICE.DXY" not in wide.columns:
         skipped["dollar_beta"] = "no ICE.DXY data"
         return
@@ -183,43 +266,91 @@ def _beta(wide, week, ids, out, skipped):
     for _, r in last.iterrows():
         c, n = float(r["corr"]), int(r["nobs"])
         tstat = c * np.sqrt((n - 2) / (1 - c * c)) if abs(c) < 1 else np.inf
-        out.append(_rec(
-            "dollar_beta", r["series"], week, date=week, value=c, unit="corr", z=tstat,
-            direction="positive" if c >= 0 else "negative", score=abs(tstat),
-            notable=bool(abs(c) >= BETA_CORR), n=n, sample_start=r["sample_start"], sample_end=week,
-            window=rb.attrs["window"], detail={"beta": r["beta"], "r2": r["r2"]},
-        ))  # fmt: skip
+        out.append(
+            _rec(
+                "dollar_beta",
+                r["series"],
+                week,
+                date=week,
+                value=c,
+                unit="corr",
+                z=tstat,
+                direction="positive" if c >= 0 else "negative",
+                score=abs(tstat),
+                notable=bool(abs(c) >= BETA_CORR),
+                n=n,
+                sample_start=r["sample_start"],
+                sample_end=week,
+                window=rb.attrs["window"],
+                detail={"beta": r["beta"], "r2": r["r2"]},
+            )
+        )
 
 
-def _inventories(data, week, ids, out, skipped):
+def _inventories(
+    data: pd.DataFrame,
+    week: pd.Timestamp,
+    ids: list[str],
+    out: list[dict[str, Any]],
+    skipped: dict[str, str],
+) -> None:
     for iid in ids:
         try:
             s = stats.seasonal_norm(data, iid, week)
         except (NoDataError, InvalidInputError) as exc:
             skipped[f"inventory_vs_norm {iid}"] = str(exc)
             continue
-        if week not in s.index or pd.isna(s.at[week, "vs_norm_pct"]):
+        this = s["vs_norm_pct"].get(week)
+        if this is None or pd.isna(this):
             skipped[f"inventory_vs_norm {iid}"] = "no stock figure this week"
             continue
         r = s.loc[week]
         dev = s["vs_norm_pct"].dropna()
         start, end, n = s.attrs["sample"]
-        out.append(_rec(
-            "inventory_vs_norm", iid, week, date=data[iid].loc[:week].last_valid_index(),
-            value=r["vs_norm_pct"], unit="%", change=r["stock"] - s["stock"].shift(1).at[week],
-            z=r["z"], percentile=(dev <= r["vs_norm_pct"]).mean() * 100,
-            direction="above" if r["vs_norm_pct"] >= 0 else "below", score=abs(r["z"]),
-            notable=bool(
-                abs(r["vs_norm_pct"]) >= INVENTORY_VS_NORM_PCT or abs(r["z"]) >= INVENTORY_Z
-            ), n=n,
-            sample_start=start, sample_end=end, window=s.attrs["window"],
-            detail={"stock": r["stock"], "norm": r["norm"], "seasonal_pct": r["seasonal_pct"],
+        out.append(
+            _rec(
+                "inventory_vs_norm",
+                iid,
+                week,
+                date=data[iid].loc[:week].last_valid_index(),
+                value=r["vs_norm_pct"],
+                unit="%",
+                change=float(r["stock"]) - float(s["stock"].shift(1).get(week, np.nan)),
+                z=r["z"],
+                percentile=(dev <= r["vs_norm_pct"]).mean() * 100,
+                direction="above" if r["vs_norm_pct"] >= 0 else "below",
+                score=abs(r["z"]),
+                notable=bool(
+                    abs(r["vs_norm_pct"]) >= INVENTORY_VS_NORM_PCT or abs(r["z"]) >= INVENTORY_Z
+                ),
+                n=n,
+                sample_start=start,
+                sample_end=end,
+                window=s.attrs["window"],
+                detail={
+                    "stock": r["stock"],
+                    "norm": r["norm"],
+                    "seasonal_pct": r["seasonal_pct"],
                     "stock_unit": s.attrs["units"]["stock"],
-                    "filled_weeks": s.attrs["filled_weeks"]},
-        ))  # fmt: skip
+                    "filled_weeks": s.attrs["filled_weeks"],
+                },
+            )
+        )
 
 
-def _spread_level(kind, sid, frame, col, unit, week, lookback, out, skipped, detail_cols, **kw):
+def _spread_level(
+    kind: str,
+    sid: str,
+    frame: pd.DataFrame,
+    col: str,
+    unit: str,
+    week: pd.Timestamp,
+    lookback: int,
+    out: list[dict[str, Any]],
+    skipped: dict[str, str],
+    detail_cols: list[str],
+    **kw: Any,
+) -> None:
     lv = _level(frame[col].dropna(), week, lookback)
     if lv is None:
         this_week = frame.loc[week - pd.Timedelta(days=6) : week]
@@ -235,11 +366,25 @@ def _spread_level(kind, sid, frame, col, unit, week, lookback, out, skipped, det
     last = frame.loc[lv["date"]]
     detail = {c: last[c] for c in detail_cols if c in frame.columns}
     detail["params"] = frame.attrs.get("params", {})
-    rec = _rec(kind, sid, week, date=lv["date"], value=lv["value"], unit=unit,
-               change=lv["change"], z=lv["z"], percentile=lv["percentile"],
-               rank_weeks=lv["rank_weeks"], score=abs(lv["z"]), n=lv["n"],
-               sample_start=lv["sample_start"], sample_end=lv["sample_end"],
-               window=lv["window"], detail=detail, **kw)  # fmt: skip
+    rec = _rec(
+        kind,
+        sid,
+        week,
+        date=lv["date"],
+        value=lv["value"],
+        unit=unit,
+        change=lv["change"],
+        z=lv["z"],
+        percentile=lv["percentile"],
+        rank_weeks=lv["rank_weeks"],
+        score=abs(lv["z"]),
+        n=lv["n"],
+        sample_start=lv["sample_start"],
+        sample_end=lv["sample_end"],
+        window=lv["window"],
+        detail=detail,
+        **kw,
+    )
     rec["direction"] = rec["direction"] or ("high" if lv["high"] else "low")
     big = abs(lv["z"]) >= LEVEL_Z
     if kind in TWO_STATE:  # the sign is the state: open/closed, backwardation/contango
@@ -251,7 +396,15 @@ def _spread_level(kind, sid, frame, col, unit, week, lookback, out, skipped, det
     out.append(rec)
 
 
-def _spreads(data, week, lookback, params, out, skipped, kinds):
+def _spreads(
+    data: pd.DataFrame,
+    week: pd.Timestamp,
+    lookback: int,
+    params: dict[str, object],
+    out: list[dict[str, Any]],
+    skipped: dict[str, str],
+    kinds: set[str],
+) -> None:
     """Level records of every catalogued spread that a context kind tracks."""
     for spec in sp.SPREADS.values():
         if not spec.kind or spec.kind not in kinds:
@@ -261,8 +414,19 @@ def _spreads(data, week, lookback, params, out, skipped, kinds):
         except NoDataError as exc:
             skipped[f"{spec.kind} {spec.id}"] = str(exc)
             continue
-        _spread_level(spec.kind, spec.id, frame.loc[:week], spec.column, spec.unit, week,
-                      lookback, out, skipped, list(spec.detail), metal=spec.metal)  # fmt: skip
+        _spread_level(
+            spec.kind,
+            spec.id,
+            frame.loc[:week],
+            spec.column,
+            spec.unit,
+            week,
+            lookback,
+            out,
+            skipped,
+            list(spec.detail),
+            metal=spec.metal,
+        )
 
 
 def weekly_context(
@@ -322,7 +486,7 @@ def weekly_context(
     movers = [i for i in ids if is_mover(reg[i])]
     metals = [i for i in movers if reg[i].kind == "price"]
     stocks = [i for i in ids if reg[i].kind == "inventory"]
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     skipped: dict[str, str] = {}
     if "extreme_move" in kinds and movers:
         _moves(wide, week, movers, lookback_weeks, out, skipped)
@@ -336,8 +500,14 @@ def weekly_context(
         _inventories(wide, week, stocks, out, skipped)
     spread_kinds = {s.kind for s in sp.SPREADS.values() if s.kind} & set(kinds)
     if spread_kinds:
-        terms = {"tenor": tenor, "vat": vat, "duty": duty, "premium_usd": premium_usd,
-                 "fees_cny": fees_cny, "max_fx_age_days": max_fx_age_days}  # fmt: skip
+        terms: dict[str, object] = {
+            "tenor": tenor,
+            "vat": vat,
+            "duty": duty,
+            "premium_usd": premium_usd,
+            "fees_cny": fees_cny,
+            "max_fx_age_days": max_fx_age_days,
+        }
         _spreads(wide, week, level_weeks, terms, out, skipped, spread_kinds)
     res = pd.DataFrame(out, columns=FIELDS)
     res[["rank_weeks", "n"]] = res[["rank_weeks", "n"]].astype("Int64")
