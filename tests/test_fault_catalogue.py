@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,22 @@ def eastmoney(answer: bytes | tuple, headers: dict | None = None) -> Callable:
             )
         else:
             rsps.add(responses.GET, R.EM_KLINE, body=answer, content_type=R.JSON)
+
+    return register
+
+
+def tencent_limited(headers: dict) -> Callable:
+    """The Tencent fallback of the A-shares rate-limits too (429 with ``headers``)."""
+
+    def register(rsps: responses.RequestsMock) -> None:
+        for host in ("web.ifzq.gtimg.cn", "proxy.finance.qq.com"):
+            rsps.add(
+                responses.GET,
+                re.compile(rf"https://{re.escape(host)}/.*"),
+                status=429,
+                body=b"Too Many Requests",
+                headers=headers,
+            )
 
     return register
 
@@ -414,7 +431,10 @@ FAULTS = [
     Fault(
         "rate_limited_429_retry_after",
         ("SSE.600111",),
-        eastmoney((429, b"Too Many Requests"), {"Retry-After": "20"}),
+        both(
+            eastmoney((429, b"Too Many Requests"), {"Retry-After": "20"}),
+            tencent_limited({"Retry-After": "20"}),
+        ),
         RateLimitedError,
         "HTTP 429 from push2his.eastmoney.com after 3 attempts",
         retry_after(20.0, 3),
@@ -422,7 +442,10 @@ FAULTS = [
     Fault(
         "rate_limited_429_long_ban",
         ("SSE.601899",),
-        eastmoney((429, b"Too Many Requests"), {"Retry-After": "3600"}),
+        both(
+            eastmoney((429, b"Too Many Requests"), {"Retry-After": "3600"}),
+            tencent_limited({"Retry-After": "3600"}),
+        ),
         RateLimitedError,
         "akshare:stock_zh_a_hist SSE.601899: HTTP 429 from push2his.eastmoney.com",
         retry_after(3600.0, 1),

@@ -10,7 +10,8 @@ stock by appending an instrument to ``instruments.toml``. Each series makes two 
   ex-dividend date rewrites the whole forward-adjusted history, so it is refetched whole each
   run; changed values are kept as revisions by the store.
 
-The two are kept apart as different fields. Volume (in lots of 100 shares) is not stored. An
+The two are kept apart as different fields. Tencent (:class:`TencentAShareFetcher`) is the
+fallback for the unadjusted bars. Volume (in lots of 100 shares) is not stored. An
 empty kline list (a suspended stock, or an unknown code) is reported as "no rows", not an
 error, because Eastmoney answers a suspension that way.
 """
@@ -70,3 +71,30 @@ class AShareFetcher(AkshareFetcher):
         for part in parts[1:]:
             wide = wide.merge(part, on="date", how="outer")
         return wide.sort_values("date", ignore_index=True)
+
+
+class TencentAShareFetcher(AkshareFetcher):
+    """The A-share fallback: Tencent's daily bars (``stock_zh_a_hist_tx``, symbol ``sh600111``).
+
+    Eastmoney's push2his is blocked for many users through 2025-26 (akshare #7402), so each
+    stock lists Tencent second (registry key ``akshare-tx``). akshare asks
+    ``web.ifzq.gtimg.cn/other/klineweb/klineWeb/weekTrends`` once for the first trading day,
+    then ``proxy.finance.qq.com/ifzqgtimg/appstock/app/newfqkline/get`` once per calendar year
+    of the window, unadjusted (``adjust=""``): open, high, low, close in CNY per share. Volume
+    is not stored (akshare rescales it by a code-prefix guess). As a fallback it only extends
+    the series after the last stored date; the forward-adjusted ``adj_close`` comes from
+    Eastmoney alone.
+    """
+
+    function = "stock_zh_a_hist_tx"
+    COLUMNS = {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close"}
+
+    def fetch_raw(self, query: Query) -> Any:
+        import akshare as ak
+
+        return ak.stock_zh_a_hist_tx(
+            symbol=query.symbol,
+            start_date=f"{query.start:%Y%m%d}",
+            end_date=f"{query.end:%Y%m%d}",
+            adjust="",
+        )

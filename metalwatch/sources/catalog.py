@@ -5,6 +5,8 @@ An instrument's ``sources`` table maps a source key to an upstream symbol:
 ``{fred = "DGS10"}``. For
 ``akshare`` the value is ``function:argument`` and the function picks the adapter. The order
 of the table is the order of preference: the first is the primary, the rest are fallbacks.
+A TOML table holds a key once, so a second route through the same library takes a suffix:
+``akshare-tx = "stock_zh_a_hist_tx:sh600111"`` is an ``akshare`` route.
 
 The adapter classes are referenced here directly; each states its own ``key`` and
 ``function``. Adapter modules import akshare and yfinance only inside their methods, so
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 from metalwatch import registry
 from metalwatch.errors import InvalidInputError
-from metalwatch.sources.a_shares import AShareFetcher
+from metalwatch.sources.a_shares import AShareFetcher, TencentAShareFetcher
 from metalwatch.sources.base import Fetcher, source_label
 from metalwatch.sources.cache import PayloadCache
 from metalwatch.sources.cftc import CftcFetcher
@@ -47,6 +49,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         ForexFetcher,
         GlobalIndexFetcher,
         AShareFetcher,
+        TencentAShareFetcher,
         YahooFetcher,
         KomisFetcher,
         FredFetcher,
@@ -87,7 +90,8 @@ def routes(instrument: str) -> list[Route]:
     """The live routes of an instrument, primary first (empty if it has no live source)."""
     inst = registry.get(instrument)
     out = []
-    for key, value in inst.sources.items():
+    for name, value in inst.sources.items():
+        key = name.split("-", 1)[0]  # "akshare-tx": a second akshare route
         if key == "akshare":
             function, _, symbol = value.partition(":")
         else:

@@ -61,6 +61,8 @@ HOST_INTERVALS: dict[str, float] = {
     "yahoo.com": 0.5,
     "stlouisfed.org": 1.0,
     "shfe.com.cn": 1.0,
+    "qq.com": 1.0,
+    "gtimg.cn": 1.0,
     "cftc.gov": 1.0,
 }
 #: Distinct hosts that must fail to resolve, with none answering, before the run takes the
@@ -637,7 +639,11 @@ def _guarded_request(self: Any, method: str, url: str, *args: Any, **kwargs: Any
     except Exception as exc:  # recorded for libraries that swallow it (see last_failure)
         ctx.failed = exc
         raise
-    ctx.policy.hosts.answered(host)
+    hosts.answered(host)
+    key = hosts.key(host)
+    if key in ctx.probes:  # it answered: the threads waiting to ask it may go now
+        ctx.probes.remove(key)
+        hosts.settle(key)
     ctx.seen.append((resp.status_code, host))
     ctx.asked[-1] = (str(resp.url or url), resp.status_code)
     if ctx.raise_status and resp.status_code >= 400:

@@ -58,11 +58,13 @@ def komis(crit: int):
     return register
 
 
-def same_as_bundled(store_path, df: pd.DataFrame) -> int:
+def same_as_bundled(
+    store_path, df: pd.DataFrame, start: str = "2025-11-01", end: str = "2025-12-31"
+) -> int:
     """Every fetched value equals the bundled one of its date; returns the overlap size."""
     inst = str(df["instrument"].iloc[0])
     with Store(store_path, read_only=True) as st:
-        old = st.read([inst], fields=sorted(set(df["field"])), start="2025-11-01", end="2025-12-31")
+        old = st.read([inst], fields=sorted(set(df["field"])), start=start, end=end)
     both = df.merge(old, on=["field", "date"], suffixes=("", "_bundled"))
     assert len(both) > 0
     pd.testing.assert_series_equal(
@@ -258,3 +260,39 @@ def test_shfe_daily_holiday_is_counted_and_bc_is_not_copper() -> None:
 
     with pytest.raises(SourceFormatError, match=r"no product '铜' .*\(products: 铜\(BC\)\)"):
         fetched("SHFE.CU.WARRANT", shfe_daily(bc), start="2025-12-04")
+
+
+# -- A-share fallback: Tencent -----------------------------------------------------------------
+TX_KLINE = re.compile(r"https://proxy\.finance\.qq\.com/ifzqgtimg/appstock/app/newfqkline/get\?.*")
+TX_TREND = re.compile(r"https://web\.ifzq\.gtimg\.cn/other/klineweb/klineWeb/weekTrends\?.*")
+
+
+def tencent(sym: str):
+    def kline(request):
+        year = request.params["_var"].removeprefix("kline_day")
+        return 200, {}, body(f"tencent/{sym}_{year}.js")
+
+    def register(rsps: responses.RequestsMock) -> None:
+        rsps.add(responses.GET, TX_TREND, body=body(f"tencent/{sym}_weektrends.js"))
+        rsps.add_callback(responses.GET, TX_KLINE, callback=kline)
+
+    return register
+
+
+@pytest.mark.parametrize(
+    ("instrument", "sym", "close"),
+    [("SSE.600111", "sh600111", 23.21), ("SZSE.000960", "sz000960", None)],
+)
+def test_a_share_tencent_fallback(store_path, instrument: str, sym: str, close) -> None:
+    routes = catalog.routes(instrument)
+    assert [r.function for r in routes] == ["stock_zh_a_hist", "stock_zh_a_hist_tx"]
+    fetcher = routes[1].fetcher()
+    now = pd.Timestamp("2025-05-24 12:00", tz="UTC")
+    q = fetcher.build_query(instrument, routes[1].symbol, pd.Timestamp("2025-05-16"), now)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        tencent(sym)(rsps)
+        df = fetcher.fetch(q, fast_policy()).frame
+    assert set(df["field"]) == {"open", "high", "low", "close"}
+    if close is not None:  # 2025-05-23, the Eastmoney fixture's unadjusted close
+        assert df[(df["field"] == "close")].set_index("date")["value"].iloc[-1] == close
+    assert same_as_bundled(store_path, df, "2025-05-16", "2025-05-23") == 4 * 6
