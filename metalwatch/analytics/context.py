@@ -315,7 +315,8 @@ def _inventories(
                 date=data[iid].loc[:week].last_valid_index(),
                 value=r["vs_norm_pct"],
                 unit="%",
-                change=float(r["stock"]) - float(s["stock"].shift(1).get(week, np.nan)),
+                change=float(s["stock"].get(week, np.nan))
+                - float(s["stock"].shift(1).get(week, np.nan)),
                 z=r["z"],
                 percentile=(dev <= r["vs_norm_pct"]).mean() * 100,
                 direction="above" if r["vs_norm_pct"] >= 0 else "below",
