@@ -228,8 +228,9 @@ def report(
     Parameters
     ----------
     week
-        Any date; the report covers the week ending on the Friday on or before it. Default:
-        the latest week the store covers.
+        Any date; the report covers the week ending on the Friday on or before it.
+        ``'latest'``: the newest week the data covers, stale figures and all. Default: the
+        latest week whose cover figures are all fresh.
     output
         File to write; default ``reports/metalwatch-weekly-<week>[-zh].<format>``.
     lang
