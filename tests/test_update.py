@@ -315,10 +315,12 @@ def test_cli_update_bad_since_is_a_one_line_error(store_path, capsys) -> None:
     assert capsys.readouterr().err.startswith("metalwatch: error:")
 
 
-def test_progress_is_quiet_off_a_terminal() -> None:
+def test_progress_is_quiet_off_a_terminal(capsys) -> None:
     with summary.progress(quiet=False) as (on_plan, on_done):
         on_plan(3)  # pytest captures stderr: not a terminal, so no bar and no output
         on_done(runner.SeriesOutcome("X", "ok"))
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "")
 
 
 def test_import_metalwatch_loads_neither_akshare_nor_yfinance() -> None:
