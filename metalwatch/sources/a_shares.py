@@ -80,21 +80,31 @@ class TencentAShareFetcher(AkshareFetcher):
     stock lists Tencent second (registry key ``akshare-tx``). akshare asks
     ``web.ifzq.gtimg.cn/other/klineweb/klineWeb/weekTrends`` once for the first trading day,
     then ``proxy.finance.qq.com/ifzqgtimg/appstock/app/newfqkline/get`` once per calendar year
-    of the window, unadjusted (``adjust=""``): open, high, low, close in CNY per share. Volume
-    is not stored (akshare rescales it by a code-prefix guess). As a fallback it only extends
-    the series after the last stored date; the forward-adjusted ``adj_close`` comes from
-    Eastmoney alone.
+    of the window, unadjusted (``adjust=""``: open, high, low, close in CNY per share) and
+    forward-adjusted (``adjust="qfq"``: ``adj_close``). The forward-adjusted rows cover the
+    window only (the whole history would be one request per year since listing): as a
+    fallback they only extend the series, and Eastmoney rewrites the whole adjusted history
+    when it answers again. Volume is not stored (akshare rescales it by a code-prefix guess).
     """
 
     function = "stock_zh_a_hist_tx"
     COLUMNS = {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close"}
+    ADJUSTED = {"date": "date", "close": "adj_close"}
+    fields = ("open", "high", "low", "close", "adj_close")
 
-    def fetch_raw(self, query: Query) -> Any:
+    def fetch_raw(self, query: Query) -> dict[str, Any]:
         import akshare as ak
 
-        return ak.stock_zh_a_hist_tx(
-            symbol=query.symbol,
-            start_date=f"{query.start:%Y%m%d}",
-            end_date=f"{query.end:%Y%m%d}",
-            adjust="",
-        )
+        span = {"start_date": f"{query.start:%Y%m%d}", "end_date": f"{query.end:%Y%m%d}"}
+        return {
+            "raw": ak.stock_zh_a_hist_tx(symbol=query.symbol, adjust="", **span),
+            "qfq": ak.stock_zh_a_hist_tx(symbol=query.symbol, adjust="qfq", **span),
+        }
+
+    def normalize(self, query: Query, raw: Any, out: Fetched) -> pd.DataFrame:
+        plain = self.select(self.payload(query, raw["raw"]), query)
+        adjusted = self.select(self.payload(query, raw["qfq"]), query, columns=self.ADJUSTED)
+        for part in (plain, adjusted):
+            part["date"] = pd.to_datetime(part["date"])
+        wide = plain.merge(adjusted, on="date", how="outer")
+        return wide.sort_values("date", ignore_index=True)

@@ -24,6 +24,14 @@ SERIES = [
     "SW.801050",
     "SGE.AU9999",
     "COMEX.GC.STOCK",
+    "FRED.DGS10",
+    "FRED.DFF",
+    "CFTC.GC.FUT",
+    "CFTC.GC.COMBINED",
+    "KOMIS.CO.LME_CASH",
+    "KOMIS.LI.SPODUMENE",
+    "GFEX.LC",
+    "SHFE.CU.WARRANT",
 ]
 
 

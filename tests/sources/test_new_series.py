@@ -14,6 +14,7 @@ import responses
 
 from metalwatch.sources import catalog
 from metalwatch.store import Store
+from tests.sources.contract import check_contract
 from tests.sources.replay import (
     JSON,
     KOMIS_CRITERIA,
@@ -39,7 +40,9 @@ def fetched(instrument: str, register, now: pd.Timestamp = NOW, start: str = "20
     q = fetcher.build_query(instrument, route.symbol, pd.Timestamp(start), now)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         register(rsps)
-        return fetcher.fetch(q, fast_policy())
+        got = fetcher.fetch(q, fast_policy())
+    check_contract(fetcher, q, got)  # the contract every fetcher keeps
+    return got
 
 
 def komis(crit: int):
@@ -269,8 +272,9 @@ TX_TREND = re.compile(r"https://web\.ifzq\.gtimg\.cn/other/klineweb/klineWeb/wee
 
 def tencent(sym: str):
     def kline(request):
-        year = request.params["_var"].removeprefix("kline_day")
-        return 200, {}, body(f"tencent/{sym}_{year}.js")
+        var = request.params["_var"].removeprefix("kline_day")
+        adjust, year = ("qfq", var[3:]) if var.startswith("qfq") else ("raw", var)
+        return 200, {}, body(f"tencent/{sym}_{adjust}_{year}.js")
 
     def register(rsps: responses.RequestsMock) -> None:
         rsps.add(responses.GET, TX_TREND, body=body(f"tencent/{sym}_weektrends.js"))
@@ -291,8 +295,9 @@ def test_a_share_tencent_fallback(store_path, instrument: str, sym: str, close) 
     q = fetcher.build_query(instrument, routes[1].symbol, pd.Timestamp("2025-05-16"), now)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         tencent(sym)(rsps)
-        df = fetcher.fetch(q, fast_policy()).frame
-    assert set(df["field"]) == {"open", "high", "low", "close"}
+        got = fetcher.fetch(q, fast_policy())
+    df = check_contract(fetcher, q, got)
+    assert set(df["field"]) == {"open", "high", "low", "close", "adj_close"}
     if close is not None:  # 2025-05-23, the Eastmoney fixture's unadjusted close
         assert df[(df["field"] == "close")].set_index("date")["value"].iloc[-1] == close
-    assert same_as_bundled(store_path, df, "2025-05-16", "2025-05-23") == 4 * 6
+    assert same_as_bundled(store_path, df, "2025-05-16", "2025-05-23") == 5 * 6
