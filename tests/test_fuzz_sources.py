@@ -187,3 +187,93 @@ def test_found_a_blank_row_name_keeps_the_shfe_weekly_message() -> None:
     df.loc[df["商品"] == "锡", "商品"] = None
     with pytest.raises(SourceFormatError, match="no row '锡' in the report of 2019-06-28"):
         _parse("shfe_weekly", [(day, df)])
+
+
+# -- the adapters of issue 10 (own HTTP, or payload shapes outside the cases) -----------------
+def _new_sources() -> dict[str, tuple[Any, Any]]:
+    """name -> (case-like description, the fetch_raw result of the fixture)."""
+    from types import SimpleNamespace
+
+    from tests.sources.replay import FIX, NOW
+
+    now = pd.Timestamp("2026-01-10 12:00", tz="UTC")
+    cftc = json.loads((FIX / "cftc" / "kh3c-gbw2_088691.json").read_text())
+    fred = (FIX / "fred" / "DFF.csv").read_text()
+    page = pd.DataFrame(
+        {
+            "VARNAME": ["铜", "铜"],
+            "REGNAME": ["上海", ""],
+            "WHABBRNAME": ["某库", "总计"],
+            "WRTWGHTS": [1000.0, 32563.0],
+            "WRTCHANGE": [10.0, 1102.0],
+            "ROWSTATUS": ["0", "2"],
+        }
+    )
+    day = pd.Timestamp("2025-12-12")
+    return {
+        "fred": (
+            SimpleNamespace(
+                key="fred",
+                function="",
+                instrument="FRED.DFF",
+                symbol="DFF",
+                start="2025-12-01",
+                now=NOW,
+            ),
+            fred,
+        ),
+        "cftc": (
+            SimpleNamespace(
+                key="cftc",
+                function="",
+                instrument="CFTC.GC.COMBINED",
+                symbol="kh3c-gbw2:088691",
+                start="2025-11-01",
+                now=now,
+            ),
+            cftc,
+        ),
+        "shfe_receipt": (
+            SimpleNamespace(
+                key="akshare",
+                function="futures_shfe_warehouse_receipt",
+                instrument="SHFE.CU.WARRANT",
+                symbol="铜",
+                start="2025-12-12",
+                now=NOW,
+            ),
+            [(day, {"铜": page})],
+        ),
+    }
+
+
+NEW_SOURCES = _new_sources()
+
+
+def _damage_new(name: str, raw: Any, data: st.DataObject) -> Any:
+    if name == "fred":
+        lines = raw.splitlines()
+        edited = data.draw(
+            st.lists(
+                st.one_of(st.sampled_from(lines), st.text(max_size=40)), min_size=0, max_size=20
+            )
+        )
+        return "\n".join(data.draw(st.sampled_from([lines[:1], []])) + edited)
+    if name == "shfe_receipt":
+        return [(d, {k: data.draw(damaged_frame(v)) for k, v in rep.items()}) for d, rep in raw]
+    return data.draw(damaged_json(raw))
+
+
+@pytest.mark.parametrize("name", list(NEW_SOURCES))
+def test_new_parsers_on_damaged_payloads(name: str) -> None:
+    case, raw = NEW_SOURCES[name]
+
+    @examples(60)
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        fetcher, q = query(case)
+        damaged = _damage_new(name, raw, data)
+        fetcher.fetch_raw = lambda _q: damaged  # type: ignore[method-assign]
+        settle(case, q, lambda: fetcher.fetch(q, fast_policy()))
+
+    run()
