@@ -201,3 +201,27 @@ def test_three_hosts_that_do_not_resolve_mean_no_network_for_the_rest() -> None:
         assert [c.request.url for c in rsps.calls] == [f"https://{h}/x" for h in hosts[:3]]
     assert err.value.reason == "not asked: no network (3 hosts did not resolve)"
     assert pol.hosts.offline() and pol.hosts.no_network()
+
+
+def test_cli_update_with_the_network_cut_ends_in_seconds(store_path) -> None:
+    """Issue 12, item 8: ``unshare -n metalwatch update`` (every live series) under 10 s."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-n", "true"]).returncode != 0:
+        pytest.skip("unshare -n is not available here")
+    code = "import sys; from metalwatch.cli import main; sys.exit(main(sys.argv[1:]))"
+    cmd = [unshare, "-n", sys.executable, "-c", code, "--store", str(store_path), "update"]
+    t0 = time.monotonic()
+    env = {**os.environ, "COLUMNS": "80"}
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
+    seconds = time.monotonic() - t0
+    assert res.returncode == 1, res.stderr[-2000:]
+    assert seconds < 10, seconds
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("no network: ") and res.stdout.count("no network: ") == 1
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
