@@ -331,6 +331,7 @@ def _catalogue() -> dict[str, Spread]:
             lambda d, c=c, **k: shfe_lme_ratio(d, c, **k),
             RATIO_PARAMS,
         )
+    for c, m in METALS.items():
         out[f"{c}.IMPORT"] = Spread(
             f"{c}.IMPORT",
             m.name,
