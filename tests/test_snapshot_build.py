@@ -487,6 +487,11 @@ MISSING = (
     "NYSE.MP",
     "NYSEARCA.REMX",
     "ASX.LYC",
+    "SHFE.AL.WARRANT",
+    "SHFE.SN.WARRANT",
+    "SHFE.ZN.WARRANT",
+    "SHFE.NI.WARRANT",
+    "SHFE.PB.WARRANT",
 )
 
 
