@@ -54,6 +54,8 @@ FIELDS = frozenset(
         "shfe_stock",
         "comex_stock",
         "lme_stock",  # components of a summed exchange stock
+        "fix_am",
+        "fix_pm",  # SGE benchmarks (上海金/上海银)
     }
 )
 #: Fields that are quantities, not prices: zero is a legitimate value, a negative one is not.

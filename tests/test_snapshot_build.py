@@ -480,6 +480,8 @@ def test_provenance_covers_every_file():
 
 MISSING = (
     "SGE.AU9999",
+    "SGE.AU.BENCHMARK",
+    "SGE.AG.BENCHMARK",
     "SHFE.AL.STOCK",
     "SHFE.SN.STOCK",
     "CN.CO_ELECTROLYTIC",

@@ -29,6 +29,7 @@ from metalwatch.sources.fred import FredFetcher
 from metalwatch.sources.jin10_lme_stock import LmeStockFetcher
 from metalwatch.sources.rare_earth_komis import KomisFetcher
 from metalwatch.sources.sge import SgeSpotFetcher
+from metalwatch.sources.sge_benchmark import SgeGoldBenchmarkFetcher, SgeSilverBenchmarkFetcher
 from metalwatch.sources.shenwan import ShenwanIndexFetcher
 from metalwatch.sources.shfe_warehouse_receipt import ShfeWarehouseReceiptFetcher
 from metalwatch.sources.shfe_weekly_stock import ShfeWeeklyStockFetcher
@@ -55,6 +56,8 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         FredFetcher,
         CftcFetcher,
         ShfeWarehouseReceiptFetcher,
+        SgeGoldBenchmarkFetcher,
+        SgeSilverBenchmarkFetcher,
     )
 }
 
