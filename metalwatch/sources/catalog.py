@@ -27,6 +27,7 @@ from metalwatch.sources.comex_inventory import ComexInventoryFetcher
 from metalwatch.sources.eastmoney_fx import ForexFetcher, GlobalIndexFetcher
 from metalwatch.sources.fred import FredFetcher
 from metalwatch.sources.jin10_lme_stock import LmeStockFetcher
+from metalwatch.sources.ppi_spot import PpiSpotFetcher
 from metalwatch.sources.rare_earth_komis import KomisFetcher
 from metalwatch.sources.sge import SgeSpotFetcher
 from metalwatch.sources.sge_benchmark import SgeGoldBenchmarkFetcher, SgeSilverBenchmarkFetcher
@@ -58,6 +59,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         ShfeWarehouseReceiptFetcher,
         SgeGoldBenchmarkFetcher,
         SgeSilverBenchmarkFetcher,
+        PpiSpotFetcher,
     )
 }
 

@@ -1,11 +1,12 @@
 """Issue 10's further live series, each fetched through the real library code from a replayed,
 constructed payload (see tests/fixtures/PROVENANCE.md): SHFE daily warrants of aluminium, tin,
-zinc, nickel and lead; the SGE gold and silver benchmarks.
+zinc, nickel and lead; the SGE gold and silver benchmarks; 100ppi spot prices and basis.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -13,8 +14,8 @@ import responses
 
 from metalwatch.errors import SourceFormatError
 from metalwatch.sources import catalog
-from tests.sources.replay import JSON, body
-from tests.sources.test_new_series import fetched, shfe_daily
+from tests.sources.replay import JSON, body, fast_policy
+from tests.sources.test_new_series import NOW, fetched, shfe_daily
 
 
 # -- SHFE daily warehouse receipts: the other base metals ------------------------------------
@@ -91,3 +92,106 @@ def test_sge_benchmark_empty_answer_is_a_format_error() -> None:
     # akshare fails renaming the columns of an empty list: the cause is kept
     with pytest.raises(SourceFormatError, match="cannot read the payload: ValueError: Length"):
         fetched("SGE.AG.BENCHMARK", sge(SGE_SILVER, b'{"wp": [], "zp": []}'))
+
+
+# -- 100ppi spot and basis ---------------------------------------------------------------------
+PPI_DAY = re.compile(r"https://www\.100ppi\.com/sf/day-(\d{4}-\d{2}-\d{2})\.html")
+PPI_LATEST = "https://www.100ppi.com/sf/"
+
+
+def ppi(pages: dict[str, bytes], status: int = 200):
+    def answer(request):
+        day = PPI_DAY.match(request.url)[1]
+        if status != 200:
+            return status, {}, b"<html>busy</html>"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, pages[day]
+
+    def register(rsps: responses.RequestsMock) -> None:
+        rsps.add_callback(responses.GET, PPI_DAY, callback=answer)
+        rsps.add(responses.GET, PPI_LATEST, status=status, body=b"<html>busy</html>")
+
+    return register
+
+
+def ppi_pages() -> dict[str, bytes]:
+    return {d: body(f"ppi_spot/day-{d}.html") for d in ("2025-12-11", "2025-12-12")}
+
+
+@pytest.mark.parametrize(
+    ("instrument", "settle", "spot"),
+    [  # 2025-12-12: settle = the Sina main-continuous settlement (real); spot a placeholder
+        ("CN.SPOT.CU", 93640, 93827),
+        ("CN.SPOT.AL", 22160, 22204),
+        ("CN.SPOT.ZN", 23515, 23562),
+        ("CN.SPOT.PB", 17125, 17159),
+        ("CN.SPOT.NI", 115710, 115941),
+        ("CN.SPOT.SN", 330380, 331041),
+        ("CN.SPOT.AU", 964.62, 966.55),
+        ("CN.SPOT.AG", 14774, 14804),
+        ("CN.SPOT.AO", 2463, 2468),
+        ("CN.SPOT.LC", 99660, 99859),
+    ],
+)
+def test_ppi_spot_and_basis(instrument: str, settle: float, spot: float) -> None:
+    got = fetched(instrument, ppi(ppi_pages()), start="2025-12-11")
+    df = got.frame
+    assert set(df["field"]) == {"close", "basis"}
+    assert sorted(set(df["date"])) == [pd.Timestamp("2025-12-11"), pd.Timestamp("2025-12-12")]
+    day = df[df["date"] == pd.Timestamp("2025-12-12")].set_index("field")["value"]
+    assert day["close"] == spot
+    assert day["basis"] == pytest.approx(spot - settle, abs=1e-9)  # spot over the dominant
+    assert any(n.startswith("dominant contract ") for n in got.notes)
+
+
+def test_ppi_one_request_per_day_serves_every_metal() -> None:
+    from metalwatch.sources.cache import PayloadCache
+
+    cache = PayloadCache()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        ppi(ppi_pages())(rsps)
+        for inst in ("CN.SPOT.CU", "CN.SPOT.AU", "CN.SPOT.LC"):
+            [route] = catalog.routes(inst)
+            fetcher = route.fetcher(cache)
+            q = fetcher.build_query(inst, route.symbol, pd.Timestamp("2025-12-11"), NOW)
+            assert len(fetcher.fetch(q, fast_policy()).frame) == 4
+        assert len(rsps.calls) == 2  # 12-11 and 12-12, the weekend not asked
+
+
+def test_ppi_empty_answer_is_a_failure_naming_the_days() -> None:
+    """A page without our table: akshare answers an empty frame, never 'no new rows'."""
+    blank = {
+        d: p.split(b"<table>\n", 1)[0] + b"<table><tr><td>\xe6\x9a\x82\xe6\x97\xa0\xe6\x95\xb0\xe6"
+        b"\x8d\xae</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>"
+        b"</table></body></html>"
+        for d, p in ppi_pages().items()
+    }
+    with pytest.raises(
+        SourceFormatError,
+        match=r"empty frame for 2025-12-11\.\.2025-12-12 \(2 of 2 trading days\)",
+    ):
+        fetched("CN.SPOT.CU", ppi(blank), start="2025-12-11")
+
+
+def test_ppi_server_error_keeps_its_cause() -> None:
+    """akshare swallows the 503 into an empty frame: the request's own error is raised."""
+    from metalwatch.errors import SourceError
+
+    with pytest.raises(SourceError) as err:
+        fetched("CN.SPOT.AL", ppi(ppi_pages(), status=503), start="2025-12-12")
+    assert err.value.status == 503
+    assert "100ppi.com" in str(err.value)
+
+
+def test_ppi_past_akshare_calendar_is_a_format_error() -> None:
+    after = pd.Timestamp("2027-01-05 12:00", tz="UTC")
+    with pytest.raises(SourceFormatError, match=r"calendar ends 20261231.*upgrade akshare"):
+        fetched("CN.SPOT.CU", ppi({}), now=after, start="2027-01-04")
+
+
+def test_ppi_negative_basis_is_kept() -> None:
+    """Spot under the dominant contract (contango): a negative basis is a value, not an error."""
+    pages = ppi_pages()
+    pages["2025-12-12"] = pages["2025-12-12"].replace(b"<td>93827.00</td>", b"<td>93500.00</td>")
+    df = fetched("CN.SPOT.CU", ppi(pages), start="2025-12-11").frame
+    day = df[df["date"] == pd.Timestamp("2025-12-12")].set_index("field")["value"]
+    assert (day["close"], day["basis"]) == (93500, 93500 - 93640)
