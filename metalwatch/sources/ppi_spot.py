@@ -22,7 +22,11 @@ Registry symbol: akshare's code of the commodity (``CU``, ``AL``, ``ZN``, ``PB``
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
+import logging
+import threading
 from typing import Any
 
 import pandas as pd
@@ -96,9 +100,19 @@ class PpiSpotFetcher(AkshareFetcher):
         return pd.DataFrame(rows)
 
 
+_QUIET = threading.Lock()
+log = logging.getLogger(__name__)
+
+
 def _ask(function: Any, ymd: str) -> pd.DataFrame:
     """One day's table; the request's own error when akshare swallowed it into an empty frame."""
-    page = function(date=ymd, vars_list=list(SYMBOLS))
+    # akshare prints its retry messages to stdout: keep them out of the user's terminal (the
+    # failure itself comes back through the guard below). One call at a time, so the swap of
+    # sys.stdout is never interleaved between threads.
+    with _QUIET, contextlib.redirect_stdout(io.StringIO()) as said:
+        page = function(date=ymd, vars_list=list(SYMBOLS))
+    if said.getvalue():
+        log.debug("akshare %s %s printed: %s", function.__name__, ymd, said.getvalue().strip())
     if page is None or len(page) == 0:
         failure, status = last_failure(), last_status()
         if failure is not None:  # a connection error
