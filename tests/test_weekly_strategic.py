@@ -8,6 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from metalwatch import registry
 from metalwatch.reporting import build_weekly, render_html
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.store import Store
@@ -94,7 +95,14 @@ def test_no_shanghai_london_premium_as_a_fact(en, zh):
     html_en, html_zh = render_html(en), render_html(zh)
     assert "AU.SH-LDN" not in set(en.figures["instrument"])
     assert "Shanghai gold traded" not in html_en and "-69.35" not in html_en
-    assert "上海金" not in html_zh and "沪伦金价溢价" not in html_zh
+    # 上海金 is SGE's benchmark: it may name SGE's own series, never an SHFE future or a premium
+    sge = {registry.get(i).name("zh") for i in registry.all_instruments() if i.startswith("SGE.")}
+    outside_sge = html_zh
+    for name in sge:
+        outside_sge = outside_sge.replace(name, "")
+    assert "上海金" not in outside_sge and "沪伦金价溢价" not in html_zh
+    shfe = [registry.get(i).name("zh") for i in registry.all_instruments() if i.startswith("SHFE.")]
+    assert not [n for n in shfe if "上海金" in n]
     assert "No Shanghai-London gold premium is printed" in html_en
 
 
