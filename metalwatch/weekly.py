@@ -51,7 +51,7 @@ def choose_week(store: Store, week: object = None) -> WeekChoice:
     Raises :class:`NoDataError` when the store holds no market prices, ``week`` is outside them,
     or no week in the last ten years has every cover figure fresh.
     """
-    from metalwatch import registry
+    from metalwatch import frame, registry
     from metalwatch.analytics import weeks
     from metalwatch.reporting.layout import KEY_FIGURES
     from metalwatch.store.week import market_spans
@@ -66,8 +66,7 @@ def choose_week(store: Store, week: object = None) -> WeekChoice:
     reg = registry.all_instruments()
     ids = list(KEY_FIGURES)
     fields = sorted({reg[i].field for i in ids})
-    rows = store.read(ids, fields=fields, end=newest)
-    rows = rows[rows["field"] == rows["instrument"].map(lambda i: reg[str(i)].field)]
+    rows = frame.registered(store.read(ids, fields=fields, end=newest))
     dates = {i: pd.DatetimeIndex(rows.loc[rows["instrument"] == i, "date"]) for i in ids}
     after = {i: reg[i].stale_after_days for i in ids}
     fresh = weeks.fresh_week(dates, after, newest)
