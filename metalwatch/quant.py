@@ -61,10 +61,13 @@ def _movers(ids: Ids | None) -> list[str]:
     return [i.id for i in registry.all_instruments().values() if is_mover(i)]
 
 
-def _registered_rows(st: Any, ids: list[str], week: pd.Timestamp | None) -> pd.DataFrame:
-    """Each id's registered field up to ``week`` (all history), one read."""
+def _week_rows(week: DateArg, ids: list[str], store: StoreArg) -> tuple[pd.Timestamp, pd.DataFrame]:
+    """The week's Friday and each id's registered field up to it (all history), one read."""
     reg = registry.all_instruments()
-    return frame.registered(st.read(ids, fields=sorted({reg[i].field for i in ids}), end=week))
+    with opened(store) as st:
+        w = week_rules.resolve_week(week, _market_spans(st))
+        rows = st.read(ids, fields=sorted({reg[i].field for i in ids}), end=w)
+    return w, frame.registered(rows)
 
 
 def inventories(
@@ -227,9 +230,7 @@ def context(
     ids = sorted(
         set(_movers(None)) | set(LEGS) | {i for i, r in reg.items() if r.kind == "inventory"}
     )
-    with opened(store) as st:
-        w = week_rules.resolve_week(week, _market_spans(st))
-        data = _registered_rows(st, ids, w)
+    w, data = _week_rows(week, ids, store)
     out = weekly_context(
         data,
         w,
@@ -322,9 +323,7 @@ def volatility(
     from metalwatch.analytics.stats import realised_vol
 
     wanted = _movers(ids)
-    with opened(store) as st:
-        w = week_rules.resolve_week(week, _market_spans(st))
-        data = _registered_rows(st, wanted, w)
+    w, data = _week_rows(week, wanted, store)
     return realised_vol(data, w, days=days, weeks=weeks)
 
 
@@ -351,9 +350,7 @@ def move_stats(
     from metalwatch.analytics.stats import move_stats as compute_move_stats
 
     wanted = _movers(ids)
-    with opened(store) as st:
-        w = week_rules.resolve_week(week, _market_spans(st))
-        data = _registered_rows(st, wanted, w)
+    w, data = _week_rows(week, wanted, store)
     return compute_move_stats(data, w, lookback_weeks=lookback_weeks)
 
 
