@@ -53,6 +53,21 @@ def _placed(reason: str, source: str, series: str) -> str:
     return f"{head}: {reason}" if head else reason
 
 
+class _Placed(Exception):
+    """``reason`` and ``str()`` for errors that know their series and source (a mixin)."""
+
+    series: str
+    source: str
+
+    @property
+    def reason(self) -> str:
+        """The message without its place (series and source)."""
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        return _placed(self.reason, self.source, self.series)
+
+
 class MetalwatchError(Exception):
     """Root of every error metalwatch raises on purpose."""
 
@@ -76,7 +91,7 @@ class InvalidInputError(MetalwatchError, ValueError):
     """Input a user gave that cannot be used as given (a date, an option, a file)."""
 
 
-class DataError(MetalwatchError, ValueError):
+class DataError(_Placed, MetalwatchError, ValueError):
     """Data that arrived but is not what it should be (its schema, scale or shape).
 
     Parameters
@@ -91,14 +106,6 @@ class DataError(MetalwatchError, ValueError):
         super().__init__(message)
         self.series = series
         self.source = source
-
-    @property
-    def reason(self) -> str:
-        """The message without its place (series and source)."""
-        return str(self.args[0]) if self.args else ""
-
-    def __str__(self) -> str:
-        return _placed(self.reason, self.source, self.series)
 
 
 class SchemaError(DataError):
@@ -127,7 +134,7 @@ class UnitScaleError(DataError):
         self.ratio = ratio
 
 
-class SourceError(MetalwatchError, ConnectionError):
+class SourceError(_Placed, MetalwatchError, ConnectionError):
     """A data source failed; the attributes say where and ``__cause__`` keeps the original.
 
     Parameters
@@ -158,14 +165,6 @@ class SourceError(MetalwatchError, ConnectionError):
         self.source = source
         self.url = url
         self.status = status
-
-    @property
-    def reason(self) -> str:
-        """The message without its place (series and source)."""
-        return str(self.args[0]) if self.args else ""
-
-    def __str__(self) -> str:
-        return _placed(self.reason, self.source, self.series)
 
 
 class SourceUnavailableError(SourceError):
