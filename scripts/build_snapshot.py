@@ -350,29 +350,13 @@ def month_end(labels: pd.Series, fmt: str) -> pd.Series:
     return (pd.to_datetime(labels, format=fmt) + pd.offsets.MonthEnd(0)).dt.strftime("%Y-%m-%d")
 
 
-#: Quantities beyond frame.NON_PRICE_FIELDS: CFTC positions and summed-stock components (>= 0).
-QUANTITIES = frozenset(
-    {
-        "mm_long",
-        "mm_short",
-        "pm_long",
-        "pm_short",
-        "sd_long",
-        "sd_short",
-        "other_long",
-        "other_short",
-        "shfe_stock",
-        "comex_stock",
-        "lme_stock",
-    }
-)
-#: Signed fields: net positions, and every field of a rate (kind "rate"), may be zero or negative.
-SIGNED = frozenset({"mm_net", "pm_net", "sd_net", "other_net"})
-
-
 class Snapshot:
-    def __init__(self, registry: dict, fields: frozenset, quantities: frozenset):
-        self.registry, self.fields, self.quantities = registry, fields, quantities | QUANTITIES
+    def __init__(
+        self, registry: dict, fields: frozenset, quantities: frozenset, signed: frozenset
+    ) -> None:
+        """``fields``, ``quantities`` and ``signed`` are the library's (metalwatch.frame)."""
+        self.registry, self.fields = registry, fields
+        self.quantities, self.signed = quantities, signed
         self.series: dict[str, pd.DataFrame] = {}
         self.meta: dict[str, dict] = {}
 
@@ -394,7 +378,7 @@ class Snapshot:
         if not all(map(math.isfinite, long["value"])):
             raise BuildError(f"{iid}: non-finite value")
         qty = long["field"].isin(self.quantities)
-        signed = long["field"].isin(SIGNED) | (self.registry[iid]["kind"] == "rate")
+        signed = long["field"].isin(self.signed) | (self.registry[iid]["kind"] == "rate")
         price = ~qty & ~signed
         if len(bad := long[(qty & (long["value"] < 0)) | (price & (long["value"] <= 0))]):
             raise BuildError(f"{iid}: non-positive price(s):\n{bad.head()}")
@@ -1211,10 +1195,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.shared.is_dir():
         raise BuildError(f"shared data folder not found: {args.shared}")
     sys.path.insert(0, str(ROOT))
-    from metalwatch.frame import FIELDS, NON_PRICE_FIELDS
+    from metalwatch.frame import FIELDS, NON_PRICE_FIELDS, SIGNED_FIELDS
 
     registry = tomllib.loads((ROOT / "metalwatch" / "instruments.toml").read_text("utf-8"))
-    snap = Snapshot(registry, FIELDS, NON_PRICE_FIELDS)
+    snap = Snapshot(registry, FIELDS, NON_PRICE_FIELDS, SIGNED_FIELDS)
     builders = (
         comex,
         lbma,
