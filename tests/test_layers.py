@@ -21,6 +21,7 @@ BASE = {
     "metalwatch.dates",
     "metalwatch.provenance",
     "metalwatch.config",
+    "metalwatch.events",
 }
 #: Layer of each package -> the layers it may import besides the base and itself.
 ALLOWED = {
