@@ -6,22 +6,30 @@ everything after the first argument keyword-only. Re-exported from ``metalwatch`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from metalwatch import frame, registry
 from metalwatch.analytics import weeks as week_rules
 from metalwatch.analytics.units import MAX_FX_AGE_DAYS
-from metalwatch.api import DateArg, Ids, _date, _market_spans, prices
-from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.api import DateArg, Ids, _as_of, _date, _market_spans, prices
+from metalwatch.errors import InvalidInputError, NoDataError, NotFoundError
 from metalwatch.ingest.seed import StoreArg, opened
+
+if TYPE_CHECKING:  # pragma: no cover
+    from metalwatch.events import Event
+
+#: A date typed as ``YYYY-MM`` (a month-precision event) or ``YYYY-MM-DD``; other text is an id.
+_EVENT_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
 __all__ = [
     "beta",
     "context",
     "convert",
+    "event_study",
     "inventories",
     "move_stats",
     "plot",
@@ -491,3 +499,141 @@ def plot(
     ax.set_title(title or ", ".join(map(str, wide.columns)))
     ax.grid(alpha=0.3)
     return ax
+
+
+def _stored_event(event_id: str, store: StoreArg, as_of: DateArg) -> Event:
+    """The stored event with this id (through :func:`metalwatch.api.events`)."""
+    from metalwatch import api
+    from metalwatch.events import from_frame
+
+    lookup = getattr(api, "events", None)
+    if lookup is None:
+        raise NotFoundError(f"event {event_id!r:.60}: this version stores no events (pass a date)")
+    try:
+        table = lookup(store=store, as_of=as_of)
+    except NoDataError:
+        table = pd.DataFrame(columns=["id"])
+    hit = table[table["id"].astype(str) == event_id]
+    if hit.empty:
+        raise NotFoundError(f"no stored event with id {event_id!r:.60}")
+    return from_frame(hit, "stored event")[0]
+
+
+def _event_day(
+    event_or_date: Event | str | pd.Timestamp, store: StoreArg, as_of: DateArg
+) -> tuple[pd.Timestamp, str, Event | None]:
+    """The event day, its precision and the event (None when a date was given)."""
+    from metalwatch.dates import parse_date
+    from metalwatch.events import Event
+
+    if isinstance(event_or_date, Event):
+        return event_or_date.date, event_or_date.precision, event_or_date
+    if isinstance(event_or_date, pd.Timestamp):
+        return parse_date(event_or_date, "event date"), "day", None
+    if not isinstance(event_or_date, str):
+        kind = type(event_or_date).__name__
+        raise InvalidInputError(
+            f"event_or_date must be an Event, an event id or a date, not {kind}"
+        )
+    text = event_or_date.strip()
+    if _EVENT_DATE.fullmatch(text):
+        month = len(text) == 7
+        day = parse_date(text + "-01" if month else text, "event date")
+        return day, "month" if month else "day", None
+    event = _stored_event(text, store, as_of)
+    return event.date, event.precision, event
+
+
+def event_study(
+    event_or_date: Event | str | pd.Timestamp,
+    ids: Ids | None = None,
+    *,
+    window: int = 5,
+    store: StoreArg = None,
+    as_of: DateArg = None,
+) -> pd.DataFrame:
+    """Each series' move over the ``window`` sessions before and after an event.
+
+    Every series on its own trading days, nothing forward-filled: the base is the last
+    observation before the event day, "after" the ``window``-th observation on or after it,
+    "before" the ``window``-th observation before the base (see
+    :mod:`metalwatch.analytics.event_study`). A month event (``"2025-04"``) counts from the
+    month's first day. A side with fewer sessions than ``window`` has a NaN pct and says how
+    many sessions it had.
+
+    Parameters
+    ----------
+    event_or_date
+        An :class:`~metalwatch.events.Event`, a stored event's id, or a date: ``"2025-12-11"``,
+        or ``"2025-04"`` for a month.
+    ids
+        Daily series to measure; default the event's metals' daily prices and equities
+        (required when a date is given).
+    window
+        Sessions each side, 1..60.
+    store
+        Store, path or None for the default store.
+    as_of
+        Read the store (prices and events) as it was at this moment.
+
+    Returns
+    -------
+    DataFrame
+        One row per series (:data:`metalwatch.analytics.event_study.COLUMNS`), pct in percent;
+        ``.attrs``: ``event`` (id or None), ``when``, ``event_day``, ``precision``, ``window``,
+        ``skipped`` (``{id: reason}``).
+
+    Raises
+    ------
+    InvalidInputError
+        A window outside 1..60, a date without ``ids``, or a series that is not daily.
+    UnknownInstrumentError
+        An id not in the registry.
+    NotFoundError
+        An event id that is not stored.
+    NoDataError
+        None of the series has stored observations.
+    """
+    from metalwatch.analytics.event_study import (
+        DEFAULT_KINDS,
+        SESSION_CADENCE,
+        check_window,
+        event_window,
+    )
+
+    n = check_window(window)
+    day, precision, event = _event_day(event_or_date, store, as_of)
+    reg = registry.all_instruments()
+    if ids is not None:
+        wanted = [i.id for i in registry.resolve(ids)]
+        sparse = [f"{i} ({reg[i].cadence})" for i in wanted if reg[i].cadence != SESSION_CADENCE]
+        if sparse:
+            raise InvalidInputError(
+                f"not daily series, their observations are not sessions: {', '.join(sparse)}"
+            )
+    elif event is None:
+        raise InvalidInputError("ids are required when the event is a date (name the series)")
+    else:
+        wanted = [
+            i
+            for i in event.instruments()
+            if reg[i].cadence == SESSION_CADENCE and reg[i].kind in DEFAULT_KINDS
+        ]
+    with opened(store) as st:
+        rows = st.read(wanted, fields=sorted({reg[i].field for i in wanted}), as_of=_as_of(as_of))
+    out = event_window(rows, day, window=n, precision=precision)
+    present = set(out["instrument"])
+    missing = {i: "no stored observations" for i in wanted if i not in present}
+    if out.empty:
+        raise NoDataError(f"no stored observations for {', '.join(wanted)[:200]}")
+    out = out.set_index("instrument").reindex([i for i in wanted if i in present]).reset_index()
+    when = f"{day:%Y-%m}" if precision == "month" else f"{day:%Y-%m-%d}"
+    out.attrs = {
+        "event": None if event is None else event.id,
+        "when": when,
+        "event_day": day,
+        "precision": precision,
+        "window": n,
+        "skipped": missing,
+    }
+    return out

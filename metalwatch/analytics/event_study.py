@@ -48,6 +48,8 @@ COLUMNS = [
 ]
 #: The one cadence whose observations are trading sessions.
 SESSION_CADENCE = "daily"
+#: Kinds of series an event's default study measures (prices and listed miners, not stocks).
+DEFAULT_KINDS = ("price", "equity")
 #: Largest window (sessions each side) accepted: about a quarter of trading days.
 MAX_WINDOW = 60
 
@@ -160,4 +162,12 @@ def event_window(
     return table
 
 
-__all__ = ["COLUMNS", "MAX_WINDOW", "check_window", "event_day", "event_window"]
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_KINDS",
+    "MAX_WINDOW",
+    "SESSION_CADENCE",
+    "check_window",
+    "event_day",
+    "event_window",
+]
