@@ -546,8 +546,8 @@ def _event_day(
 
 def event_study(
     event_or_date: Event | str | pd.Timestamp,
-    ids: Ids | None = None,
     *,
+    ids: Ids | None = None,
     window: int = 5,
     store: StoreArg = None,
     as_of: DateArg = None,
