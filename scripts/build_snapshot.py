@@ -3,7 +3,7 @@
 
 Reads ``shared/data/<dataset>/`` (units and quirks as each SOURCE.md states) and writes under
 ``--out`` (default ``metalwatch/data``): ``snapshot/<ID>.csv.gz`` (``date,field,value``),
-``provenance.toml`` and ``news.csv.gz``. Deterministic: a rebuild is byte-identical.
+``provenance.toml``, ``news.csv.gz`` and ``events.csv``. Deterministic: a rebuild is byte-identical.
 
     python scripts/build_snapshot.py [--shared DIR] [--out DIR]
 """
@@ -1120,10 +1120,53 @@ def headlines(shared: Path) -> tuple[pd.DataFrame, dict]:
             " empty where none was printed.",
             "Three seed pages (第一财经, 2025-12-14) are about China's ageing labour force, not"
             " metals: kept as published; a keyword filter must not take them as metals news.",
-            "The events the seed pages state (seed_news_events/events.csv) are not bundled here.",
+            "The events the seed pages state are bundled apart: events.csv, [events].",
         ],
     }
     return news, meta
+
+
+def events(shared: Path) -> tuple[str, dict]:
+    """The bundled events (``metalwatch.events.COLUMNS``, as CSV text) and their provenance.
+
+    Each row of ``seed_news_events/events.csv`` goes through ``metalwatch.events.parse_event``,
+    the one validation every way an event comes in uses; ``source`` = the pages that state it.
+    """
+    from metalwatch.events import COLUMNS, events_frame, parse_event
+
+    rel = "seed_news_events/events.csv"
+    columns = ["date", "date_precision", "region", "kind", "metals", "event_en", "event_zh"]
+    raw = read(shared, rel, [*columns, "stated_by"], dtype=str, keep_default_na=False)
+    parsed = [parse_event(row, f"{rel} row {n}") for n, row in enumerate(raw.to_dict("records"), 1)]
+    table = events_frame(parsed)
+    if table["id"].duplicated().any():
+        raise BuildError(f"{rel}: two events share an id (date, region, kind and metals)")
+    buf = io.StringIO()
+    rows = table.assign(date=table["date"].dt.strftime("%Y-%m-%d"))
+    rows[list(COLUMNS)].to_csv(buf, index=False, lineterminator="\n")
+    months = table.loc[table["precision"] == "month", "date"].dt.strftime("%Y-%m")
+    meta = {
+        "dataset": "seed_news_events",
+        "upstream": "dated events stated by the seed's ten news result pages (搜狐财经, 国投证券)",
+        "repository": "none (the seed document 000_aee259785ca06d13.txt)",
+        "commit": "",
+        "path": "events.csv",
+        "licence": "none; short factual references with attribution",
+        "fields": list(COLUMNS),
+        "first": f"{table['date'].iloc[0]:%Y-%m-%d}",
+        "last": f"{table['date'].iloc[-1]:%Y-%m-%d}",
+        "rows": len(table),
+        "notes": [
+            "Transcribed from the page summaries; not checked against the primary announcements.",
+            f"precision = month for {len(months)} events whose pages give only the month"
+            f" ({', '.join(sorted(set(months)))}): the date is then the month's first day,"
+            " written and drawn as the month.",
+            "source = the pages that state the event (publisher and time, China time); no url.",
+            "The Fed's 2025-12-10 cut agrees with FRED DFF stepping from 3.89 to 3.64 on"
+            " 2025-12-11.",
+        ],
+    }
+    return buf.getvalue(), meta
 
 
 def gz_write(path: Path, text: str) -> None:
@@ -1142,7 +1185,7 @@ def toml_value(v) -> str:
 
 
 def write(snap: Snapshot, shared: Path, out: Path) -> list[tuple]:
-    """Write the snapshot files, provenance.toml and news.csv.gz; return the summary rows."""
+    """Write the snapshot files, provenance.toml, news.csv.gz and events.csv; return the summary."""
     (out / "snapshot").mkdir(parents=True, exist_ok=True)
     for stale in (out / "snapshot").glob("*.csv.gz"):
         if stale.name.removesuffix(".csv.gz") not in snap.series:
@@ -1170,6 +1213,9 @@ def write(snap: Snapshot, shared: Path, out: Path) -> list[tuple]:
     )
     news, news_meta = headlines(shared)
     tables.append("[news]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in news_meta.items()))
+    events_csv, events_meta = events(shared)
+    body = "".join(f"{k} = {toml_value(v)}\n" for k, v in events_meta.items())
+    tables.append(f"[events]\n{body}")
     tables.append(
         f"[missing]\ninstruments = {toml_value(missing)}\nreason = {toml_value(reason)}\n"
     )
@@ -1184,6 +1230,7 @@ def write(snap: Snapshot, shared: Path, out: Path) -> list[tuple]:
     buf = io.StringIO()
     news.to_csv(buf, index=False, lineterminator="\n")
     gz_write(out / "news.csv.gz", buf.getvalue())
+    (out / "events.csv").write_bytes(events_csv.encode("utf-8"))
     return summary
 
 

@@ -20,7 +20,7 @@ DATA = ROOT / "metalwatch" / "data"
 SNAP = DATA / "snapshot"
 SHARED = ROOT.parent / "shared" / "data"  # the build script's default --shared
 SCRIPT = ROOT / "scripts" / "build_snapshot.py"
-OUTPUTS = ("snapshot/*.csv.gz", "provenance.toml", "news.csv.gz")  # what the script writes
+OUTPUTS = ("snapshot/*.csv.gz", "provenance.toml", "news.csv.gz", "events.csv")  # written
 PROVENANCE_KEYS = {
     "dataset",
     "upstream",
@@ -466,7 +466,7 @@ def test_file_shape(iid):
 
 def test_provenance_covers_every_file():
     prov = provenance()
-    bundled = {k for k in prov if k not in ("missing", "news")}
+    bundled = {k for k in prov if k not in ("missing", "news", "events")}
     assert bundled == set(snapshot_ids())
     for iid in bundled:
         entry, df = prov[iid], load(iid)

@@ -20,7 +20,9 @@ import pandas as pd
 
 from metalwatch import frame
 from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
+from metalwatch.events import Event
 from metalwatch.store.backend import Backend, Cursor, read_only_error
+from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
 from metalwatch.store.paths import resolve_location
 from metalwatch.store.schema import SCHEMA_VERSION, UPGRADES, ddl
 
@@ -484,6 +486,61 @@ class Store:
             after = self._db.execute("SELECT COUNT(*) FROM news").fetchone()[0]
             return int(after) - int(before)
 
+    def add_events(
+        self,
+        events: Iterable[Event],
+        *,
+        origin: str = "api",
+        revise_only: str | None = None,
+    ) -> EventWrite:
+        """Store dated events, keeping every version (one transaction).
+
+        A new event is added; one stored with other fields gets a new version (the old one
+        kept, :meth:`at` still sees it); one stored exactly so adds nothing.
+
+        Parameters
+        ----------
+        events
+            Validated events (:func:`metalwatch.events.parse_event`).
+        origin
+            What writes them (``"bundled"``, ``"cli"``, ``"file:events.csv"``), stored with
+            each version.
+        revise_only
+            Replace only events whose stored version's origin starts with this (None: any);
+            the others are kept and counted in :attr:`EventWrite.kept`.
+        """
+        return add_events(self, events, origin=origin, revise_only=revise_only, now=_now())
+
+    def events(
+        self,
+        metals: str | Iterable[str] | None = None,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        *,
+        as_of: DateLike | None = None,
+    ) -> list[Event]:
+        """Stored events, each in its current version, oldest first.
+
+        Parameters
+        ----------
+        metals
+            Keep events touching any of these metals (keys of
+            :data:`metalwatch.events.METALS`, or a comma-separated text); None: all.
+        start, end
+            First and last date (inclusive); a month-precision event counts as its month.
+        as_of
+            Each event as the store held it then (None: now, or :meth:`at`'s moment);
+            events first written since are left out.
+        """
+        as_of = self._as_of if as_of is None else as_of
+        then = None if as_of is None else as_of_text(as_of)
+        return read_events(self, metals, start, end, then)
+
+    def event_revisions(self, event_id: str) -> pd.DataFrame:
+        """Every stored version of the event ``event_id``, oldest first (``written_at``,
+        the event's fields, ``origin``); empty for an id not stored."""
+        return event_versions(self, event_id)
+
     def log_fetch(
         self,
         instrument: str,
@@ -671,7 +728,7 @@ class Store:
         return {(str(i), str(f)): str(d) for i, f, d in rows}
 
     def data_as_of(self) -> pd.Timestamp | None:
-        """The store's latest write: the newest value written, revision or fetch attempt (UTC).
+        """The store's latest write: the newest value, revision, fetch attempt or event (UTC).
 
         What a published edition records as the time of its data: ``as_of`` that time
         reads the store as the edition saw it. None for a store never written.
@@ -679,7 +736,8 @@ class Store:
         row = self._sql(
             "SELECT MAX(t) FROM (SELECT MAX(updated_at) AS t FROM observations "
             "UNION ALL SELECT MAX(revised_at) FROM revisions "
-            "UNION ALL SELECT MAX(attempted_at) FROM fetch_log) w"
+            "UNION ALL SELECT MAX(attempted_at) FROM fetch_log "
+            "UNION ALL SELECT MAX(written_at) FROM events) w"
         ).fetchone()
         return None if row is None or row[0] is None else pd.Timestamp(row[0]).tz_convert("UTC")
 

@@ -24,7 +24,7 @@ from metalwatch.store.paths import redact
 
 CONNECT_TIMEOUT_S = 10
 #: The tables a writer must be able to change (INSERT and UPDATE).
-WRITTEN = ("meta", "observations", "revisions", "fetch_log", "news")
+WRITTEN = ("meta", "observations", "revisions", "fetch_log", "news", "events")
 
 
 def lock_key(key: str) -> int:
@@ -92,9 +92,11 @@ class PostgresBackend:
         """A role that may not change the store's tables makes it read-only, said so."""
         if self.read_only or self.fresh:
             return
+        held = self.tables()  # a store of an older schema lacks the newer tables until upgraded
         checks = " AND ".join(
             f"has_table_privilege('{t}', 'INSERT') AND has_table_privilege('{t}', 'UPDATE')"
             for t in WRITTEN
+            if t in held
         )
         row = self.con.execute(f"SELECT current_user, {checks}").fetchone()
         if row is not None and not row[1]:

@@ -8,11 +8,35 @@ PostgreSQL text is compared in byte order, ``COLLATE "C"``, as SQLite compares i
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+#: Dated events (:class:`metalwatch.events.Event`), every version kept: the current version of
+#: an event is its latest written; ``as_of`` sees the latest written by then. ``metals`` is the
+#: event's metals joined by commas; ``origin`` says what wrote the version (``bundled``,
+#: ``cli``, ``file:<name>``), so a newer bundled version never replaces an analyst's.
+EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
+    id         TEXT NOT NULL,
+    written_at TEXT NOT NULL,            -- UTC ISO timestamp of the write
+    date       TEXT NOT NULL,            -- YYYY-MM-DD (a month's first day for a month)
+    precision  TEXT NOT NULL,            -- day | month
+    region     TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    metals     TEXT NOT NULL,
+    text_en    TEXT NOT NULL,
+    text_zh    TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    origin     TEXT NOT NULL,
+    PRIMARY KEY (id, written_at)
+) WITHOUT ROWID;"""
+EVENTS_INDEX = "CREATE INDEX IF NOT EXISTS events_date ON events (date);"
+
 #: Schema versions this metalwatch upgrades on open (a writable store), and how.
 UPGRADES: dict[int, tuple[str, ...]] = {
     # 1 -> 2: when a revised value had been written, so ``as_of`` knows whether it existed then
     1: ("ALTER TABLE revisions ADD COLUMN old_updated_at TEXT",),
+    # 2 -> 3: dated events, every revision kept
+    2: (EVENTS_TABLE, EVENTS_INDEX),
 }
 
 DDL = """
@@ -65,6 +89,7 @@ CREATE TABLE IF NOT EXISTS news (
     PRIMARY KEY (date, title)
 );
 """
+DDL += EVENTS_TABLE + "\n" + EVENTS_INDEX + "\n"
 
 #: The store's tables and their columns, in the order :func:`ddl` creates them (``store copy``).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -81,6 +106,10 @@ TABLES: dict[str, tuple[str, ...]] = {
         "last_date", "message",
     ),
     "news": ("date", "title", "source", "url", "keyword"),
+    "events": (
+        "id", "written_at", "date", "precision", "region", "kind", "metals", "text_en",
+        "text_zh", "source", "url", "origin",
+    ),
 }  # fmt: skip
 #: The natural order of each table's rows (its key), for checksums and copies.
 ORDER: dict[str, str] = {
@@ -89,6 +118,7 @@ ORDER: dict[str, str] = {
     "revisions": "id",
     "fetch_log": "id",
     "news": "date, title",
+    "events": "id, written_at",
 }
 
 
