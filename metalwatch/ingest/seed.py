@@ -10,6 +10,11 @@ offline; after a package upgrade that ships a newer snapshot it applies the new 
 - a value written by anything else (a live update, an import) is never overwritten, even if
   the snapshot has another value for its date: it is kept and counted as "kept".
 
+The bundled events (``metalwatch/data/events.csv``) go in the same way: new ones added, a
+bundled event the package corrects gets a new version, one an analyst revised is kept. Their
+id is stored apart (meta ``events_from``), so a store of an older schema, upgraded on open,
+gets them even when its price snapshot is current.
+
 The snapshot's id is stored in the meta key ``seeded_from``; a store whose id is the
 package's is left alone after one indexed read and a comparison (the package's id is hashed
 once per process). Applying a snapshot is one transaction: two processes opening an old
@@ -18,15 +23,19 @@ store at once apply it once, and a killed one applies nothing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from importlib import resources
 
+from metalwatch.events import Event
+from metalwatch.ingest.event_import import parse_events_csv
 from metalwatch.sources import bundled
-from metalwatch.store import Store, WriteResult
+from metalwatch.store import EventWrite, Store, WriteResult
 
 #: Meta key holding the snapshot id a store was seeded from ("none": left empty on purpose).
 SEEDED_FROM = "seeded_from"
@@ -36,6 +45,13 @@ SNAPSHOT_APPLIED = "snapshot_applied"
 #: Stored rows whose source starts with this may be revised by a newer snapshot.
 BUNDLED_SOURCE = f"{bundled.SOURCE_PREFIX}:"
 
+#: Meta key holding the id of the bundled events a store holds.
+EVENTS_FROM = "events_from"
+#: The origin stored with the bundled events (a newer package may revise only these).
+BUNDLED_EVENTS = "bundled"
+#: The bundled events' file in the package's data folder.
+EVENTS_FILE = "events.csv"
+
 StoreArg = Store | str | os.PathLike[str] | None
 
 
@@ -43,6 +59,39 @@ StoreArg = Store | str | os.PathLike[str] | None
 def package_snapshot_id() -> str:
     """The id of the snapshot bundled with this package (hashed once per process)."""
     return bundled.snapshot_id()
+
+
+def _events_bytes() -> bytes:
+    f = resources.files("metalwatch").joinpath("data", EVENTS_FILE)
+    return f.read_bytes() if f.is_file() else b""
+
+
+@cache
+def package_events_id() -> str:
+    """The id of the events bundled with this package (a hash of their file, once per process)."""
+    return hashlib.sha256(_events_bytes()).hexdigest()[:12]
+
+
+def bundled_events() -> list[Event]:
+    """The events bundled with this package (validated as any imported file), oldest first."""
+    data = _events_bytes()
+    return parse_events_csv(data, EVENTS_FILE) if data else []
+
+
+def apply_events(store: Store) -> EventWrite | None:
+    """Add the bundled events to ``store`` unless it holds them already (one transaction).
+
+    Returns None when the store's ``events_from`` is already the package's.
+    """
+    store.require_writable()
+    new_id, events = package_events_id(), bundled_events()
+    with store.transaction():
+        store.lock("snapshot")
+        if store.meta(EVENTS_FROM) == new_id:
+            return None
+        result = store.add_events(events, origin=BUNDLED_EVENTS, revise_only=BUNDLED_EVENTS)
+        store.set_meta(EVENTS_FROM, new_id)
+    return result
 
 
 @dataclass(frozen=True)
@@ -82,7 +131,8 @@ def apply_snapshot(store: Store) -> WriteResult | None:
 
     One transaction: new rows are added, bundled values the snapshot changes are revised
     (kept in ``revisions``), values from any other source are kept (``WriteResult.kept``),
-    headlines are added, and the new id is recorded. The snapshot is read before the write
+    headlines and the bundled events (:func:`apply_events`) are added, and the new id is
+    recorded. The snapshot is read before the write
     lock is taken, and the store's id read again under it: if another process applied the
     snapshot meanwhile, nothing is done and None is returned.
 
@@ -101,6 +151,7 @@ def apply_snapshot(store: Store) -> WriteResult | None:
             return None
         result = store.upsert(rows, validate=False, revise_only=BUNDLED_SOURCE)
         store.add_news(news)
+        apply_events(store)
         store.set_meta(SEEDED_FROM, new_id)
         done = datetime.now(UTC).isoformat(timespec="seconds")
         store.set_meta(
@@ -145,6 +196,8 @@ def open_store(store: StoreArg = None, *, seed: bool = True) -> Store:
                 st.set_meta(SEEDED_FROM, NOT_SEEDED)
             elif seed and stored != NOT_SEEDED and stored != package_snapshot_id():
                 apply_snapshot(st)
+            elif seed and stored != NOT_SEEDED and st.meta(EVENTS_FROM) != package_events_id():
+                apply_events(st)
     except BaseException:
         if st is not store:
             st.close()

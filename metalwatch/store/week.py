@@ -1,8 +1,9 @@
 """One read per week: everything a weekly needs for the week ending W, as one object.
 
 The report model and the analytics behind it are pure functions of a :class:`WeekData`; only
-this module's :func:`read_week` touches the store for them. Nothing dated after the week is
-read, so a weekly rebuilt later from a store that has grown shows the same figures.
+this module's :func:`read_week` touches the store for them. No price dated after the week is
+read, so a weekly rebuilt later from a store that has grown shows the same figures (events
+ahead of the week are read: a weekly names what is scheduled).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metalwatch import frame, registry
+from metalwatch.events import Event
 from metalwatch.store.database import Store
 
 #: Cadences read over the history window; the rest (sparse quotes, monthly series) in full.
@@ -23,6 +25,10 @@ RANGE_FIELDS = ("low", "high")
 RECORD_GROUPS = ("precious", "industrial", "strategic")
 #: Fields of positioning series kept in full beside their registered net.
 POSITION_FIELDS = ("mm_long", "mm_short", "mm_net", "open_interest")
+#: Events read around a week: dated from this many days before its Friday ...
+EVENTS_BEFORE_DAYS = 400
+#: ... to this many after (scheduled events ahead, told apart by their date).
+EVENTS_AFTER_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,10 @@ class WeekData:
     positions
         Every stored row of the positioning series (long, short, net, open interest) dated on
         or before ``week``, in the store's long layout.
+    events
+        Stored events (all metals) dated from :data:`EVENTS_BEFORE_DAYS` days before ``week``
+        to :data:`EVENTS_AFTER_DAYS` days after it, oldest first: those dated after ``week``
+        are scheduled. A month-precision event counts as its month.
     """
 
     week: pd.Timestamp
@@ -63,6 +73,7 @@ class WeekData:
     history_days: int = 0
     positions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     history: pd.DataFrame = field(default_factory=frame.empty, repr=False)
+    events: tuple[Event, ...] = field(default=(), repr=False)
 
     def rows(self, ids: Iterable[str]) -> pd.DataFrame:
         """The observations of ``ids`` only."""
@@ -93,8 +104,8 @@ def read_week(
         Calendar days of history before ``week`` read for daily and weekly series.
     as_of
         Read the store as it was at this moment (values revised since as they were, rows
-        written since absent, update attempts made since ignored); None: as it is. Headlines
-        carry no write time and are read as they are.
+        written since absent, update attempts made since ignored, each event as it was
+        then); None: as it is. Headlines carry no write time and are read as they are.
     """
     store = store.at(as_of)
     week = pd.Timestamp(week)
@@ -127,6 +138,12 @@ def read_week(
         history_days=history_days,
         positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
         history=_history(store, week, ids),
+        events=tuple(
+            store.events(
+                start=week - pd.Timedelta(days=EVENTS_BEFORE_DAYS),
+                end=week + pd.Timedelta(days=EVENTS_AFTER_DAYS),
+            )
+        ),
     )
 
 
