@@ -502,21 +502,12 @@ def plot(
 
 
 def _stored_event(event_id: str, store: StoreArg, as_of: DateArg) -> Event:
-    """The stored event with this id (through :func:`metalwatch.api.events`)."""
-    from metalwatch import api
-    from metalwatch.events import from_frame
-
-    lookup = getattr(api, "events", None)
-    if lookup is None:
-        raise NotFoundError(f"event {event_id!r:.60}: this version stores no events (pass a date)")
-    try:
-        table = lookup(store=store, as_of=as_of)
-    except NoDataError:
-        table = pd.DataFrame(columns=["id"])
-    hit = table[table["id"].astype(str) == event_id]
-    if hit.empty:
+    """The stored event with this id (its version as of ``as_of``)."""
+    with opened(store) as st:
+        found = [e for e in st.events(as_of=_as_of(as_of)) if e.id == event_id]
+    if not found:
         raise NotFoundError(f"no stored event with id {event_id!r:.60}")
-    return from_frame(hit, "stored event")[0]
+    return found[0]
 
 
 def _event_day(

@@ -249,7 +249,40 @@ def test_mw_event_study_bad_input_is_one_line(store_path, args, kwargs, error, m
     assert str(err.value) == message
 
 
+def test_mw_event_study_of_a_stored_event_id(store_path):
+    pact = mw.event_study("2025-12-11.US.alliance.rare_earths", store=store_path)
+    assert round(row_of(pact, "KOMIS.PR")["after_pct"], 2) == round(pct(95.07, 94.37), 2)
+    assert pact.attrs["event"] == "2025-12-11.US.alliance.rare_earths"
+    fed = mw.event_study(
+        "2025-12-10.US.monetary.gold+silver+copper+aluminium+tin", store=store_path
+    )
+    assert round(row_of(fed, "COMEX.GC")["after_pct"], 2) == round(pct(4304.5, 4206.7), 2)
+    assert {"LBMA.AU.PM", "LME.CA.3M", "SHFE.SN", "COMEX.SI"} <= set(fed["instrument"])
+    assert not {"COMEX.GC.STOCK", "CFTC.GC.FUT", "WB.AU"} & set(fed["instrument"])
+
+
+def test_mw_event_study_of_a_stored_month_event_counts_from_the_month(store_path):
+    out = mw.event_study("2025-04-01.CN.export_control.rare_earths", store=store_path)
+    assert out.attrs["when"] == "2025-04" and out.attrs["precision"] == "month"
+    pr = row_of(out, "KOMIS.PR")
+    # KOMIS sessions from 2025-04-01: 01, 02, 03, 07, 08 (Qingming on the 4th) -> 2025-04-08
+    assert pr["base_date"] == pd.Timestamp("2025-03-31")
+    assert pr["after_date"] == pd.Timestamp("2025-04-08")
+    expected = pct(close_on(store_path, "KOMIS.PR", "2025-04-08"), 64.52)
+    assert round(pr["after_pct"], 2) == round(expected, 2) == -0.98
+
+
+def close_on(path: Path, iid: str, day: str) -> float:
+    with Store(path) as st:
+        return close(st.read([iid], start=pd.Timestamp(day), end=pd.Timestamp(day)), iid, day)
+
+
 def test_mw_event_study_of_an_unknown_event_id(store_path):
     with pytest.raises(NotFoundError) as err:
         mw.event_study("2025-12-11.XX.alliance.gold", store=store_path)
-    assert "'2025-12-11.XX.alliance.gold'" in str(err.value)
+    assert str(err.value) == "no stored event with id '2025-12-11.XX.alliance.gold'"
+
+
+def test_mw_event_study_looks_the_event_up_as_of(store_path):
+    with pytest.raises(NotFoundError, match="^no stored event with id '2025-12-11.US.alliance"):
+        mw.event_study("2025-12-11.US.alliance.rare_earths", as_of="2001-01-01", store=store_path)
