@@ -11,6 +11,7 @@ rest on first use (PEP 562), and the live sources load akshare and yfinance only
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from metalwatch.errors import (
@@ -35,6 +36,10 @@ from metalwatch.errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    import pandas as pd
+
     from metalwatch.api import (
         instruments,
         moves,
@@ -45,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
         series,
         update,
     )
+    from metalwatch.ingest.seed import StoreArg
     from metalwatch.quant import (
         beta,
         context,
@@ -92,6 +98,7 @@ _LAZY = {
         "metalwatch.quant",
     ),
     "Store": "metalwatch.store",
+    "events": "metalwatch.events",  # the module, callable: see EventsModule
 }
 
 __all__ = [
@@ -119,6 +126,7 @@ __all__ = [
     "context",
     "convert",
     "event_study",
+    "events",
     "instruments",
     "inventories",
     "move_stats",
@@ -136,13 +144,37 @@ __all__ = [
 ]
 
 
+class EventsModule(ModuleType):
+    """The class of :mod:`metalwatch.events`: calling the module is :func:`metalwatch.api.events`.
+
+    ``mw.events`` names the submodule once anything imports it (Python sets a package's
+    attribute to its imported submodule), so the notebook function ``mw.events(...)`` is the
+    module itself, made callable, rather than a second object under one name.
+    """
+
+    def __call__(
+        self,
+        metals: str | Iterable[str] | None = None,
+        *,
+        start: str | pd.Timestamp | None = None,
+        end: str | pd.Timestamp | None = None,
+        as_of: str | pd.Timestamp | None = None,
+        store: StoreArg = None,
+    ) -> pd.DataFrame:
+        """Stored dated events, oldest first: :func:`metalwatch.api.events`."""
+        from metalwatch.api import events
+
+        return events(metals, start=start, end=end, as_of=as_of, store=store)
+
+
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'metalwatch' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    return imported if module == f"{__name__}.{name}" else getattr(imported, name)
 
 
 def __dir__() -> list[str]:

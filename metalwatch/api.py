@@ -33,6 +33,7 @@ DateArg = str | pd.Timestamp | None
 __all__ = [
     "RenderWarning",
     "StoreArg",
+    "events",
     "instruments",
     "moves",
     "open_store",
@@ -152,6 +153,45 @@ def prices(
     out = wide.reindex(columns=[i.id for i in insts])
     out.attrs = wide.attrs
     return out
+
+
+def events(
+    metals: str | Iterable[str] | None = None,
+    *,
+    start: DateArg = None,
+    end: DateArg = None,
+    as_of: DateArg = None,
+    store: StoreArg = None,
+) -> pd.DataFrame:
+    """Stored dated events (export controls, licences, monetary policy ...), oldest first.
+
+    Parameters
+    ----------
+    metals
+        Keep the events touching any of these metals (``"rare_earths"``, ``"gold"``, a list,
+        or a comma-separated text; see :data:`metalwatch.events.METALS`); default all.
+    start, end
+        First and last date (inclusive); an event known only to its month
+        (``precision == "month"``, dated the 1st) counts as the whole month.
+    as_of
+        Each event as the store held it at this moment (later revisions undone, events
+        first written since left out). Default: as it is now.
+    store
+        Store, path or None for the default store.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`metalwatch.events.COLUMNS` (``date`` a timestamp, ``metals`` the
+        metals joined by commas), one row per event, oldest first; empty when none match.
+    """
+    from metalwatch.events import events_frame
+
+    with opened(store) as st:
+        got = st.events(
+            metals, start=_date(start, "start"), end=_date(end, "end"), as_of=_as_of(as_of)
+        )
+    return events_frame(got)
 
 
 def _market_spans(st: Store) -> list[tuple[str, str]]:
