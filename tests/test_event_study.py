@@ -198,6 +198,17 @@ def test_mw_event_study_of_a_month_text_is_month_precision(store_path):
     gc = row_of(out, "COMEX.GC")
     assert gc["base_date"] == pd.Timestamp("2025-03-31")
     assert round(gc["after_pct"], 2) == -5.49
+    # each venue on its own days: KOMIS did not quote on 2025-04-04, COMEX did
+    assert gc["after_date"] == pd.Timestamp("2025-04-07")
+    assert row_of(out, "KOMIS.PR")["after_date"] == pd.Timestamp("2025-04-08")
+
+
+def test_no_observations_give_an_empty_table_with_the_columns():
+    out = event_window(frame.empty(), PACT, window=5)
+    assert list(out.columns) == COLUMNS and out.empty
+    assert str(out["after_date"].dtype) == "datetime64[ns]"
+    assert str(out["after_pct"].dtype) == "float64"
+    assert out.attrs["skipped"] == {}
 
 
 def test_mw_event_study_of_a_day_text(store_path):

@@ -155,9 +155,15 @@ def event_window(
         values = one["value"].to_numpy(dtype=float)
         out.append(_window_row(iid, inst.unit, dates, values, np.datetime64(start, "ns"), n))
     table = pd.DataFrame(out, columns=COLUMNS)
-    table["sessions_before"] = table["sessions_before"].astype(int)
-    table["sessions_after"] = table["sessions_after"].astype(int)
-    table["window"] = table["window"].astype(int)
+    table = table.astype(
+        {
+            **dict.fromkeys(("instrument", "unit"), "string"),
+            **dict.fromkeys(("base_date", "before_date", "after_date"), "datetime64[ns]"),
+            **dict.fromkeys(("base_value", "before_value", "before_pct"), "float64"),
+            **dict.fromkeys(("after_value", "after_pct"), "float64"),
+            **dict.fromkeys(("window", "sessions_before", "sessions_after"), "int64"),
+        }
+    )
     table.attrs = {"event_day": start, "precision": precision, "window": n, "skipped": skipped}
     return table
 
