@@ -11,7 +11,13 @@ wrong types are errors naming the file and line, never silently ignored::
     core_views: {mode: extend, en: [...], zh: [...]}   # extend | replace the generated views
     commentary: {precious: {en: ..., zh: ...}, industrial: ..., strategic: ..., inventory: ...}
     watch_lists: {gold: [SSE.600547], copper: [SSE.600362, SSE.603993]}
-    news_keywords: [稀土, 铜, copper]
+    news_keywords: [稀土, 铜, copper]   # the title must name one (or the source be listed)
+    news_sources: [SMM]              # every headline from these sources is metals news
+    news_block: [劳动力]              # a title with one of these is not
+    news_block_sources: [某某财经]     # nor is any headline from these sources
+    events:                          # merged with the stored events (same id: this one wins)
+      - {date: 2025-12-11, region: VN, kind: export_control, metals: [rare_earths],
+         text_en: ..., text_zh: ..., source: ...}
     risks: {en: [...], zh: [...]}
     disclaimer: {en: ..., zh: ...}
 """
@@ -25,10 +31,12 @@ from typing import Any
 
 import yaml
 
-from metalwatch import registry
+from metalwatch import events, registry
 from metalwatch.errors import InvalidInputError, UnknownInstrumentError
+from metalwatch.events import Event
 from metalwatch.registry import shorten
 from metalwatch.reporting import yaml_bounds
+from metalwatch.reporting.news_relevance import NewsRule
 
 SECTIONS = (
     "macro",
@@ -41,6 +49,13 @@ SECTIONS = (
     "equities",
     "news",
 )
+#: Most items of a news list (keywords, sources, blocks) and characters of one item.
+MAX_NEWS_ITEMS = 200
+MAX_NEWS_ITEM_CHARS = 100
+#: Most entries of the ``events:`` list.
+MAX_EVENTS = 200
+#: Keys an ``events:`` entry may have (the event's fields and their CSV spellings).
+EVENT_KEYS = (*events.COLUMNS, "event_en", "event_zh", "stated_by", "date_precision")
 RATING_STATUS = ("maintained", "upgraded", "downgraded", "initiated")
 DEFAULT_WATCH_LISTS = {
     "gold": ["SSE.600547", "SSE.601899"],
@@ -69,12 +84,24 @@ class AnalystInput:
     )
     #: Default: the registry's headline keywords (:func:`metalwatch.registry.news_keywords`).
     news_keywords: list[str] = field(default_factory=lambda: list(registry.news_keywords()))
+    #: Sources whose every headline is metals news; words and sources that rule one out.
+    news_sources: list[str] = field(default_factory=list)
+    news_block: list[str] = field(default_factory=list)
+    news_block_sources: list[str] = field(default_factory=list)
+    #: The analyst's events, merged with the stored ones (an equal id replaces the stored one).
+    events: tuple[Event, ...] = ()
     risks: dict[str, list[str]] = field(default_factory=dict)
     disclaimer: dict[str, str] = field(default_factory=dict)
 
     def text(self, item: dict[str, str], lang: str) -> str:
         """The ``lang`` text of a per-language item (else the shared text, else any language)."""
         return item.get(lang) or item.get("any") or next(iter(item.values()), "")
+
+    def news_rule(self) -> NewsRule:
+        """The headline relevance rule with this file's news settings."""
+        return NewsRule(
+            self.news_keywords, self.news_block, self.news_sources, self.news_block_sources
+        )
 
 
 class _Reader:
@@ -113,6 +140,35 @@ class _Reader:
             raise self.fail(node, f"{what} must be a list")
         return [self.string(n, f"an item of {what}") for n in node.value]
 
+    def news_list(self, node: yaml.Node, what: str) -> list[str]:
+        items = self.strings(node, what)
+        if len(items) > MAX_NEWS_ITEMS:
+            raise self.fail(node, f"{what} has {len(items)} items (at most {MAX_NEWS_ITEMS})")
+        for item_node, item in zip(node.value, items, strict=True):
+            if not item.strip() or len(item) > MAX_NEWS_ITEM_CHARS:
+                raise self.fail(
+                    item_node, f"an item of {what} must be 1 to {MAX_NEWS_ITEM_CHARS} characters"
+                )
+        return items
+
+    def events(self, node: yaml.Node) -> tuple[Event, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, "events must be a list")
+        if len(node.value) > MAX_EVENTS:
+            raise self.fail(node, f"events has {len(node.value)} entries (at most {MAX_EVENTS})")
+        out = []
+        for n, item in enumerate(node.value):
+            what = f"events[{n}]"
+            raw: dict[str, object] = {}
+            for key, value in self.mapping(item, what, EVENT_KEYS).items():
+                if key == "metals" and isinstance(value, yaml.SequenceNode):
+                    raw[key] = self.strings(value, f"{what}.metals")
+                else:
+                    raw[key] = self.string(value, f"{what}.{key}")
+            where = f"{self.path}:{item.start_mark.line + 1}: {what}"
+            out.append(events.parse_event(raw, where))
+        return tuple(out)
+
     def per_lang(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
         if isinstance(node, yaml.ScalarNode):
             return {"any": self.string(node, what)}
@@ -140,6 +196,10 @@ TOP_KEYS = (
     "commentary",
     "watch_lists",
     "news_keywords",
+    "news_sources",
+    "news_block",
+    "news_block_sources",
+    "events",
     "risks",
     "disclaimer",
 )
@@ -204,7 +264,12 @@ def load_analyst(path: str | os.PathLike[str] | None) -> AnalystInput:
             lists[metal] = ids
         out.watch_lists = lists
     if "news_keywords" in top:
-        out.news_keywords = r.strings(top["news_keywords"], "news_keywords")
+        out.news_keywords = r.news_list(top["news_keywords"], "news_keywords")
+    for key in ("news_sources", "news_block", "news_block_sources"):
+        if key in top:
+            setattr(out, key, r.news_list(top[key], key))
+    if "events" in top:
+        out.events = r.events(top["events"])
     if "risks" in top:
         out.risks = r.per_lang_lists(top["risks"], "risks")
     if "disclaimer" in top:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,10 @@ METAL_COLORS = {
 VENUE_STYLES = {"SHFE": "--", "GFEX": "--"}
 #: A gap between two quotes longer than this is not bridged by a line (markers only).
 MAX_LINE_GAP_DAYS = 45
+#: Event markers: colour, how many number levels before they wrap, month-band opacity.
+EVENT_COLOR = "#8b1a1a"
+EVENT_LEVELS = 4
+EVENT_BAND_ALPHA = 0.12
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular-subset.otf"
 
 
@@ -66,6 +72,61 @@ def svg_data_uri(fig: Any) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+@dataclass(frozen=True)
+class EventMark:
+    """An event drawn on a chart: its number in the key, its day, or the month it spans
+    (``end`` the first day after the month) drawn as a band, never as a day."""
+
+    number: int
+    start: pd.Timestamp
+    end: pd.Timestamp | None = None
+
+
+def _num(day: pd.Timestamp) -> float:
+    """Matplotlib's number for a day."""
+    from matplotlib.dates import date2num
+
+    return float(date2num(day))  # type: ignore[no-untyped-call]
+
+
+def mark_events(ax: Any, marks: Sequence[EventMark], *, numbers: bool = True) -> None:
+    """Draw ``marks`` on ``ax``: a dashed line on a day, a shaded band over a month, each with
+    its number at the top (numbers close together step down so none hides another)."""
+    if not marks:
+        return
+    left, right = ax.get_xlim()
+    days = [_num(m.start) for m in marks if m.end is None]
+    if days:  # a day after the last data point stays on the chart
+        right = max(right, max(days) + (right - left) * 0.01)
+    crowd = (right - left) / 30
+    placed: list[tuple[float, int]] = []
+    for m in sorted(marks, key=lambda m: (m.start, m.number)):
+        x0 = _num(m.start)
+        if m.end is None:
+            ax.axvline(m.start, color=EVENT_COLOR, lw=0.6, ls="--", alpha=0.8)
+            x = x0
+        else:
+            x1 = min(_num(m.end), right)
+            ax.axvspan(x0, x1, color=EVENT_COLOR, alpha=EVENT_BAND_ALPHA, lw=0)
+            x = (x0 + x1) / 2
+        if not numbers:
+            continue
+        near = [lvl for px, lvl in placed if abs(px - x) < crowd]
+        level = next((k for k in range(EVENT_LEVELS) if k not in near), len(near) % EVENT_LEVELS)
+        placed.append((x, level))
+        ax.annotate(
+            str(m.number),
+            xy=(x, 1.0 - 0.11 * level),
+            xycoords=("data", "axes fraction"),
+            ha="center",
+            va="top",
+            fontsize=6,
+            color="white",
+            bbox={"boxstyle": "circle,pad=0.15", "fc": EVENT_COLOR, "ec": "none"},
+        )
+    ax.set_xlim(left, right)
+
+
 def _finish(ax: Any, fig: Any, title: str) -> str:
     ax.set_title(title, loc="left", fontsize=9)
     ax.grid(axis="y", color="#e5e5e5", lw=0.5)
@@ -90,11 +151,12 @@ def rebased_lines(
     title: str,
     styles: dict[str, tuple[str, str]] | None = None,
     ylabel: str = "",
+    marks: Sequence[EventMark] = (),
 ) -> str:
     """Lines of several series rebased to 100 at their first observation in ``wide``.
 
     Each series is drawn over its own trading days (no forward fill); ``styles`` gives a
-    series' colour and dash (default: the palette, solid).
+    series' colour and dash (default: the palette, solid); ``marks`` are numbered events.
     """
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 2.6), layout="constrained")
@@ -108,6 +170,7 @@ def rebased_lines(
         )
     ax.set_ylabel(ylabel)
     ax.axhline(100, color="#999999", lw=0.6, ls=":")
+    mark_events(ax, marks)
     return _finish(ax, fig, title)
 
 
@@ -145,10 +208,15 @@ def _gapped(s: pd.Series, max_gap_days: int) -> pd.Series:
 
 
 def small_multiples(
-    panels: list[tuple[str, pd.Series, str]], title: str, *, markers: bool = False
+    panels: list[tuple[str, pd.Series, str]],
+    title: str,
+    *,
+    markers: bool = False,
+    marks: Sequence[EventMark] = (),
 ) -> str:
     """One small linear panel per ``(label, series, unit)``, two per row; ``markers`` marks each
-    observation and leaves gaps over :data:`MAX_LINE_GAP_DAYS` unbridged (sparse quotes)."""
+    observation and leaves gaps over :data:`MAX_LINE_GAP_DAYS` unbridged (sparse quotes);
+    ``marks`` are numbered events, drawn on every panel and numbered on the first row."""
     plt = _pyplot()
     cols = 2
     rows = (len(panels) + cols - 1) // cols
@@ -172,6 +240,7 @@ def small_multiples(
         for tick in ax.get_xticklabels():
             tick.set_rotation(0)
         ax.xaxis.set_major_locator(_year_month_locator())
+        mark_events(ax, marks, numbers=k < cols)
     fig.suptitle(title, x=0.01, ha="left", fontsize=9)
     return svg_data_uri(fig)
 

@@ -16,12 +16,14 @@ from metalwatch.analytics import spreads
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting import derived, drivers, layout, leads, views
+from metalwatch.reporting import derived, drivers, layout, leads, policy, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.chartbook import Chart, section_chart
+from metalwatch.reporting.event_views import EventView, event_views
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.honest import honest_moves, this_week
 from metalwatch.reporting.i18n import iso_date, long_date, tr, unit
+from metalwatch.reporting.policy import PolicyBox
 from metalwatch.reporting.status import DataStatus, data_status, source_labels, week_news
 from metalwatch.reporting.tables import TableBuilder
 from metalwatch.store.week import WeekData
@@ -54,6 +56,8 @@ class Section:
     notes: list[str] = field(default_factory=list)
     #: A paragraph generated from the data, printed after the analyst's commentary.
     lead: str = ""
+    #: The section's events: the week's, the recent and the scheduled ones (metal sections).
+    policy: PolicyBox = field(default_factory=PolicyBox)
 
     @property
     def anchor(self) -> str:
@@ -87,6 +91,8 @@ class WeeklyReport:
     figures: pd.DataFrame = field(repr=False)
     moves: pd.DataFrame = field(repr=False)
     skipped: dict[str, str] = field(default_factory=dict)
+    #: The core views' lines on the week's events (after the generated views).
+    event_views: list[EventView] = field(default_factory=list)
 
 
 def _gold_silver_ratio(wide: pd.DataFrame, week: pd.Timestamp) -> pd.Series:
@@ -186,6 +192,14 @@ def build_weekly(
         return analyst.text(item, lang) if item else ""
 
     held = drivers.positions(data.positions, week)
+    evts = policy.merge(data.events, analyst.events)
+
+    def box(key: str) -> PolicyBox:
+        return policy.policy_box(key, evts, data.observations, week, book)
+
+    def chart(key: str) -> list[Chart]:
+        return section_chart(rows, week, key, lang, evts)
+
     real_title, real_uri = drivers.gold_real_yield_chart(rows, week, lang)
     sections = [
         Section(
@@ -211,8 +225,9 @@ def build_weekly(
                 tb.prices("precious", t("Gold and silver"), layout.PRECIOUS),
                 derived.precious_table(wide, week, book, skipped),
             ],
-            section_chart(rows, week, "precious", lang),
+            chart("precious"),
             lead=leads.section_lead("precious", moves, book, data.history, held),
+            policy=box("precious"),
         ),
         Section(
             "industrial",
@@ -222,15 +237,16 @@ def build_weekly(
                 tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
                 derived.cross_venue_table(wide, week, book, skipped),
             ],
-            section_chart(rows, week, "industrial", lang),
+            chart("industrial"),
             lead=leads.section_lead("industrial", moves, book, data.history, held),
+            policy=box("industrial"),
         ),
         Section(
             "inventory",
             t("Inventories"),
             commentary("inventory"),
             [tb.inventories("inventory", t("Exchange stocks"), layout.INVENTORY)],
-            section_chart(rows, week, "inventory", lang),
+            chart("inventory"),
         ),
         Section(
             "strategic",
@@ -246,8 +262,7 @@ def build_weekly(
                 tb.prices("rare-earth-fob", t("Rare earths: FOB China"), layout.RARE_EARTH_FOB),
                 tb.prices("battery", t("Lithium, cobalt and antimony"), layout.BATTERY_MINOR),
             ],
-            section_chart(rows, week, "strategic", lang)
-            + section_chart(rows, week, "battery", lang),
+            chart("strategic") + chart("battery"),
             [
                 t(
                     "SMM rare-earth quotes are sparse point quotes: each row shows the date of "
@@ -256,6 +271,7 @@ def build_weekly(
                 )
             ],
             lead=leads.section_lead("strategic", moves, book, data.history, held),
+            policy=box("strategic"),
         ),
         Section(
             "recap",
@@ -297,13 +313,14 @@ def build_weekly(
         key_figures=key_figures,
         core_views=core,
         sections=sections,
-        news=week_news(data.news, analyst.news_keywords),
+        news=week_news(data.news, analyst.news_rule()),
         risks=risks,
         status=status,
         disclaimer=analyst.text(analyst.disclaimer, lang) if analyst.disclaimer else "",
         figures=book.frame(),
         moves=moves,
         skipped=skipped,
+        event_views=event_views(evts, week, lang),
     )
 
 

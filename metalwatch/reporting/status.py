@@ -13,6 +13,7 @@ import pandas as pd
 from metalwatch import provenance, registry
 from metalwatch.reporting.figures import FigureBook
 from metalwatch.reporting.i18n import iso_date, tr
+from metalwatch.reporting.news_relevance import NewsRule, relevant
 from metalwatch.store.week import WeekData
 
 
@@ -126,14 +127,9 @@ def data_status(
     return out
 
 
-def week_news(news: pd.DataFrame, keywords: list[str]) -> list[dict[str, str]]:
-    """The week's stored headlines whose title contains any keyword (case-insensitive)."""
-    if news.empty:
-        return []
-    title = news["title"].str.lower()
-    hit = pd.Series(False, index=news.index)
-    for kw in keywords:
-        hit |= title.str.contains(kw.lower(), regex=False)
+def week_news(news: pd.DataFrame, rule: NewsRule) -> list[dict[str, str]]:
+    """The week's stored headlines that are metals news by ``rule``
+    (:mod:`~metalwatch.reporting.news_relevance`: the title and the source decide)."""
     return [
         {
             "date": iso_date(r["date"]),
@@ -141,7 +137,7 @@ def week_news(news: pd.DataFrame, keywords: list[str]) -> list[dict[str, str]]:
             "source": str(r["source"]),
             "foreign": "" if _has_cjk(str(r["title"])) else "en",
         }
-        for r in news[hit].to_dict("records")
+        for r in relevant(news, rule).to_dict("records")
     ]
 
 
