@@ -13,7 +13,8 @@ counts sessions from the month's first day.
 
 When a side has fewer than N sessions (the data ends, or starts, too close to the event) its
 pct is NaN and ``sessions_before`` / ``sessions_after`` say how many there were: a window is
-never silently shorter than the one stated.
+never silently shorter than the one stated. A series with no observation before the event day
+has no base, so both pcts are NaN whatever the session counts.
 
 Only daily series (registry cadence ``daily``) are measured: a weekly, sparse or monthly
 series' N observations are not N sessions. Those are left out and named, with the reason, in
