@@ -15,6 +15,7 @@ def commands() -> list[ModuleType]:
     from metalwatch.commands import (
         config,
         editions,
+        events,
         instruments,
         moves,
         publish,
@@ -23,4 +24,4 @@ def commands() -> list[ModuleType]:
         update,
     )
 
-    return [report, moves, instruments, update, store, publish, editions, config]
+    return [report, moves, instruments, events, update, store, publish, editions, config]
