@@ -51,6 +51,11 @@ def short(text: str, lang: str) -> str:
     return cut.rstrip(" ,;:，；") + "…"
 
 
+def covered(event: Event) -> set[str]:
+    """The registry metals an event touches."""
+    return {m for metal in event.metals for m in events.METALS[metal]}
+
+
 def chart_events(
     evts: Sequence[Event], ids: Sequence[str], start: pd.Timestamp, end: pd.Timestamp
 ) -> list[Event]:
@@ -58,7 +63,7 @@ def chart_events(
     metals = {registry.get(i).metal for i in ids}
     out = []
     for e in evts:
-        if not metals & {m for metal in e.metals for m in events.METALS[metal]}:
+        if not metals & covered(e):
             continue
         last = e.date + pd.offsets.MonthEnd(0) if e.precision == "month" else e.date
         if last >= start and e.date <= end:
@@ -110,10 +115,15 @@ def section_chart(
         end=iso_date(used.index[-1]),
     )
     insts = {i: registry.get(i) for i in cols}
-    marks, legend = marks_and_key(chart_events(evts, cols, used.index[0], week), lang)
+    chosen = chart_events(evts, cols, used.index[0], week)
+    marks, legend = marks_and_key(chosen, lang)
     if spec.multiples:
         panels = [(insts[i].name(lang), wide[i], unit(insts[i].unit, lang)) for i in cols]
-        uri = charts.small_multiples(panels, title, markers=spec.markers, marks=marks)
+        per_panel = [
+            [m for m, e in zip(marks, chosen, strict=True) if insts[i].metal in covered(e)]
+            for i in cols
+        ]
+        uri = charts.small_multiples(panels, title, markers=spec.markers, panel_marks=per_panel)
         return [Chart(title, uri, legend)]
     labels = {i: insts[i].name(lang) for i in cols}
     seen: dict[str, int] = {}

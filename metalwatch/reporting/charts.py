@@ -28,9 +28,11 @@ METAL_COLORS = {
 VENUE_STYLES = {"SHFE": "--", "GFEX": "--"}
 #: A gap between two quotes longer than this is not bridged by a line (markers only).
 MAX_LINE_GAP_DAYS = 45
-#: Event markers: colour, how many number levels before they wrap, month-band opacity.
+#: Event markers: colour, rows of numbers, the step left (points) of crowded numbers, month-band
+#: opacity.
 EVENT_COLOR = "#8b1a1a"
-EVENT_LEVELS = 4
+EVENT_ROWS = 2
+EVENT_STEP_PT = 9.0
 EVENT_BAND_ALPHA = 0.12
 FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular-subset.otf"
 
@@ -91,7 +93,8 @@ def _num(day: pd.Timestamp) -> float:
 
 def mark_events(ax: Any, marks: Sequence[EventMark], *, numbers: bool = True) -> None:
     """Draw ``marks`` on ``ax``: a dashed line on a day, a shaded band over a month, each with
-    its number at the top (numbers close together step down so none hides another)."""
+    its number at the top (numbers close together take two rows, then step left, so none
+    hides another)."""
     if not marks:
         return
     left, right = ax.get_xlim()
@@ -99,7 +102,7 @@ def mark_events(ax: Any, marks: Sequence[EventMark], *, numbers: bool = True) ->
     if days:  # a day after the last data point stays on the chart
         right = max(right, max(days) + (right - left) * 0.01)
     crowd = (right - left) / 30
-    placed: list[tuple[float, int]] = []
+    placed: list[float] = []
     for m in sorted(marks, key=lambda m: (m.start, m.number)):
         x0 = _num(m.start)
         if m.end is None:
@@ -111,13 +114,14 @@ def mark_events(ax: Any, marks: Sequence[EventMark], *, numbers: bool = True) ->
             x = (x0 + x1) / 2
         if not numbers:
             continue
-        near = [lvl for px, lvl in placed if abs(px - x) < crowd]
-        level = next((k for k in range(EVENT_LEVELS) if k not in near), len(near) % EVENT_LEVELS)
-        placed.append((x, level))
+        k = sum(abs(px - x) < crowd for px in placed)
+        placed.append(x)
         ax.annotate(
             str(m.number),
-            xy=(x, 1.0 - 0.11 * level),
+            xy=(x, 1.0),
             xycoords=("data", "axes fraction"),
+            xytext=(-EVENT_STEP_PT * (k // EVENT_ROWS), -EVENT_STEP_PT * (k % EVENT_ROWS)),
+            textcoords="offset points",
             ha="center",
             va="top",
             fontsize=6,
@@ -212,11 +216,11 @@ def small_multiples(
     title: str,
     *,
     markers: bool = False,
-    marks: Sequence[EventMark] = (),
+    panel_marks: Sequence[Sequence[EventMark]] = (),
 ) -> str:
     """One small linear panel per ``(label, series, unit)``, two per row; ``markers`` marks each
     observation and leaves gaps over :data:`MAX_LINE_GAP_DAYS` unbridged (sparse quotes);
-    ``marks`` are numbered events, drawn on every panel and numbered on the first row."""
+    ``panel_marks`` are the numbered events of each panel (those touching its metal)."""
     plt = _pyplot()
     cols = 2
     rows = (len(panels) + cols - 1) // cols
@@ -240,7 +244,7 @@ def small_multiples(
         for tick in ax.get_xticklabels():
             tick.set_rotation(0)
         ax.xaxis.set_major_locator(_year_month_locator())
-        mark_events(ax, marks, numbers=k < cols)
+        mark_events(ax, panel_marks[k] if k < len(panel_marks) else ())
     fig.suptitle(title, x=0.01, ha="left", fontsize=9)
     return svg_data_uri(fig)
 
