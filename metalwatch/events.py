@@ -266,7 +266,7 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     """Events as a frame of :data:`COLUMNS` (``date`` a timestamp), oldest first."""
     rows = [e.as_dict() for e in events]
     out = pd.DataFrame(rows, columns=list(COLUMNS))
-    out["date"] = pd.to_datetime(out["date"])
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")  # as canonical frames
     return out.sort_values(["date", "id"], kind="stable").reset_index(drop=True)
 
 

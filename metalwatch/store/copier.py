@@ -1,9 +1,10 @@
 """A whole store from one backend to another (``metalwatch store copy SRC DST``), verified.
 
 Every table moves as it is (observations, revisions with their ids and times, the fetch log,
-headlines and meta), in one transaction on the destination, through the backend's bulk load
-(COPY on PostgreSQL). Before it commits, the destination's row counts and checksum are
-compared with the source's: a copy that differs in one row is rolled back.
+headlines, every version of every event, and meta), in one transaction on the destination,
+through the backend's bulk load (COPY on PostgreSQL). Before it commits, the destination's row
+counts and checksum are compared with the source's: a copy that differs in one row is rolled
+back.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from metalwatch.errors import StoreError
 from metalwatch.store.database import Store
-from metalwatch.store.schema import ORDER, TABLES
+from metalwatch.store.schema import GENERATED_IDS, ORDER, TABLES
 
 BATCH = 20_000
 
@@ -134,7 +135,7 @@ def copy_store(src: Store, dst: Store) -> CopyResult:
         db.execute("DELETE FROM meta")
         for table, columns in TABLES.items():
             db.load(table, columns, _reading(src, source.rows(src, table)))
-            if "id" in columns:
+            if table in GENERATED_IDS:
                 db.after_load(table)
         want = source.result()
         got = fingerprint(dst)

@@ -111,6 +111,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "text_zh", "source", "url", "origin",
     ),
 }  # fmt: skip
+#: Tables whose ``id`` is a generated integer (a copy moves its sequence past the ids loaded).
+GENERATED_IDS = ("revisions", "fetch_log")
 #: The natural order of each table's rows (its key), for checksums and copies.
 ORDER: dict[str, str] = {
     "meta": "key",
