@@ -114,7 +114,10 @@ def test_every_figure_in_the_model_is_printed_as_computed(en_model, en_pdf):
 def test_cross_venue_figures(en_model, en_pdf):
     """Ratios by hand from the real closes of 2025-12-12 (USD/CNY 7.057899951934815)."""
     tables = en_model.figures[en_model.figures["section"].isin(["precious", "industrial"])]
-    figs = tables.set_index(["instrument", "metric"])
+    # a figure the section's paragraph also cites is recorded twice, with the same value
+    figs = tables.drop_duplicates(["instrument", "metric", "value"]).set_index(
+        ["instrument", "metric"]
+    )
     fx = 7.057899951934815
     assert figs.loc[("AU/AG", "ratio"), "value"] == pytest.approx(4300.1 / 61.36)
     assert figs.loc[("AU/AG", "ratio"), "text"] == "70.08"
@@ -122,9 +125,10 @@ def test_cross_venue_figures(en_model, en_pdf):
     assert "AU.SH-LDN" not in set(en_model.figures["instrument"])
     assert figs.loc[("CU.SHFE/LME", "ratio"), "value"] == pytest.approx(94170 / (11800 * fx))
     assert figs.loc[("CU.SHFE/LME", "parity"), "value"] == pytest.approx(1.13)  # VAT 13 %, duty 0
-    pl = 94170 - 11800 * fx * 1.13
+    # with the day's Yangshan warehouse-warrant premium (Mysteel midpoint 40 USD/t): shut
+    pl = 94170 - (11800 + 40) * fx * 1.13
     assert figs.loc[("CU.IMPORT", "pl"), "value"] == pytest.approx(pl)
-    assert figs.loc[("CU.IMPORT", "pl"), "text"] == "+60"
+    assert figs.loc[("CU.IMPORT", "pl"), "text"] == "-259"
     assert figs.loc[("CU.CASH-3M", "spread"), "value"] == 11816.0 - 11800.0
     # the legs printed beside the results are figures too, with their own dates
     legs = tables[tables["section"] == "industrial"].set_index(["instrument", "metric"])

@@ -9,6 +9,7 @@ by construction; a test renders the weekly and checks it.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,29 @@ from metalwatch.reporting import i18n
 
 #: Printed for a value that does not exist (never recorded as a figure).
 MISSING = "—"
+
+
+def digits(
+    value: float, decimals: int, lang: str, *, grouped: bool = True, per: float = 1.0
+) -> str:
+    """The one rounding rule of the weekly: half-up on the value's decimal form.
+
+    ``value`` is read as its shortest decimal (``repr``), rounded half away from zero to
+    ``decimals`` places (519,650 t in 万吨 is 51.965 -> ``51.97``; ``2.675`` -> ``2.68``), then
+    laid out by Babel for ``lang``, with thousands grouped unless ``grouped`` is False (Chinese
+    running text). ``per`` divides first, exactly (``per=10_000`` for 万). A value that rounds
+    to zero prints without a sign.
+    """
+    from babel.numbers import format_decimal
+
+    step = Decimal(1).scaleb(-decimals)
+    exact = (Decimal(repr(float(value))) / Decimal(repr(float(per)))).quantize(
+        step, rounding=ROUND_HALF_UP
+    )
+    if exact.is_zero():
+        exact = abs(exact)
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(exact, format=pattern, locale=i18n.LOCALES[lang])
 
 
 @dataclass(frozen=True)
@@ -117,14 +141,17 @@ class FigureBook:
         *,
         signed: bool = False,
         absolute: bool = False,
+        grouped: bool = True,
+        per: float = 1.0,
     ) -> str:
-        """A number as text (``'94,170'``; ``signed``: ``'+1,250'``; ``absolute``: no sign)."""
+        """A number as text (``'94,170'``; ``signed``: ``'+1,250'``; ``absolute``: no sign).
+
+        ``grouped`` False leaves thousands ungrouped (Chinese running text); ``per`` prints
+        ``value / per`` (``per=10_000`` for 万) while the record keeps ``value``.
+        """
         if value is None or pd.isna(value):
             return MISSING
-        shown = abs(value) if absolute else value
-        text = i18n.number(shown, decimals, self.lang)
-        if signed and not absolute and value > 0:
-            text = "+" + text
+        text = self._text(value, decimals, signed, absolute, grouped, per)
         return self._record(section, instrument, metric, value, text, unit, as_of, formula)
 
     def percent(
@@ -138,14 +165,20 @@ class FigureBook:
         *,
         decimals: int = 2,
         absolute: bool = False,
+        grouped: bool = True,
     ) -> str:
         """A percent already in percent units, signed (``'+1.50%'``) unless ``absolute``."""
         if value is None or pd.isna(value):
             return MISSING
-        text = i18n.percent(
-            abs(value) if absolute else value, decimals, self.lang, signed=not absolute
-        )
+        text = self._text(value, decimals, not absolute, absolute, grouped, 1.0) + "%"
         return self._record(section, instrument, metric, value, text, "%", as_of, formula)
+
+    def _text(
+        self, value: float, decimals: int, signed: bool, absolute: bool, grouped: bool, per: float
+    ) -> str:
+        shown = abs(value) if absolute else value
+        text = digits(shown, decimals, self.lang, grouped=grouped, per=per)
+        return "+" + text if signed and not absolute and value > 0 else text
 
     def count(
         self, section: str, instrument: str, metric: str, value: int, unit: str, formula: str = ""

@@ -16,7 +16,7 @@ from metalwatch.analytics import spreads
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
-from metalwatch.reporting import derived, drivers, layout, leads, policy, views
+from metalwatch.reporting import crossvenue, derived, drivers, layout, leads, policy, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.chartbook import Chart, section_chart
 from metalwatch.reporting.event_views import EventView, event_views
@@ -226,7 +226,7 @@ def build_weekly(
                 derived.precious_table(wide, week, book, skipped),
             ],
             chart("precious"),
-            lead=leads.section_lead("precious", moves, book, data.history, held),
+            lead=leads.section_lead("precious", moves, book, data.history, held, wide),
             policy=box("precious"),
         ),
         Section(
@@ -235,10 +235,10 @@ def build_weekly(
             commentary("industrial"),
             [
                 tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
-                derived.cross_venue_table(wide, week, book, skipped),
+                crossvenue.cross_venue_table(wide, week, book, skipped),
             ],
             chart("industrial"),
-            lead=leads.section_lead("industrial", moves, book, data.history, held),
+            lead=leads.section_lead("industrial", moves, book, data.history, held, wide),
             policy=box("industrial"),
         ),
         Section(
@@ -270,7 +270,7 @@ def build_weekly(
                     "China in US dollars and are never spliced with the SMM quotes in yuan."
                 )
             ],
-            lead=leads.section_lead("strategic", moves, book, data.history, held),
+            lead=leads.section_lead("strategic", moves, book, data.history, held, wide),
             policy=box("strategic"),
         ),
         Section(

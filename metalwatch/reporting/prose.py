@@ -3,7 +3,8 @@
 Tables group thousands (``94,170``). Running Chinese text does not: ``94170元/吨``, and large
 figures go to 万: ``57.85万元/吨`` for a rare-earth quote, ``51.97万吨`` for a stock. One
 spacing rule for units: none in Chinese (``4.19%``, ``585吨``), one space in English
-(``585 t``). Every figure goes through the report's :class:`FigureBook` recorder, so the data
+(``585 t``). Every figure goes through the report's :class:`FigureBook` formatter and recorder
+(the tables' one, so a value prints the same digits in a sentence and in a table), and the data
 appendix holds the text exactly as printed.
 """
 
@@ -22,12 +23,6 @@ WAN = 10_000.0
 WAN_DECIMALS = 2
 
 
-def _plain(value: float, decimals: int, lang: str) -> str:
-    """Fixed decimals, grouped in English, ungrouped in Chinese."""
-    text = f"{value:,.{decimals}f}" if lang == "en" else f"{value:.{decimals}f}"
-    return text
-
-
 def number(
     book: FigureBook,
     section: str,
@@ -42,11 +37,18 @@ def number(
     absolute: bool = False,
 ) -> str:
     """A bare number for running text (no unit), recorded as printed."""
-    if value is None or pd.isna(value):
-        return MISSING
-    shown = abs(value) if absolute else value
-    text = _plain(shown, decimals, book.lang)
-    return book._record(section, instrument, metric, value, text, unit_code, as_of, formula)
+    return book.number(
+        section,
+        instrument,
+        metric,
+        value,
+        decimals,
+        unit_code,
+        as_of,
+        formula,
+        absolute=absolute,
+        grouped=book.lang == "en",
+    )
 
 
 def level(
@@ -73,9 +75,20 @@ def level(
     if lang == "zh" and unit_code in ("CNY/t", "t"):
         limit = WAN_CNY_PER_T_FROM if unit_code == "CNY/t" else WAN_T_FROM
         if abs(shown) >= limit:
-            text = _plain(shown / WAN, WAN_DECIMALS, lang)
             how = f"{formula}; in units of 10,000".lstrip("; ")
-            book._record(section, instrument, metric, value, text, f"10k {unit_code}", as_of, how)
+            text = book.number(
+                section,
+                instrument,
+                metric,
+                value,
+                WAN_DECIMALS,
+                f"10k {unit_code}",
+                as_of,
+                how,
+                absolute=absolute,
+                grouped=False,
+                per=WAN,
+            )
             return text + ("万元/吨" if unit_code == "CNY/t" else "万吨")
     text = number(
         book,
@@ -106,7 +119,14 @@ def percent(
     decimals: int = 2,
 ) -> str:
     """An unsigned percent for running text (the sentence says up or down): ``4.88%``."""
-    if value is None or pd.isna(value):
-        return MISSING
-    text = _plain(abs(value), decimals, book.lang) + "%"
-    return book._record(section, instrument, metric, value, text, "%", as_of, formula)
+    return book.percent(
+        section,
+        instrument,
+        metric,
+        value,
+        as_of,
+        formula,
+        decimals=decimals,
+        absolute=True,
+        grouped=book.lang == "en",
+    )
