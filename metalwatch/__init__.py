@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from metalwatch.api import (
+        curve,
         instruments,
         moves,
         open_store,
@@ -71,6 +72,7 @@ __version__ = "0.1.0"
 _LAZY = {
     **dict.fromkeys(
         (
+            "curve",
             "instruments",
             "moves",
             "open_store",
@@ -125,6 +127,7 @@ __all__ = [
     "beta",
     "context",
     "convert",
+    "curve",
     "event_study",
     "events",
     "instruments",

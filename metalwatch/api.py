@@ -33,6 +33,7 @@ DateArg = str | pd.Timestamp | None
 __all__ = [
     "RenderWarning",
     "StoreArg",
+    "curve",
     "events",
     "instruments",
     "moves",
@@ -192,6 +193,65 @@ def events(
             metals, start=_date(start, "start"), end=_date(end, "end"), as_of=_as_of(as_of)
         )
     return events_frame(got)
+
+
+def curve(ids: str, *, date: DateArg = None, store: StoreArg = None) -> pd.DataFrame:
+    """The futures curve of one day: every stored contract's settlement, nearest first.
+
+    Parameters
+    ----------
+    ids
+        One curve's root (``"SHFE.CU"``, ``"GFEX.LC"``; ``"SHFE.CU.CURVE"`` also works).
+    date
+        The trading day; default the latest day the store holds contracts of this curve.
+    store
+        Store, path or None for the default store.
+
+    Returns
+    -------
+    DataFrame
+        ``contract`` (``SHFE.CU.2601``), ``expiry`` (last trading day by the exchange's rule,
+        :mod:`metalwatch.contracts`), ``settle`` (quote unit) and ``days_to_expiry`` (calendar
+        days), sorted by expiry; ``attrs``: ``instrument``, ``date``, ``unit``, ``currency``
+        and ``estimated`` (contracts whose expiry is past the trading calendar).
+
+    Raises
+    ------
+    InvalidInputError
+        Not a tracked curve.
+    NoDataError
+        No contract of the curve stored, or none on ``date`` (the message names the last day
+        held).
+    """
+    from metalwatch import contracts
+    from metalwatch.analytics.curves import curve_on
+    from metalwatch.sources.futures_curve import trading_days
+
+    spec = contracts.curve_of(ids)
+    day = _date(date)
+    with opened(store) as st:
+        held_ids = sorted(
+            iid
+            for iid, fld in st.last_dates()
+            if fld == contracts.FIELD and iid.startswith(f"{spec.root}.") and contracts.parse(iid)
+        )
+        rows = st.read(held_ids, fields=[contracts.FIELD]) if held_ids else frame.empty()
+    if rows.empty:
+        raise NoDataError(
+            f"no {spec.root} contracts stored (metalwatch update "
+            f"{contracts.curve_id(spec.root)} fetches them)"
+        )
+    held = rows["date"].max()
+    day = held if day is None else day
+    out = curve_on(rows, day, trading_days())
+    if out.empty:
+        raise NoDataError(
+            f"no {spec.root} contracts stored on {day:%Y-%m-%d}; the last day held is "
+            f"{held:%Y-%m-%d}"
+        )
+    root = registry.get(spec.root)
+    out.attrs.update(instrument=spec.root, unit=root.unit, currency=root.currency)
+    return out
 
 
 def _market_spans(st: Store) -> list[tuple[str, str]]:

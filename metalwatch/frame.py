@@ -154,16 +154,16 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
     out = coerce(df)
     if out.empty:
         return out
-    reg = registry.all_instruments()
-    unknown = sorted(set(out["instrument"].unique()) - set(reg))
+    reg = registry.known(out["instrument"].astype(str).unique())  # incl. futures contracts
+    unknown = sorted(set(out["instrument"].astype(str).unique()) - set(reg))
     if unknown:
         raise SchemaError(f"unregistered instrument(s): {', '.join(unknown)}")
     bad_fields = sorted(set(out["field"].unique()) - FIELDS)
     if bad_fields:
         raise SchemaError(f"unknown field(s): {', '.join(bad_fields)}")
     ids = out["instrument"].astype(str)
-    want_unit = ids.map(registry.attribute_map("unit"))
-    want_cur = ids.map(registry.attribute_map("currency")).fillna("")
+    want_unit = ids.map({i: x.unit for i, x in reg.items()})
+    want_cur = ids.map({i: x.currency for i, x in reg.items()}).fillna("")
     have_cur = out["currency"].fillna("").astype(str)
     wrong = (out["unit"].astype(str) != want_unit) | (have_cur != want_cur)
     if wrong.any():
@@ -193,7 +193,7 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
         )
     signed = (
         out["field"].isin(SIGNED_FIELDS)
-        | ids.map(registry.attribute_map("kind")).isin(SIGNED_KINDS)
+        | ids.map({i: x.kind for i, x in reg.items()}).isin(SIGNED_KINDS)
     ).to_numpy()
     quantity = out["field"].isin(NON_PRICE_FIELDS).to_numpy()
     signed = signed & ~quantity
@@ -212,7 +212,8 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
 
 def registered_mask(df: pd.DataFrame) -> np.ndarray:
     """True on the rows holding their instrument's registered field (the one moves read)."""
-    wanted = df["instrument"].astype(str).map(registry.attribute_map("field"))
+    ids = df["instrument"].astype(str)
+    wanted = ids.map({i: x.field for i, x in registry.known(ids.unique()).items()})
     return (df["field"].astype(str) == wanted).to_numpy(dtype=bool)
 
 
@@ -229,8 +230,8 @@ def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     """
     if df.empty:
         return pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    reg = registry.all_instruments()
     df = registered(df) if field is None else df[df["field"] == field]
+    reg = registry.known(df["instrument"].astype(str).unique())
     wide = df.pivot(index="date", columns="instrument", values="value").sort_index()
     wide.columns = wide.columns.astype(str)
     wide.columns.name = None

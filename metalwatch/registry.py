@@ -88,7 +88,8 @@ def attribute_map(name: str) -> dict[str, object]:
 
 
 def get(instrument_id: str) -> Instrument:
-    """The instrument with this id.
+    """The instrument with this id (a futures contract or curve id is derived from its root:
+    see :mod:`metalwatch.contracts`).
 
     Raises
     ------
@@ -101,6 +102,12 @@ def get(instrument_id: str) -> Instrument:
     except KeyError:
         import difflib
 
+        from metalwatch import contracts
+
+        derived = contracts.instrument(instrument_id)
+        if derived is not None:
+            return derived
+
         close = (
             difflib.get_close_matches(instrument_id.upper(), reg, n=3)
             if len(instrument_id) <= ID_ECHO_CHARS
@@ -108,6 +115,18 @@ def get(instrument_id: str) -> Instrument:
         )
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise UnknownInstrumentError(f"unknown instrument {shorten(instrument_id)}{hint}") from None
+
+
+def known(ids: Iterable[str]) -> dict[str, Instrument]:
+    """``{id: instrument}`` of the ids that are registered or derived (contracts); the rest left
+    out. For vectorised checks over a frame's distinct ids."""
+    out = {}
+    for iid in dict.fromkeys(ids):
+        try:
+            out[iid] = get(iid)
+        except UnknownInstrumentError:
+            continue
+    return out
 
 
 def shorten(text: str, limit: int | None = None) -> str:

@@ -22,6 +22,7 @@ BASE = {
     "metalwatch.provenance",
     "metalwatch.config",
     "metalwatch.events",
+    "metalwatch.contracts",
 }
 #: Layer of each package -> the layers it may import besides the base and itself.
 ALLOWED = {

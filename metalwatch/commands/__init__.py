@@ -14,6 +14,7 @@ def commands() -> list[ModuleType]:
     """The command modules, in the order ``metalwatch --help`` lists them."""
     from metalwatch.commands import (
         config,
+        curve,
         editions,
         events,
         instruments,
@@ -24,4 +25,4 @@ def commands() -> list[ModuleType]:
         update,
     )
 
-    return [report, moves, instruments, events, update, store, publish, editions, config]
+    return [report, moves, curve, instruments, events, update, store, publish, editions, config]

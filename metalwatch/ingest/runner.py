@@ -218,10 +218,11 @@ def _write_series(
         _extend_only(st, got, key, res.job.last_stored)
     try:
         df = frame.validate(got.frame, today=_latest_day(now))
-        old = stored_history(st, df)
-        check_scale(st, df, old)
-        check_bars(df)
-        check_overlap(st, df, old)
+        for _, part in df.groupby("instrument", sort=False):  # a curve: one series per contract
+            old = stored_history(st, part)
+            check_scale(st, part, old)
+            check_bars(part)
+            check_overlap(st, part, old)
         result = st.upsert(df, validate=False)
     except MetalwatchError as exc:
         out.error = exc

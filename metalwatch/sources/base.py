@@ -168,7 +168,7 @@ class Fetcher:
         out = Fetched(frame.empty(), self.label)
         try:
             wide = self.normalize(query, raw, out)
-            out.frame = finish(query, wide, out, self.label)
+            out.frame = self.rows(query, wide, out)
         except MetalwatchError:  # typed already (a format, schema or unit error)
             raise
         except (
@@ -184,6 +184,10 @@ class Fetcher:
                 query, f"cannot read the payload: {type(exc).__name__}: {text[:200]}"
             ) from exc
         return out
+
+    def rows(self, query: Query, wide: pd.DataFrame, out: Fetched) -> pd.DataFrame:
+        """The canonical rows of ``wide``, trimmed to the window (:func:`finish`)."""
+        return finish(query, wide, out, self.label)
 
     # -- helpers for subclasses ---------------------------------------------------------
     def format_error(self, query: Query, reason: str) -> SourceFormatError:

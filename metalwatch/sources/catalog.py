@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metalwatch import registry
+from metalwatch import contracts, registry
 from metalwatch.errors import InvalidInputError
 from metalwatch.sources.a_shares import AShareFetcher, TencentAShareFetcher
 from metalwatch.sources.base import Fetcher, source_label
@@ -26,6 +26,7 @@ from metalwatch.sources.cftc import CftcFetcher
 from metalwatch.sources.comex_inventory import ComexInventoryFetcher
 from metalwatch.sources.eastmoney_fx import ForexFetcher, GlobalIndexFetcher
 from metalwatch.sources.fred import FredFetcher
+from metalwatch.sources.futures_curve import FuturesCurveFetcher
 from metalwatch.sources.jin10_lme_stock import LmeStockFetcher
 from metalwatch.sources.ppi_spot import PpiSpotFetcher
 from metalwatch.sources.rare_earth_komis import KomisFetcher
@@ -60,6 +61,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         SgeGoldBenchmarkFetcher,
         SgeSilverBenchmarkFetcher,
         PpiSpotFetcher,
+        FuturesCurveFetcher,
     )
 }
 
@@ -110,5 +112,7 @@ def routes(instrument: str) -> list[Route]:
 
 
 def live_instruments() -> list[str]:
-    """Ids of every registered instrument with at least one live source."""
-    return [i.id for i in registry.all_instruments().values() if i.sources]
+    """Ids of every registered instrument with at least one live source, then the futures
+    curves (``SHFE.CU.CURVE``: every contract, see :mod:`metalwatch.contracts`)."""
+    registered = [i.id for i in registry.all_instruments().values() if i.sources]
+    return registered + [contracts.curve_id(root) for root in contracts.CURVES]
