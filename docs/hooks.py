@@ -260,7 +260,7 @@ def sources_reference() -> str:
     ]
     if missing.get("reason"):
         out += [f"The reason `provenance.toml` gives: {_cell(missing['reason'])}.", ""]
-    unknown = sorted(set(prov) - set(reg) - {"missing", "news"})
+    unknown = sorted(set(prov) - set(reg) - {"missing", "news", "events"})
     if unknown:
         raise PluginError(f"provenance.toml names unregistered instruments: {unknown}")
     return "\n".join(out)
@@ -280,6 +280,10 @@ def _public() -> dict[str, object]:
         if name.startswith("__"):
             continue
         obj = getattr(metalwatch, name)
+        if isinstance(obj, metalwatch.EventsModule):  # the module called is metalwatch.api's
+            from metalwatch import api
+
+            obj = getattr(api, name)
         if isinstance(obj, types.ModuleType):
             raise PluginError(
                 f"metalwatch.{name} is the submodule {obj.__name__}, not the public {name!r} "
@@ -312,7 +316,9 @@ def api_reference() -> str:
     for module in sorted(functions, key=lambda m: (m != "metalwatch.api", m)):
         doc = (inspect.getdoc(sys.modules[module]) or "").split("\n\n")[0].replace("\n", " ")
         out += [f"## From `{module}`", "", doc, ""]
-        out += [f"::: metalwatch.{name}\n" for _, name in sorted(functions[module])]
+        for _, name in sorted(functions[module]):
+            # mw.events is the module metalwatch.events, called: its entry is metalwatch.api's
+            out.append(f"::: metalwatch.{'api.' if name == 'events' else ''}{name}\n")
     for name in classes:
         out += [f"## {name}", "", f"::: metalwatch.{name}", ""]
     out += [
