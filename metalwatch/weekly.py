@@ -8,13 +8,14 @@ output path) are checked first, so a bad one fails in milliseconds, not after a 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from metalwatch.errors import InvalidInputError, NoDataError
+from metalwatch.errors import InvalidInputError, NoDataError, RenderWarning
 from metalwatch.ingest.seed import StoreArg, opened
 from metalwatch.store.database import Store
 
@@ -35,6 +36,25 @@ class WeekChoice:
 
     week: pd.Timestamp
     reason: str
+
+
+@dataclass(frozen=True)
+class WrittenWeekly:
+    """What :func:`write` wrote: the file, the week it chose and why, the renderer's warnings."""
+
+    path: Path
+    choice: WeekChoice
+    problems: list[str] = field(default_factory=list)
+
+    def warn_missing_glyphs(self, stacklevel: int = 2) -> None:
+        """Warn (:class:`RenderWarning`) when the PDF lacks glyphs for some characters."""
+        glyphs = sorted({m for m in self.problems if ".notdef" in m})
+        if glyphs:
+            warnings.warn(
+                f"{self.path}: {len(glyphs)} missing glyph(s), e.g. {glyphs[0]}",
+                RenderWarning,
+                stacklevel=stacklevel + 1,
+            )
 
 
 def _names(stale: dict[str, pd.Timestamp | None]) -> str:
@@ -86,7 +106,7 @@ def choose_week(store: Store, week: object = None) -> WeekChoice:
     )
 
 
-def write_weekly(
+def write(
     week: object = None,
     *,
     output: str | os.PathLike[str] | None = None,
@@ -98,12 +118,14 @@ def write_weekly(
     store: StoreArg = None,
     generated_at: datetime | None = None,
     as_of: str | pd.Timestamp | datetime | None = None,
-) -> tuple[Path, list[str]]:
-    """Write the weekly for ``week``; returns the path written and the renderer's warnings.
+) -> WrittenWeekly:
+    """Write the weekly for ``week``: the path written, the week chosen (resolved once, here)
+    and why, and the renderer's warnings.
 
     See :func:`metalwatch.report` for the parameters. ``week`` None is the latest week whose
     cover figures are all fresh, ``'latest'`` the newest week the data covers
-    (:func:`choose_week`).
+    (:func:`choose_week`). Every input that needs no data (options, analyst file, template
+    folder, an output path given) is checked before the store is opened.
     """
     from metalwatch.reporting.analyst import load_analyst
     from metalwatch.reporting.appendix import FORMATS as APPENDIX_FORMATS
@@ -129,7 +151,8 @@ def write_weekly(
     notes = load_analyst(analyst)
     with opened(store) as st:
         then = st.at(as_of)  # the store as it was at as_of (None: as it is)
-        w = choose_week(then, week).week
+        choice = choose_week(then, week)
+        w = choice.week
         data = read_week(then, w, report_instruments(), history_days=HISTORY_DAYS)
     out = Path(output) if output is not None else default_output(f"{w:%Y-%m-%d}", lang, format)
     if output is None:
@@ -144,4 +167,33 @@ def write_weekly(
         problems = write_pdf(html, out, template_dir)
     if appendix:
         write_appendix(model, appendix_path(out, appendix), appendix)
-    return out, problems
+    return WrittenWeekly(out, choice, problems)
+
+
+def write_weekly(
+    week: object = None,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    lang: str = "en",
+    format: str = "pdf",  # noqa: A002 - the CLI's --format
+    analyst: str | os.PathLike[str] | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+    appendix: str | None = None,
+    store: StoreArg = None,
+    generated_at: datetime | None = None,
+    as_of: str | pd.Timestamp | datetime | None = None,
+) -> tuple[Path, list[str]]:
+    """:func:`write`, returning ``(path, problems)`` (the form :func:`metalwatch.report` reads)."""
+    done = write(
+        week,
+        output=output,
+        lang=lang,
+        format=format,
+        analyst=analyst,
+        template_dir=template_dir,
+        appendix=appendix,
+        store=store,
+        generated_at=generated_at,
+        as_of=as_of,
+    )
+    return done.path, done.problems

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from metalwatch import api
-from metalwatch.ingest.seed import opened
-
 NAME = "report"
 
 
@@ -41,22 +38,26 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the weekly; 0 when written."""
-    from metalwatch.weekly import choose_week
+    """Write the weekly; 0 when written.
 
-    with opened(args.store) as st:
-        choice = choose_week(st.at(args.as_of), args.week)
-    print(f"week {choice.week:%Y-%m-%d}: {choice.reason}")
-    out = api.report(
-        f"{choice.week:%Y-%m-%d}",
+    The week is resolved once, by :func:`metalwatch.weekly.write`, after every input that
+    needs no data (a bad ``-o`` or template folder fails before any week work).
+    """
+    from metalwatch.store import parse_as_of
+    from metalwatch.weekly import write
+
+    done = write(
+        args.week,
         output=args.output,
         lang=args.lang,
         format=args.fmt,
         analyst=args.analyst,
         template_dir=args.template_dir,
         appendix=args.appendix,
-        as_of=args.as_of,
+        as_of=None if args.as_of is None else parse_as_of(args.as_of, "as_of"),
         store=args.store,
     )
-    print(f"wrote {out}")
+    done.warn_missing_glyphs()
+    print(f"week {done.choice.week:%Y-%m-%d}: {done.choice.reason}")
+    print(f"wrote {done.path}")
     return 0
