@@ -80,6 +80,8 @@ def test_recent_events_are_months_as_months_and_the_scheduled_ban_is_marked(mode
     box = section(models["en"], "strategic").policy
     # 2025-04 is more than three months back: on the chart, not in the box
     assert [r.when for r in box.recent] == ["2025-12", "2025-12", "2025-10-16", "2025-10-09"]
+    # no "five sessions after" a day a month event did not have
+    assert [r.study == "" for r in box.recent] == [True, True, False, False]
     assert [(r.when, r.status) for r in box.scheduled] == [("2026-01-01", "scheduled")]
     zh = section(models["zh"], "strategic").policy
     assert [r.when for r in zh.recent][:2] == ["2025年12月", "2025年12月"]

@@ -6,10 +6,11 @@ week, and the day is not known); it is *recent* while its month started in the
 :data:`RECENT_DAYS` before the week's end. An event dated after the week is *scheduled* (the
 store reads the known ones, such as a ban that takes effect on a set day).
 
-For the week's and the recent events the box quotes how the section's lead daily series of
+For the week's and the recent day events the box quotes how the section's lead daily series of
 each metal the event touches moved (:func:`metalwatch.analytics.event_study.event_window`):
 over the :data:`WINDOW` sessions after the event when all of them are in, else over the
-sessions before it, else nothing. Every number goes through the report's
+sessions before it, else nothing. A month event gets no quote: "the five sessions after" a day
+it did not have would be a figure about nothing. Every number goes through the report's
 :class:`~metalwatch.reporting.figures.FigureBook`.
 """
 
@@ -213,7 +214,9 @@ def row(
         source=event.source,
         url=event.url,
         status=state,
-        study="" if state == "scheduled" else study(event, metals, observations, book, section),
+        study=""
+        if state == "scheduled" or event.precision == "month"
+        else study(event, metals, observations, book, section),
     )
 
 
