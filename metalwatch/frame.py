@@ -57,6 +57,8 @@ FIELDS = frozenset(
         "fix_am",
         "fix_pm",  # SGE benchmarks (上海金/上海银)
         "basis",  # spot minus the dominant contract (100ppi)
+        "pe",
+        "pb",  # valuation of an equity index (times)
     }
 )
 #: Fields that are quantities, not prices: zero is a legitimate value, a negative one is not.
@@ -81,7 +83,7 @@ NON_PRICE_FIELDS = frozenset(
     }
 )
 #: Fields that are differences and may take any sign (net positions).
-SIGNED_FIELDS = frozenset({"mm_net", "pm_net", "sd_net", "other_net", "basis"})
+SIGNED_FIELDS = frozenset({"mm_net", "pm_net", "sd_net", "other_net", "basis", "pe"})
 #: Kinds of series whose values may take any sign: yields (real yields go negative) and
 #: premiums over a benchmark (a discount is negative).
 SIGNED_KINDS = frozenset({"rate", "premium"})

@@ -1208,7 +1208,8 @@ def write(snap: Snapshot, shared: Path, out: Path) -> list[tuple]:
         "stocks of aluminium and tin, electrolytic cobalt in CNY, the Shenwan nonferrous index "
         "801050; none is in shared/data for the Yahoo rare-earth equity proxies (MP, REMX, "
         "LYC.AX), the SHFE daily warrants of aluminium, tin, zinc, nickel and lead, the SGE gold "
-        "and silver benchmarks, the 100ppi spot prices and basis (CN.SPOT.*); the live "
+        "and silver benchmarks, the 100ppi spot prices and basis (CN.SPOT.*), the Shenwan "
+        "nonferrous sub-indices and the Shenwan valuations (SW.*.VALUATION); the live "
         "adapters fetch them, the bundled snapshot lacks them"
     )
     news, news_meta = headlines(shared)

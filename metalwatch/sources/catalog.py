@@ -32,7 +32,7 @@ from metalwatch.sources.ppi_spot import PpiSpotFetcher
 from metalwatch.sources.rare_earth_komis import KomisFetcher
 from metalwatch.sources.sge import SgeSpotFetcher
 from metalwatch.sources.sge_benchmark import SgeGoldBenchmarkFetcher, SgeSilverBenchmarkFetcher
-from metalwatch.sources.shenwan import ShenwanIndexFetcher
+from metalwatch.sources.shenwan import ShenwanIndexFetcher, ShenwanValuationFetcher
 from metalwatch.sources.shfe_warehouse_receipt import ShfeWarehouseReceiptFetcher
 from metalwatch.sources.shfe_weekly_stock import ShfeWeeklyStockFetcher
 from metalwatch.sources.sina_futures import ForeignFuturesFetcher, ShfeMainFetcher
@@ -62,6 +62,7 @@ ADAPTERS: dict[tuple[str, str], type[Fetcher]] = {
         SgeSilverBenchmarkFetcher,
         PpiSpotFetcher,
         FuturesCurveFetcher,
+        ShenwanValuationFetcher,
     )
 }
 
