@@ -36,12 +36,22 @@ WINDOW = 5
 RECENT_DAYS = 92
 #: A scheduled event is shown while it is at most this many days after the week's end.
 SCHEDULED_DAYS = 92
-#: The event metals each section's policy box covers.
-SECTION_METALS: dict[str, tuple[str, ...]] = {
-    "precious": ("gold", "silver", "platinum"),
-    "industrial": ("copper", "aluminium", "tin", "zinc", "nickel", "lead"),
-    "strategic": ("rare_earths", "lithium", "cobalt", "antimony"),
+#: The price tables of each metal section: its policy box covers the event metals of their
+#: series (gold, silver; copper, aluminium, tin; rare earths, lithium, cobalt, antimony).
+SECTION_IDS: dict[str, tuple[str, ...]] = {
+    "precious": PRECIOUS,
+    "industrial": INDUSTRIAL,
+    "strategic": STRATEGIC,
 }
+
+
+def _event_metals(ids: Iterable[str]) -> tuple[str, ...]:
+    held = {registry.get(i).metal for i in ids}
+    return tuple(m for m, covers in events.METALS.items() if held & set(covers))
+
+
+#: The event metals each section's policy box covers.
+SECTION_METALS = {key: _event_metals(ids) for key, ids in SECTION_IDS.items()}
 #: Every metal a section covers (the core views mention the week's events on these).
 COVERED_METALS = tuple(m for ms in SECTION_METALS.values() for m in ms)
 KIND_LABELS = {
