@@ -52,6 +52,9 @@ def test_curve_is_the_days_settlements_by_expiry(curve_store) -> None:
     assert [f"{e:%Y-%m-%d}" for e in cv["expiry"]] == [e for e, _ in EXPIRY.values()]
     assert list(cv["days_to_expiry"]) == [d for _, d in EXPIRY.values()]
     assert cv.attrs["unit"] == "CNY/t" and cv.attrs["estimated"] == []
+    px = mw.prices(["SHFE.CU.2601", "SHFE.CU"], start="2025-12-05", store=curve_store)
+    assert px.loc["2025-12-12", "SHFE.CU.2601"] == 93640  # a contract reads like any series
+    assert px.attrs["units"] == {"SHFE.CU.2601": "CNY/t", "SHFE.CU": "CNY/t"}
     latest = mw.curve("SHFE.CU.CURVE", store=curve_store)  # default: the latest day held
     assert latest.attrs["date"] == pd.Timestamp("2025-12-12")
     assert latest.equals(cv)

@@ -164,3 +164,19 @@ def test_update_fills_every_curve_from_replayed_reports(store_path) -> None:
                        policy=fast_policy(), now=NOW)  # fmt: skip
     [out] = again.outcomes
     assert (out.status, out.added, out.revised, out.unchanged) == ("ok", 0, 0, 72)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("curve", ["SHFE.CU.CURVE", "GFEX.LC.CURVE"])
+def test_live_curve_has_every_listed_contract(curve: str) -> None:
+    """Live (METALWATCH_LIVE=1): the exchange still answers in the shape akshare reads."""
+    from metalwatch.sources.policy import Policy
+
+    [route] = catalog.routes(curve)
+    fetcher = route.fetcher()
+    now = pd.Timestamp.now(tz="UTC")
+    q = fetcher.build_query(curve, route.symbol, now.tz_localize(None) - pd.Timedelta(days=10), now)
+    df = frame.validate(fetcher.fetch(q, Policy()).frame, today=q.end)
+    latest = df[(df["field"] == "settle") & (df["date"] == df["date"].max())]
+    assert len(latest) >= 6, latest  # SHFE copper and GFEX lithium list 12 months
+    assert latest["instrument"].map(contracts.parse).notna().all()
