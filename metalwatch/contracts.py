@@ -110,6 +110,20 @@ def curve_of(instrument: str) -> Curve:
     return CURVES[root]
 
 
+def last_stored(instrument: str, field: str, last_dates: dict[tuple[str, str], str]) -> str | None:
+    """The last stored date of ``(instrument, field)``; for a curve id (``SHFE.CU.CURVE``), the
+    latest of its contracts' (the curve itself holds no rows)."""
+    if (instrument, field) in last_dates or not instrument.endswith(f".{CURVE_SUFFIX}"):
+        return last_dates.get((instrument, field))
+    root = instrument.removesuffix(f".{CURVE_SUFFIX}")
+    held = [
+        day
+        for (iid, fld), day in last_dates.items()
+        if fld == field and iid.startswith(f"{root}.") and parse(iid) is not None
+    ]
+    return max(held) if held else None
+
+
 def instrument(instrument_id: str) -> registry.Instrument | None:
     """The derived registry entry of a contract or curve id, or None if it is neither."""
     if instrument_id.endswith(f".{CURVE_SUFFIX}"):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metalwatch import registry
+from metalwatch import contracts, registry
 from metalwatch.sources import catalog
 from metalwatch.sources.base import REBASED_FIELDS, Fetcher
 
@@ -41,7 +41,7 @@ def plan(
             skipped.append(iid)
             continue
         field = registry.get(iid).field
-        last = last_dates.get((iid, field))
+        last = contracts.last_stored(iid, field, last_dates)
         jobs.append(Job(iid, routes, pd.Timestamp(last) if last else None))
     return jobs, skipped
 
@@ -58,7 +58,8 @@ def window_start(
     """First date a route asks for.
 
     ``since`` wins; ``force`` asks for the default history whatever is stored; otherwise the
-    earliest last-stored date among the fields the fetcher writes (rebased fields aside),
+    earliest last-stored date among the fields the fetcher writes (rebased fields aside; a
+    curve's, the latest of its contracts: :func:`metalwatch.contracts.last_stored`),
     minus the cadence's overlap; with nothing stored, the fetcher's default history.
     """
     if since is not None:
@@ -72,9 +73,8 @@ def window_start(
     if force:
         return default
     fields = [f for f in fetcher.fields if f not in REBASED_FIELDS]
-    lasts = [
-        pd.Timestamp(last_dates[(instrument, f)]) for f in fields if (instrument, f) in last_dates
-    ]
+    stored = [contracts.last_stored(instrument, f, last_dates) for f in fields]
+    lasts = [pd.Timestamp(day) for day in stored if day]
     if not lasts:
         return default
     overlap = OVERLAP_DAYS.get(registry.get(instrument).cadence, 7)

@@ -180,3 +180,23 @@ def test_live_curve_has_every_listed_contract(curve: str) -> None:
     latest = df[(df["field"] == "settle") & (df["date"] == df["date"].max())]
     assert len(latest) >= 6, latest  # SHFE copper and GFEX lithium list 12 months
     assert latest["instrument"].map(contracts.parse).notna().all()
+
+
+def test_a_curves_window_starts_at_its_latest_contract_minus_the_overlap() -> None:
+    from metalwatch.ingest.plan import plan, window_start
+    from metalwatch.sources.futures_curve import FuturesCurveFetcher
+
+    last = {
+        ("SHFE.CU.2511", "settle"): "2025-11-17",  # expired: never sets the window
+        ("SHFE.CU.2601", "settle"): "2025-12-12",
+        ("SHFE.CU.2601", "volume"): "2025-12-12",
+        ("SHFE.CU.2601", "open_interest"): "2025-12-11",
+        ("SHFE.CUX.2601", "settle"): "2025-12-30",  # another root: not copper's
+    }
+    start = window_start(FuturesCurveFetcher, "SHFE.CU.CURVE", last, NOW)
+    assert start == pd.Timestamp("2025-12-04")  # open interest's 2025-12-11 minus 7 days
+    assert window_start(FuturesCurveFetcher, "SHFE.AL.CURVE", last, NOW) == pd.Timestamp(
+        "2025-12-03"  # nothing stored: the default 10 days before 2025-12-13
+    )
+    [job], _ = plan(["SHFE.CU.CURVE"], last)
+    assert job.last_stored == pd.Timestamp("2025-12-12")
