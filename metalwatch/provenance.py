@@ -22,3 +22,21 @@ def provenance() -> dict[str, dict[str, Any]]:
 def missing() -> list[str]:
     """Registered ids with no real bundled history (the live adapters fetch them)."""
     return [str(i) for i in provenance().get("missing", {}).get("instruments", [])]
+
+
+@cache
+def _chinese() -> dict[str, str]:
+    path = resources.files("metalwatch").joinpath("data", "provenance_zh.toml")
+    return {str(k): str(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def upstream(iid: str, lang: str = "en") -> str:
+    """Where the bundled history of ``iid`` comes from, in ``lang`` ('' when not bundled).
+
+    English is provenance's ``upstream``; Chinese is kept in ``data/provenance_zh.toml``
+    (hand-kept beside the generated provenance; a test checks every bundled id has one).
+    """
+    text = str(provenance().get(iid, {}).get("upstream", ""))
+    if lang == "zh" and text:
+        return _chinese().get(iid, text)
+    return text

@@ -56,6 +56,9 @@ METAL_SERIES = {
     N_("Lithium"): ("GFEX.LC",),
     N_("Cobalt"): ("KOMIS.CO.LME_CASH",),
 }
+#: Display words for registry metal keys that are not the word printed (the registry's
+#: ``aluminum`` key prints as aluminium).
+METAL_WORDS = {"aluminum": N_("aluminium")}
 #: Names in running text where the registry's name carries a grade (digits read as figures).
 PROSE_NAMES = {"KOMIS.CO.LME_CASH": N_("LME cobalt cash (KOMIS)")}
 #: The cover's key-figures strip.

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from metalwatch import registry
+from metalwatch import provenance, registry
 from metalwatch.analytics import spreads
 from metalwatch.analytics.moves import compute_moves
 from metalwatch.analytics.resample import as_wide
@@ -174,6 +174,8 @@ def build_weekly(
     sources = source_labels(data, moves)
     book = FigureBook(lang, sources=sources)
     status = data_status(data, moves, sources, book)  # marks failed updates stale in ``moves``
+    for row in status.sources:  # the sources table in the report's language
+        row.source = provenance.upstream(row.instrument, lang) or row.source
     moves = honest_moves(moves, week)  # no change printed for a figure not from this week
     context_rows = data.rows(layout.context_instruments())
     wide = as_wide(context_rows)

@@ -11,6 +11,7 @@ from metalwatch import registry
 from metalwatch.analytics.moves import formula
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.i18n import N_, iso_date, tr, unit
+from metalwatch.reporting.layout import METAL_WORDS
 
 PRICE_COLUMNS = (
     N_("Instrument"),
@@ -281,7 +282,7 @@ class TableBuilder:
                 [
                     self.name_cell(iid),
                     Cell(iid.split(".", 1)[1], "text id"),
-                    Cell(sep.join(tr(self.lang, m) for m in tags)),
+                    Cell(sep.join(tr(self.lang, METAL_WORDS.get(m, m)) for m in tags)),
                     self.metric(key, iid, "close"),
                     self.as_of_cell(iid),
                     self.metric(key, iid, "wow_pct"),
