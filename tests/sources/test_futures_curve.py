@@ -4,6 +4,7 @@ day and exchange, every contract stored under its own id; ``metalwatch update`` 
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from urllib.parse import parse_qs
@@ -11,9 +12,11 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from metalwatch import contracts, frame
-from metalwatch.errors import SourceError, SourceFormatError
+from metalwatch.errors import MetalwatchError, SchemaError, SourceError, SourceFormatError
 from metalwatch.ingest import update
 from metalwatch.sources import catalog
 from metalwatch.sources.cache import PayloadCache
@@ -200,3 +203,38 @@ def test_a_curves_window_starts_at_its_latest_contract_minus_the_overlap() -> No
     )
     [job], _ = plan(["SHFE.CU.CURVE"], last)
     assert job.last_stored == pd.Timestamp("2025-12-12")
+
+
+# -- hostile payloads ---------------------------------------------------------------------------
+@functools.cache
+def _raw_copper() -> tuple:
+    [route] = catalog.routes("SHFE.CU.CURVE")
+    fetcher = route.fetcher()
+    q = fetcher.build_query("SHFE.CU.CURVE", route.symbol, pd.Timestamp("2025-12-05"), NOW)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        exchanges(rsps)
+        raw = fetcher.fetch_raw(q)
+    return fetcher, q, raw
+
+
+@settings(deadline=None, max_examples=40, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))  # fmt: skip
+@given(data=st.data())
+def test_damaged_reports_end_in_a_typed_error_or_clean_rows(data) -> None:
+    from tests.faults.fuzz import damaged_frame
+
+    fetcher, q, raw = _raw_copper()
+    hurt = [(day, None if page is None else data.draw(damaged_frame(page))) for day, page in raw]
+    fetcher.fetch_raw = lambda _q: hurt  # the parse step only
+    try:
+        got = fetcher.fetch(q, fast_policy())
+    except MetalwatchError as exc:
+        assert "\n" not in str(exc)
+        return
+    try:
+        df = frame.validate(got.frame, today=q.end)
+    except SchemaError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert df["instrument"].map(lambda i: i.startswith("SHFE.CU.") and contracts.parse(i)).all()
+    assert (df["date"] >= q.start).all() and (df["date"] <= q.end).all()
