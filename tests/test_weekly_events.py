@@ -211,7 +211,7 @@ def test_the_chinese_pdf_text_layer_carries_the_events(html, tmp_path):
     write_pdf(html["zh"], out)
     text = re.sub(r"\s+", " ", _pdf_text(out))
     assert "政策与事件" in text
-    assert "2025年4月 中国: 中国首次对稀土物项实施出口管制" in text
+    assert "2025年4月 中国：中国首次对稀土物项实施出口管制" in text
     assert "2025-12-11" in text and "2025-12-12" in text and "2025-12-10" in text
     assert "国投证券 2025-12-14 12:01" in text
     assert "2025-04-01" not in text
