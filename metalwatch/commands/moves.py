@@ -1,4 +1,9 @@
-"""``metalwatch moves``: print the week's moves."""
+"""``metalwatch moves``: print the week's moves.
+
+A quick terminal command: it imports nothing from :mod:`metalwatch.reporting` (the report
+package loads Jinja, YAML and the report model) and no statistics or PDF library; its numbers
+are formatted with Babel in English, as the report's ``i18n.number``/``percent`` do.
+"""
 
 from __future__ import annotations
 
@@ -21,23 +26,44 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return m
 
 
+def number(value: object, decimals: int) -> str:
+    """Grouped, fixed decimals (``1,234.50``); missing -> '—'."""
+    from babel.numbers import format_decimal
+
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale="en")  # type: ignore[arg-type]
+
+
+def percent(value: object, decimals: int) -> str:
+    """A value already in percent, signed: ``1.5`` -> ``'+1.50%'``; missing -> '—'."""
+    text = number(value, decimals)
+    if text == "—":
+        return text
+    return ("+" if value > 0 else "") + text + "%"  # type: ignore[operator]
+
+
+def iso_date(value: object) -> str:
+    """``YYYY-MM-DD``; missing -> '—'."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    return f"{pd.Timestamp(value):%Y-%m-%d}"  # type: ignore[arg-type]
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the moves table; 0."""
-    from metalwatch.reporting.i18n import iso_date, number, percent
-
     mv = api.moves(args.week, ids=args.instruments or None, store=args.store)
 
     def pct(col: str) -> list[str]:
-        return [percent(v, 2, "en") for v in mv[col]]
+        return [percent(v, 2) for v in mv[col]]
 
     show = pd.DataFrame(
         {
             "instrument": mv.index,
             "venue": mv["venue"],
             "unit": mv["unit"],
-            "close": [
-                number(c, int(d), "en") for c, d in zip(mv["close"], mv["decimals"], strict=True)
-            ],
+            "close": [number(c, int(d)) for c, d in zip(mv["close"], mv["decimals"], strict=True)],
             "as of": mv["close_date"].map(iso_date),
             "WoW %": pct("wow_pct"),
             "5-day %": pct("d5_pct"),
