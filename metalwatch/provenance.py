@@ -40,3 +40,8 @@ def upstream(iid: str, lang: str = "en") -> str:
     if lang == "zh" and text:
         return _chinese().get(iid, text)
     return text
+
+
+def events() -> dict[str, Any]:
+    """Provenance of the bundled events (``metalwatch/data/events.csv``): upstream, licence ..."""
+    return dict(provenance().get("events", {}))

@@ -220,3 +220,12 @@ def test_mw_events_is_the_module_called_with_keyword_only_options() -> None:
     assert params[0].name == "metals"
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])
     assert [p.name for p in params[1:]] == ["start", "end", "as_of", "store"]
+
+
+def test_the_bundled_events_have_provenance() -> None:
+    from metalwatch import provenance
+
+    entry = provenance.events()
+    assert (entry["rows"], entry["first"], entry["last"]) == (10, "2025-04-01", "2026-01-01")
+    assert entry["path"] == "events.csv" and entry["dataset"] == "seed_news_events"
+    assert "(2025-04, 2025-12)" in entry["notes"][1]  # the three month-precision events
