@@ -406,6 +406,8 @@ def all_spreads(data: pd.DataFrame, ids: list[str] | None = None, **params: obje
     """
     ids = list(SPREADS) if ids is None else ids
     specs = [spread(sid) for sid in ids]
+    if "instrument" in data.columns:  # tidy: pivot the legs alone, once for every spread
+        data = data[data["instrument"].isin(LEGS)]
     data = as_wide(data)
     cols, skipped, units = {}, {}, {}
     for spec in specs:
