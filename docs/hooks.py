@@ -317,8 +317,7 @@ def api_reference() -> str:
         doc = (inspect.getdoc(sys.modules[module]) or "").split("\n\n")[0].replace("\n", " ")
         out += [f"## From `{module}`", "", doc, ""]
         for _, name in sorted(functions[module]):
-            # mw.events is the module metalwatch.events, called: its entry is metalwatch.api's
-            out.append(f"::: metalwatch.{'api.' if name == 'events' else ''}{name}\n")
+            out.append(f"::: metalwatch.{name}\n")
     for name in classes:
         out += [f"## {name}", "", f"::: metalwatch.{name}", ""]
     out += [

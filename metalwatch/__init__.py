@@ -11,7 +11,6 @@ rest on first use (PEP 562), and the live sources load akshare and yfinance only
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from metalwatch.errors import (
@@ -36,12 +35,9 @@ from metalwatch.errors import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable
-
-    import pandas as pd
-
     from metalwatch.api import (
         curve,
+        events,
         instruments,
         moves,
         open_store,
@@ -51,7 +47,6 @@ if TYPE_CHECKING:  # pragma: no cover
         series,
         update,
     )
-    from metalwatch.ingest.seed import StoreArg
     from metalwatch.quant import (
         beta,
         context,
@@ -73,6 +68,7 @@ _LAZY = {
     **dict.fromkeys(
         (
             "curve",
+            "events",
             "instruments",
             "moves",
             "open_store",
@@ -100,7 +96,6 @@ _LAZY = {
         "metalwatch.quant",
     ),
     "Store": "metalwatch.store",
-    "events": "metalwatch.events",  # the module, callable: see EventsModule
 }
 
 __all__ = [
@@ -145,29 +140,6 @@ __all__ = [
     "update",
     "volatility",
 ]
-
-
-class EventsModule(ModuleType):
-    """The class of :mod:`metalwatch.events`: calling the module is :func:`metalwatch.api.events`.
-
-    ``mw.events`` names the submodule once anything imports it (Python sets a package's
-    attribute to its imported submodule), so the notebook function ``mw.events(...)`` is the
-    module itself, made callable, rather than a second object under one name.
-    """
-
-    def __call__(
-        self,
-        metals: str | Iterable[str] | None = None,
-        *,
-        start: str | pd.Timestamp | None = None,
-        end: str | pd.Timestamp | None = None,
-        as_of: str | pd.Timestamp | None = None,
-        store: StoreArg = None,
-    ) -> pd.DataFrame:
-        """Stored dated events, oldest first: :func:`metalwatch.api.events`."""
-        from metalwatch.api import events
-
-        return events(metals, start=start, end=end, as_of=as_of, store=store)
 
 
 def __getattr__(name: str) -> object:

@@ -170,7 +170,7 @@ def events(
     ----------
     metals
         Keep the events touching any of these metals (``"rare_earths"``, ``"gold"``, a list,
-        or a comma-separated text; see :data:`metalwatch.events.METALS`); default all.
+        or a comma-separated text; see :data:`metalwatch.event.METALS`); default all.
     start, end
         First and last date (inclusive); an event known only to its month
         (``precision == "month"``, dated the 1st) counts as the whole month.
@@ -183,10 +183,10 @@ def events(
     Returns
     -------
     DataFrame
-        Columns :data:`metalwatch.events.COLUMNS` (``date`` a timestamp, ``metals`` the
+        Columns :data:`metalwatch.event.COLUMNS` (``date`` a timestamp, ``metals`` the
         metals joined by commas), one row per event, oldest first; empty when none match.
     """
-    from metalwatch.events import events_frame
+    from metalwatch.event import events_frame
 
     with opened(store) as st:
         got = st.events(

@@ -20,7 +20,7 @@ from metalwatch.errors import InvalidInputError, NoDataError, NotFoundError
 from metalwatch.ingest.seed import StoreArg, opened
 
 if TYPE_CHECKING:  # pragma: no cover
-    from metalwatch.events import Event
+    from metalwatch.event import Event
 
 #: A date typed as ``YYYY-MM`` (a month-precision event) or ``YYYY-MM-DD``; other text is an id.
 _EVENT_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
@@ -515,7 +515,7 @@ def _event_day(
 ) -> tuple[pd.Timestamp, str, Event | None]:
     """The event day, its precision and the event (None when a date was given)."""
     from metalwatch.dates import parse_date
-    from metalwatch.events import Event
+    from metalwatch.event import Event
 
     if isinstance(event_or_date, Event):
         return event_or_date.date, event_or_date.precision, event_or_date
@@ -555,7 +555,7 @@ def event_study(
     Parameters
     ----------
     event_or_date
-        An :class:`~metalwatch.events.Event`, a stored event's id, or a date: ``"2025-12-11"``,
+        An :class:`~metalwatch.event.Event`, a stored event's id, or a date: ``"2025-12-11"``,
         or ``"2025-04"`` for a month.
     ids
         Daily series to measure; default the event's metals' daily prices and equities

@@ -1127,12 +1127,12 @@ def headlines(shared: Path) -> tuple[pd.DataFrame, dict]:
 
 
 def events(shared: Path) -> tuple[str, dict]:
-    """The bundled events (``metalwatch.events.COLUMNS``, as CSV text) and their provenance.
+    """The bundled events (``metalwatch.event.COLUMNS``, as CSV text) and their provenance.
 
-    Each row of ``seed_news_events/events.csv`` goes through ``metalwatch.events.parse_event``,
+    Each row of ``seed_news_events/events.csv`` goes through ``metalwatch.event.parse_event``,
     the one validation every way an event comes in uses; ``source`` = the pages that state it.
     """
-    from metalwatch.events import COLUMNS, events_frame, parse_event
+    from metalwatch.event import COLUMNS, events_frame, parse_event
 
     rel = "seed_news_events/events.csv"
     columns = ["date", "date_precision", "region", "kind", "metals", "event_en", "event_zh"]

@@ -16,7 +16,7 @@ def test_update_is_the_function_even_after_the_ingest_package_is_imported():
 
 def test_everything_after_the_first_argument_is_keyword_only():
     functions = [getattr(mw, n) for n in mw.__all__ if inspect.isfunction(getattr(mw, n))]
-    assert len(functions) == 19
+    assert len(functions) == 20
     for fn in functions:
         params = list(inspect.signature(fn).parameters.values())
         late = [p.name for p in params[1:] if p.kind is not inspect.Parameter.KEYWORD_ONLY]

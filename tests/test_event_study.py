@@ -16,7 +16,7 @@ import metalwatch as mw
 from metalwatch import frame
 from metalwatch.analytics.event_study import COLUMNS, event_window
 from metalwatch.errors import InvalidInputError, NotFoundError, UnknownInstrumentError
-from metalwatch.events import parse_event
+from metalwatch.event import parse_event
 from metalwatch.store import Store
 
 IDS = ["KOMIS.PR", "COMEX.GC", "LBMA.AU.PM", "CN.PRND_OXIDE"]

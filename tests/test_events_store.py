@@ -18,7 +18,7 @@ import pytest
 import metalwatch as mw
 from metalwatch.cli import main
 from metalwatch.errors import InvalidInputError, StoreError
-from metalwatch.events import COLUMNS, Event, parse_event
+from metalwatch.event import COLUMNS, Event, parse_event
 from metalwatch.ingest.seed import EVENTS_FROM, open_store, package_events_id
 from metalwatch.store import Store
 from metalwatch.store.copier import fingerprint
@@ -212,10 +212,11 @@ def test_mw_events_is_a_frame_oldest_first(store_path: Path) -> None:
     assert mw.events(start="2027-01-01", store=store_path).columns.tolist() == list(COLUMNS)
 
 
-def test_mw_events_is_the_module_called_with_keyword_only_options() -> None:
-    import metalwatch.events as module
+def test_mw_events_is_the_api_function_with_keyword_only_options() -> None:
+    import metalwatch.event  # noqa: F401  (the record module must not take the name)
+    from metalwatch import api
 
-    assert mw.events is module and callable(mw.events)
+    assert mw.events is api.events
     params = list(inspect.signature(mw.events).parameters.values())
     assert params[0].name == "metals"
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])

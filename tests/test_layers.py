@@ -21,7 +21,7 @@ BASE = {
     "metalwatch.dates",
     "metalwatch.provenance",
     "metalwatch.config",
-    "metalwatch.events",
+    "metalwatch.event",
     "metalwatch.contracts",
 }
 #: Layer of each package -> the layers it may import besides the base and itself.

@@ -160,3 +160,25 @@ def test_two_corrections_among_unchanged_rows_are_written(store: Store, tmp_path
     df.to_csv(path, index=False, float_format="%.17g")
     res = import_csv(store, path)
     assert (res.added, res.revised, res.unchanged) == (0, 2, 98)
+
+
+def test_a_futures_contract_exports_and_imports_back(tmp_path: Path) -> None:
+    """Contract ids (``SHFE.CU.2601``) are derived, not registered: import takes them too."""
+    path = tmp_path / "curve.csv"
+    path.write_text(
+        "instrument,field,date,value\n"
+        "SHFE.CU.2601,settle,2025-12-12,93860\n"
+        "SHFE.CU.2602,settle,2025-12-12,93900\n",
+        encoding="utf-8",
+    )
+    st = open_store(tmp_path / "s.sqlite", seed=False)
+    assert import_csv(st, path).added == 2
+    rows = st.read(["SHFE.CU.2601", "SHFE.CU.2602"])
+    assert rows["value"].tolist() == [93860.0, 93900.0]
+    assert set(rows["unit"]) == {"CNY/t"} and set(rows["currency"]) == {"CNY"}
+    out = tmp_path / "back.csv"
+    assert export_csv(st, out, ["SHFE.CU.2601", "SHFE.CU.2602"]) == 2
+    again = open_store(tmp_path / "again.sqlite", seed=False)
+    assert import_csv(again, out).added == 2
+    st.close()
+    again.close()

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from metalwatch.commands.table import print_table
-from metalwatch.events import KINDS, PRECISIONS, Event, parse_event
+from metalwatch.event import KINDS, PRECISIONS, Event, parse_event
 from metalwatch.ingest.seed import opened
 
 NAME = "events"
@@ -40,7 +40,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add.add_argument("--url", default="", help="where it is stated (http(s)://)")
     add.add_argument("--id", default="", help="the event's id (default: date.region.kind.metals)")
     imp = actions.add_parser("import", help="store the events of a CSV file, all or nothing")
-    imp.add_argument("file", help="CSV with the columns of events.csv or metalwatch.events.COLUMNS")
+    imp.add_argument("file", help="CSV with the columns of events.csv or metalwatch.event.COLUMNS")
     return e
 
 

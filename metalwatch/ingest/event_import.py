@@ -1,9 +1,9 @@
 """Events from a CSV file (``metalwatch events import``, and the bundled ``events.csv``).
 
-The columns are :data:`metalwatch.events.COLUMNS` (``id`` and ``url`` optional) or those of
+The columns are :data:`metalwatch.event.COLUMNS` (``id`` and ``url`` optional) or those of
 the seed's ``events.csv`` (``date_precision``, ``event_en``, ``event_zh``, ``stated_by``). The
 file is hostile until read: at most :data:`MAX_BYTES` and :data:`MAX_ROWS`, UTF-8 (a BOM is
-allowed), and every row goes through :func:`metalwatch.events.parse_event`. A bad row is a
+allowed), and every row goes through :func:`metalwatch.event.parse_event`. A bad row is a
 one-line :class:`~metalwatch.errors.InvalidInputError` naming the file, its line and the field,
 and nothing of the file is written.
 """
@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from metalwatch.errors import InvalidInputError
-from metalwatch.events import Event, parse_event
+from metalwatch.event import Event, parse_event
 from metalwatch.store import EventWrite, Store
 
 #: Largest file read (far above any hand-kept list of events).

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 
-from metalwatch.events import Event
+from metalwatch.event import Event
 from metalwatch.ingest.event_import import parse_events_csv
 from metalwatch.sources import bundled
 from metalwatch.store import EventWrite, Store, WriteResult

@@ -31,9 +31,10 @@ from typing import Any
 
 import yaml
 
-from metalwatch import events, registry
+from metalwatch import registry
 from metalwatch.errors import InvalidInputError, UnknownInstrumentError
-from metalwatch.events import Event
+from metalwatch.event import COLUMNS as EVENT_COLUMNS
+from metalwatch.event import Event, parse_event
 from metalwatch.registry import shorten
 from metalwatch.reporting import yaml_bounds
 from metalwatch.reporting.news_relevance import NewsRule
@@ -55,7 +56,7 @@ MAX_NEWS_ITEM_CHARS = 100
 #: Most entries of the ``events:`` list.
 MAX_EVENTS = 200
 #: Keys an ``events:`` entry may have (the event's fields and their CSV spellings).
-EVENT_KEYS = (*events.COLUMNS, "event_en", "event_zh", "stated_by", "date_precision")
+EVENT_KEYS = (*EVENT_COLUMNS, "event_en", "event_zh", "stated_by", "date_precision")
 RATING_STATUS = ("maintained", "upgraded", "downgraded", "initiated")
 DEFAULT_WATCH_LISTS = {
     "gold": ["SSE.600547", "SSE.601899"],
@@ -166,7 +167,7 @@ class _Reader:
                 else:
                     raw[key] = self.string(value, f"{what}.{key}")
             where = f"{self.path}:{item.start_mark.line + 1}: {what}"
-            out.append(events.parse_event(raw, where))
+            out.append(parse_event(raw, where))
         return tuple(out)
 
     def per_lang(self, node: yaml.Node, what: str, extra: tuple[str, ...] = ()) -> dict[str, str]:

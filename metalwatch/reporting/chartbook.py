@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metalwatch import events, registry
+from metalwatch import registry
 from metalwatch.analytics.resample import as_wide
-from metalwatch.events import Event
+from metalwatch.event import METALS, Event
 from metalwatch.reporting import charts, layout, policy
 from metalwatch.reporting.i18n import iso_date, tr, unit
 
@@ -53,7 +53,7 @@ def short(text: str, lang: str) -> str:
 
 def covered(event: Event) -> set[str]:
     """The registry metals an event touches."""
-    return {m for metal in event.metals for m in events.METALS[metal]}
+    return {m for metal in event.metals for m in METALS[metal]}
 
 
 def chart_events(

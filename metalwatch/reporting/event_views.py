@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metalwatch.events import Event
+from metalwatch.event import Event
 from metalwatch.reporting.i18n import tr
 from metalwatch.reporting.policy import COVERED_METALS, METAL_LABELS, of_week, region_name, when
 

@@ -23,9 +23,9 @@ from functools import cache
 import pandas as pd
 from babel import Locale
 
-from metalwatch import events, registry
+from metalwatch import registry
 from metalwatch.analytics.event_study import event_window
-from metalwatch.events import Event
+from metalwatch.event import METALS, Event
 from metalwatch.reporting.figures import FigureBook
 from metalwatch.reporting.i18n import LOCALES, N_, tr
 from metalwatch.reporting.layout import INDUSTRIAL, METAL_SERIES, PRECIOUS, PROSE_NAMES, STRATEGIC
@@ -47,7 +47,7 @@ SECTION_IDS: dict[str, tuple[str, ...]] = {
 
 def _event_metals(ids: Iterable[str]) -> tuple[str, ...]:
     held = {registry.get(i).metal for i in ids}
-    return tuple(m for m, covers in events.METALS.items() if held & set(covers))
+    return tuple(m for m, covers in METALS.items() if held & set(covers))
 
 
 #: The event metals each section's policy box covers.
@@ -159,7 +159,7 @@ def touching(evts: Iterable[Event], metals: Sequence[str]) -> list[Event]:
 def study_series(metal: str) -> str | None:
     """The lead daily series of an event metal: the first daily series of the report's metal
     lists whose registry metal the event metal covers."""
-    covered = set(events.METALS[metal])
+    covered = set(METALS[metal])
     order = [i for ids in METAL_SERIES.values() for i in ids] + [
         *PRECIOUS,
         *INDUSTRIAL,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from metalwatch import frame
 from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
-from metalwatch.events import Event
+from metalwatch.event import Event
 from metalwatch.store.backend import Backend, Cursor, read_only_error
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
 from metalwatch.store.paths import resolve_location
@@ -501,7 +501,7 @@ class Store:
         Parameters
         ----------
         events
-            Validated events (:func:`metalwatch.events.parse_event`).
+            Validated events (:func:`metalwatch.event.parse_event`).
         origin
             What writes them (``"bundled"``, ``"cli"``, ``"file:events.csv"``), stored with
             each version.
@@ -525,7 +525,7 @@ class Store:
         ----------
         metals
             Keep events touching any of these metals (keys of
-            :data:`metalwatch.events.METALS`, or a comma-separated text); None: all.
+            :data:`metalwatch.event.METALS`, or a comma-separated text); None: all.
         start, end
             First and last date (inclusive); a month-precision event counts as its month.
         as_of

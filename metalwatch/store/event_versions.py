@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from metalwatch.errors import InvalidInputError
-from metalwatch.events import Event, parse_metals
+from metalwatch.event import Event, parse_metals
 from metalwatch.store.schema import TABLES
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 3
 
-#: Dated events (:class:`metalwatch.events.Event`), every version kept: the current version of
+#: Dated events (:class:`metalwatch.event.Event`), every version kept: the current version of
 #: an event is its latest written; ``as_of`` sees the latest written by then. ``metals`` is the
 #: event's metals joined by commas; ``origin`` says what wrote the version (``bundled``,
 #: ``cli``, ``file:<name>``), so a newer bundled version never replaces an analyst's.

@@ -44,11 +44,12 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise InvalidInputError(f"{p}: missing column(s) {', '.join(missing)}")
-    unknown = sorted(set(raw["instrument"]) - set(registry.all_instruments()))
+    known = registry.known(raw["instrument"].unique())  # registered, or a futures contract
+    unknown = sorted(set(raw["instrument"]) - set(known))
     if unknown:
         line = int(raw.index[raw["instrument"] == unknown[0]][0]) + 2
         raise InvalidInputError(f"{p}:{line}: unknown instrument {unknown[0]!r}")
-    want = raw["instrument"].map(registry.attribute_map("unit"))
+    want = raw["instrument"].map({iid: inst.unit for iid, inst in known.items()})
     if "unit" in raw.columns:
         bad = (raw["unit"] != "") & (raw["unit"] != want)
         if bad.any():
@@ -65,7 +66,7 @@ def read_canonical_csv(path: str | os.PathLike[str], source: str | None = None) 
             "date": raw["date"],
             "value": raw["value"],
             "unit": want,
-            "currency": raw["instrument"].map(registry.attribute_map("currency")),
+            "currency": raw["instrument"].map({i: inst.currency for i, inst in known.items()}),
             "source": source or (raw["source"] if "source" in raw.columns else f"file:{p.name}"),
         }
     )

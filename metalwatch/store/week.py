@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.events import Event
+from metalwatch.event import Event
 from metalwatch.store.database import Store
 
 #: Cadences read over the history window; the rest (sparse quotes, monthly series) in full.

@@ -11,13 +11,11 @@ written and drawn as the month (``2025-04``), never as a day it did not have.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-import metalwatch
 from metalwatch import registry
 from metalwatch.dates import parse_date
 from metalwatch.errors import InvalidInputError
@@ -280,9 +278,6 @@ def from_frame(table: pd.DataFrame, where: str = "events") -> list[Event]:
         out.append(parse_event(fields, f"{where} row {n}"))
     return out
 
-
-# ``mw.events(...)``, the notebook function, is this module called (see EventsModule).
-sys.modules[__name__].__class__ = metalwatch.EventsModule
 
 __all__ = [
     "COLUMNS",
