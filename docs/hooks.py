@@ -280,10 +280,6 @@ def _public() -> dict[str, object]:
         if name.startswith("__"):
             continue
         obj = getattr(metalwatch, name)
-        if isinstance(obj, metalwatch.EventsModule):  # the module called is metalwatch.api's
-            from metalwatch import api
-
-            obj = getattr(api, name)
         if isinstance(obj, types.ModuleType):
             raise PluginError(
                 f"metalwatch.{name} is the submodule {obj.__name__}, not the public {name!r} "
