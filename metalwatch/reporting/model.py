@@ -19,6 +19,7 @@ from metalwatch.errors import MetalwatchError
 from metalwatch.reporting import crossvenue, derived, drivers, layout, leads, policy, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.chartbook import Chart, section_chart
+from metalwatch.reporting.curves_table import curves_table
 from metalwatch.reporting.event_views import EventView, event_views
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.honest import honest_moves, this_week
@@ -279,7 +280,8 @@ def build_weekly(
             "recap",
             t("Weekly market recap"),
             commentary("recap"),
-            [tb.recap("recap", t("Sector index and futures"), layout.RECAP)],
+            [tb.recap("recap", t("Sector index and futures"), layout.RECAP)]
+            + [c for c in [curves_table(data.curves, week, book)] if c is not None],
         ),
         Section(
             "equities",
