@@ -189,3 +189,13 @@ def test_every_figure_printed_is_in_the_appendix(store_path, lang, live) -> None
 
     report = _report(store_path, lang, live=live)
     assert unrecorded(render_html(report), report.figures) == []
+
+
+def test_zh_status_line_and_tables(store_path) -> None:
+    html = render_html(_report(store_path, "zh", live=False))
+    assert (
+        '仅在线获取、尚未获取的序列</b>（36）：<span class="name">'
+        "上海黄金交易所价格与基准价</span>（3）" in html
+    )
+    assert "——运行 metalwatch update 即可获取。" in html
+    assert "现货与基差（生意社）" not in html and "板块估值" not in html
