@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from metalwatch import frame
-from metalwatch.reporting.layout import HISTORY_DAYS, SIDE_FIELDS, report_instruments
+from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.reporting.model import WeeklyReport, build_weekly
 from metalwatch.reporting.render import render_html
 from metalwatch.store import Store
@@ -56,8 +56,7 @@ def _report(path, lang: str, *, live: bool) -> WeeklyReport:
         if live:
             st.upsert(live_rows())
         data = read_week(st, WEEK, report_instruments(), history_days=HISTORY_DAYS)
-        side = st.read(sorted({i for i, *_ in LIVE}), fields=list(SIDE_FIELDS), end=WEEK)
-    return build_weekly(data, lang=lang, side=side)
+    return build_weekly(data, lang=lang)
 
 
 def _tables(report: WeeklyReport) -> dict[str, list[list[str]]]:
