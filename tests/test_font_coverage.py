@@ -38,6 +38,10 @@ def weekly_characters() -> str:
     return "".join(sorted({c for c in text if c.isprintable() and not c.isspace()}))
 
 
+#: The weekly's glyphs have ids below this (1,330 when the fonts were built).
+FIRST_IDS = 1_400
+
+
 def fonts() -> dict[str, TTFont]:
     return {weight: TTFont(FONT_DIR / name) for weight, name in FONT_FILES.items()}
 
@@ -56,8 +60,13 @@ def test_weekly_glyphs_come_first_and_share_ids_across_weights():
     for weight, font in fonts().items():
         cmap, gid = font.getBestCmap(), font.getReverseGlyphMap()
         ids[weight] = {c: gid[cmap[ord(c)]] for c in chars}
-        # the former Bold used ids up to 13,943 for the same characters
-        assert max(ids[weight].values()) < 1_400, weight
+        late = [c for c, i in ids[weight].items() if i >= FIRST_IDS]
+        # The former fonts had nearly all of them past id 1,400 (up to 13,943). A few new
+        # characters (a new translation) may land later until the fonts are rebuilt.
+        assert len(late) <= len(chars) // 50, (
+            f"{weight}: {''.join(late)} are past glyph id {FIRST_IDS}: rebuild the fonts with "
+            "scripts/build_font_subset.py"
+        )
         assert len(font.getGlyphOrder()) > 8_500  # all of GB2312 is still there
     assert ids["regular"] == ids["bold"]
 
