@@ -1,8 +1,9 @@
 """The bundled CJK fonts map every character a weekly prints, with low glyph ids in both weights.
 
 The characters come from what a weekly prints: the templates, the Chinese catalogue, the
-instrument names and the bundled events and news. A PDF subsetter's cost grows with the highest
-glyph id used (scripts/build_font_subset.py), so those glyphs come first in both weights.
+instrument and Chinese source names, the report code's strings and the bundled events and
+news. A PDF subsetter's cost grows with the highest glyph id used
+(scripts/build_font_subset.py), so those glyphs come first in both weights.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ SOURCES = [
     *sorted((ROOT / "templates").rglob("*.*")),
     ROOT / "metalwatch/locale/zh_CN/LC_MESSAGES/metalwatch.po",
     ROOT / "metalwatch/instruments.toml",
+    ROOT / "metalwatch/data/provenance_zh.toml",
+    *sorted((ROOT / "metalwatch/reporting").glob("*.py")),
     ROOT / "metalwatch/data/events.csv",
     ROOT / "metalwatch/data/news.csv.gz",
 ]
@@ -38,7 +41,7 @@ def weekly_characters() -> str:
     return "".join(sorted({c for c in text if c.isprintable() and not c.isspace()}))
 
 
-#: The weekly's glyphs have ids below this (1,330 when the fonts were built).
+#: The weekly's glyphs have ids below this (1,394 when the fonts were built).
 FIRST_IDS = 1_400
 
 
