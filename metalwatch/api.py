@@ -298,16 +298,15 @@ def moves(
         Close and its date, WoW/5-day/MTD/YTD % (in percent), the change in units, the 52-week
         high and low, and a ``stale`` flag, indexed by instrument.
     """
-    from metalwatch.analytics.moves import compute_moves
-    from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
-    from metalwatch.store.week import read_week
+    from metalwatch.analytics.moves import LOOKBACK_DAYS, compute_moves
+    from metalwatch.store.week import read_observations
 
-    wanted = report_instruments() if ids is None else [i.id for i in registry.resolve(ids)]
+    wanted = registry.market_ids() if ids is None else [i.id for i in registry.resolve(ids)]
     with opened(store) as st:
         then = st.at(_as_of(as_of))
         w = weeks.resolve_week(week, _market_spans(then))
-        data = read_week(then, w, wanted, history_days=HISTORY_DAYS)
-    return compute_moves(data.observations, w, wanted)
+        rows = read_observations(then, w, wanted, history_days=LOOKBACK_DAYS)
+    return compute_moves(rows, w, wanted)
 
 
 def report(

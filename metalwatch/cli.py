@@ -45,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MetalwatchError as exc:
         print(f"metalwatch: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (``metalwatch moves | head``): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -150,6 +150,12 @@ def resolve(ids: str | Iterable[str] | None) -> list[Instrument]:
     return [get(i) for i in ids]
 
 
+def market_ids() -> list[str]:
+    """Every registered id outside the monthly ``reference`` group: what ``moves`` and the
+    weekly cover by default."""
+    return [i.id for i in all_instruments().values() if i.group != "reference"]
+
+
 def instruments_frame() -> pd.DataFrame:
     """The registry as a DataFrame indexed by instrument id."""
     rows = [

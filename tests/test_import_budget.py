@@ -52,11 +52,6 @@ def test_moves_command_loads_no_statistics_plotting_or_pdf_module(store_path):
     assert modules == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api.moves imports HISTORY_DAYS and report_instruments from reporting.layout, whose "
-    "package __init__ loads the report model (jinja2, yaml): they need a home outside reporting",
-)
 def test_moves_command_loads_nothing_of_the_report_package(store_path):
     modules, _ = loaded(moves_code(store_path), REPORT)
     assert modules == []

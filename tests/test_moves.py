@@ -197,3 +197,20 @@ def test_series_dead_for_over_a_year_is_stale_not_an_error():
     m = compute_moves(data, pd.Timestamp("2025-12-12")).loc["SGE.AU9999"]
     assert m["stale"] and m["close"] == 161.5 and m["close_date"] == pd.Timestamp("2007-01-08")
     assert math.isnan(m["high_52w"]) and math.isnan(m["low_52w"]) and math.isnan(m["wow_pct"])
+
+
+@pytest.mark.parametrize("week", ["2025-12-12", "2026-01-02", "2024-12-31"])
+def test_moves_read_window_gives_what_the_whole_history_gives(store_path, week) -> None:
+    """``mw.moves`` reads LOOKBACK_DAYS of each daily series, not the weekly's ten years: every
+    figure (52-week range, YTD base of a year-end week) is the same as from the whole history."""
+    from metalwatch.analytics.moves import LOOKBACK_DAYS
+    from metalwatch.store import Store
+    from metalwatch.store.week import read_observations
+
+    ids, w = registry.market_ids(), week_ending(pd.Timestamp(week))
+    with Store(store_path) as st:
+        whole = compute_moves(read_observations(st, w, ids, history_days=3700), w, ids)
+        window = read_observations(st, w, ids, history_days=LOOKBACK_DAYS)
+    pd.testing.assert_frame_equal(compute_moves(window, w, ids), whole)
+    pd.testing.assert_frame_equal(mw.moves(week, store=store_path), whole)
+    assert window["date"].min() < w - pd.Timedelta(days=LOOKBACK_DAYS)  # sparse series in full

@@ -49,6 +49,9 @@ COLUMNS = [
 WOW_DAYS = 7
 D5_SESSIONS = 5
 RANGE_DAYS = 364
+#: Calendar days of a daily series every figure above can need: the 52-week range and the
+#: previous year's last close (YTD base) of a week at the year's end, with a holiday margin.
+LOOKBACK_DAYS = 400
 
 #: How each figure is computed, as printed in the data appendix. ``{field}``, ``{week}``,
 #: ``{date}`` (the close's date), ``{prev_week}`` and ``{base}`` (the base's date) are filled in

@@ -17,7 +17,28 @@ failed.
 []
 """
 
-from metalwatch.ingest.outcome import SeriesOutcome, UpdateReport
-from metalwatch.ingest.runner import update
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from metalwatch.ingest.outcome import SeriesOutcome, UpdateReport
+    from metalwatch.ingest.runner import update
+
+#: Loaded on first use, so opening a store (``ingest.seed``) does not load every live adapter.
+_LAZY = {
+    "SeriesOutcome": "metalwatch.ingest.outcome",
+    "UpdateReport": "metalwatch.ingest.outcome",
+    "update": "metalwatch.ingest.runner",
+}
 
 __all__ = ["SeriesOutcome", "UpdateReport", "update"]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'metalwatch.ingest' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

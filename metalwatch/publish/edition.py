@@ -174,6 +174,14 @@ def _series(report: Any) -> dict[str, dict[str, Any]]:
             "missing": True,
             "reason": item.reason,
         }
+    for group in getattr(status, "unfetched", []):  # live-only, no history bundled, never fetched
+        for iid in group.ids:
+            out[iid] = {
+                "as_of": None,
+                "stale": True,
+                "missing": True,
+                "reason": f"{group.label}: no public history bundled, not yet fetched",
+            }
     return dict(sorted(out.items()))
 
 

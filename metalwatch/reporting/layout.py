@@ -206,8 +206,8 @@ HISTORY_DAYS = 3700
 
 
 def report_instruments() -> list[str]:
-    """Instruments a weekly covers: every registered id outside the monthly reference group."""
-    return [i.id for i in registry.all_instruments().values() if i.group != "reference"]
+    """Instruments a weekly covers: every market series (:func:`metalwatch.registry.market_ids`)."""
+    return registry.market_ids()
 
 
 def context_instruments() -> list[str]:

@@ -97,6 +97,45 @@ class WeekData:
         )
 
 
+def read_observations(
+    store: Store, week: pd.Timestamp, ids: Iterable[str], *, history_days: int
+) -> pd.DataFrame:
+    """Each instrument's registered field on or before ``week``: the last ``history_days`` of
+    daily and weekly series, the whole history of sparse and monthly ones (and of a windowed
+    series silent over the window, so it shows as stale), sorted by instrument and date.
+
+    Parameters
+    ----------
+    store
+        An open store (as of the moment wanted).
+    week
+        The week's Friday.
+    ids
+        Registered instrument ids.
+    history_days
+        Calendar days of history before ``week`` read for daily and weekly series.
+    """
+    reg = registry.all_instruments()
+    ids = list(dict.fromkeys(ids))
+    windowed = [i for i in ids if reg[i].cadence in WINDOWED_CADENCES]
+    full = [i for i in ids if i not in windowed]
+    fields = sorted({reg[i].field for i in ids})
+    start = week - pd.Timedelta(days=history_days)
+    parts = []
+    if windowed:
+        recent = frame.registered(store.read(windowed, fields=fields, start=start, end=week))
+        parts.append(recent)
+        seen = set(recent["instrument"].astype(str))
+        full += [i for i in windowed if i not in seen]
+    if full:
+        parts.append(frame.registered(store.read(full, fields=fields, end=week)))
+    return (
+        pd.concat(parts, ignore_index=True).sort_values(["instrument", "date"], kind="stable")
+        if parts
+        else frame.empty()
+    ).reset_index(drop=True)
+
+
 def read_week(
     store: Store,
     week: pd.Timestamp,
@@ -126,23 +165,7 @@ def read_week(
     week = pd.Timestamp(week)
     reg = registry.all_instruments()
     ids = list(dict.fromkeys(ids))
-    windowed = [i for i in ids if reg[i].cadence in WINDOWED_CADENCES]
-    full = [i for i in ids if i not in windowed]
-    fields = sorted({reg[i].field for i in ids})
-    start = week - pd.Timedelta(days=history_days)
-    parts = []
-    if windowed:
-        recent = frame.registered(store.read(windowed, fields=fields, start=start, end=week))
-        parts.append(recent)
-        seen = set(recent["instrument"].astype(str))
-        full += [i for i in windowed if i not in seen]
-    if full:
-        parts.append(frame.registered(store.read(full, fields=fields, end=week)))
-    observations = (
-        pd.concat(parts, ignore_index=True).sort_values(["instrument", "date"], kind="stable")
-        if parts
-        else frame.empty()
-    ).reset_index(drop=True)
+    observations = read_observations(store, week, ids, history_days=history_days)
     return WeekData(
         week=week,
         observations=observations,
