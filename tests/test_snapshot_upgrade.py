@@ -48,7 +48,7 @@ def make_old(path: Path | str, sql: SQL) -> int:
     for inst, fld, day, value in CORRECTED:
         sql(path, f"UPDATE observations SET value = ? {where}", (value, inst, fld, day_number(day)))
     for inst, fld, day, value, source in (LIVE, IMPORTED):
-        sql(path, "INSERT INTO sources (name) VALUES (?) ON CONFLICT DO NOTHING", (source,))
+        sql(path, "INSERT INTO sources (name) VALUES (?)", (source,))
         sql(path, "UPDATE observations SET value = ?, source = (SELECT id FROM sources WHERE "
             f"name = ?) {where}", (value, source, inst, fld, day_number(day)))  # fmt: skip
     sql(path, "UPDATE meta SET value = ? WHERE key = ?", (OLD_ID, SEEDED_FROM))

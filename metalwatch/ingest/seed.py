@@ -150,9 +150,7 @@ def apply_snapshot(store: Store) -> WriteResult | None:
         if old_id == new_id:
             return None
         # one instrument's file at a time: memory stays bounded whatever the snapshot's size
-        result = store.upsert_chunks(
-            bundled.parts_of(), validate=False, revise_only=BUNDLED_SOURCE
-        )
+        result = store.upsert_chunks(bundled.parts_of(), validate=False, revise_only=BUNDLED_SOURCE)
         store.add_news(news)
         apply_events(store)
         store.set_meta(SEEDED_FROM, new_id)

@@ -40,21 +40,24 @@ class Catalog:
     series
         ``(instrument, field) -> (id, unit, currency)``.
     sources
-        ``name -> id``.
+        ``name -> id`` (a name stored twice: its first id).
+    names
+        ``id -> name``, every id.
     """
 
     series: dict[tuple[str, str], tuple[int, str, str | None]] = field(default_factory=dict)
     sources: dict[str, int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, db: Backend) -> Catalog:
         """The catalog as ``db`` holds it now."""
         rows = db.execute("SELECT id, instrument, field, unit, currency FROM series").fetchall()
-        names = db.execute("SELECT id, name FROM sources").fetchall()
-        return cls(
-            {(str(i), str(f)): (int(n), str(u), c) for n, i, f, u, c in rows},
-            {str(name): int(n) for n, name in names},
-        )
+        names = {int(n): str(m) for n, m in db.execute("SELECT id, name FROM sources").fetchall()}
+        ids: dict[str, int] = {}
+        for n in sorted(names):
+            ids.setdefault(names[n], n)  # a name added twice at once: its first id
+        return cls({(str(i), str(f)): (int(n), str(u), c) for n, i, f, u, c in rows}, ids, names)
 
     def series_ids(
         self, instruments: Iterable[str] | None, fields: Iterable[str] | None
@@ -100,23 +103,22 @@ class Catalog:
             db.executemany("UPDATE series SET unit = ?, currency = ? WHERE id = ?", changed)
         names = [n for n in df["source"].astype(str).unique() if n not in self.sources]
         if names:
-            db.executemany(
-                "INSERT INTO sources (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(n,) for n in names],
-            )
+            db.executemany("INSERT INTO sources (name) VALUES (?)", [(n,) for n in names])
         if new or changed or names:
             fresh = Catalog.read(db)
-            self.series, self.sources = fresh.series, fresh.sources
+            self.series, self.sources, self.names = fresh.series, fresh.sources, fresh.names
 
     def source_ids(self, prefix: str) -> list[int]:
-        """Ids of the sources whose name starts with ``prefix``."""
-        return sorted(n for name, n in self.sources.items() if name.startswith(prefix))
+        """Ids of the sources whose name starts with ``prefix`` (every id of a name)."""
+        return sorted(n for n, name in self.names.items() if name.startswith(prefix))
 
 
 def incoming_rows(df: pd.DataFrame, catalog: Catalog) -> list[tuple[int, int, float, int]]:
     """``(series, day, value, source)`` rows of a canonical frame whose ids ``catalog`` holds."""
     sid = {key: held[0] for key, held in catalog.series.items()}
-    series = pd.Series(list(zip(df["instrument"].astype(str), df["field"].astype(str), strict=True)))
+    series = pd.Series(
+        list(zip(df["instrument"].astype(str), df["field"].astype(str), strict=True))
+    )
     days = df["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     sources = df["source"].astype(str).map(catalog.sources)
     return list(
@@ -142,7 +144,6 @@ def canonical(rows: list[tuple[int, int, float, int]], catalog: Catalog) -> pd.D
     rank[ids] = np.arange(len(ids))
     order = np.lexsort((day.astype(np.int64), rank[sid.astype(np.int64)]))
     sid, day, value, src = sid[order], day[order], value[order], src[order]
-    names = {n: name for name, n in catalog.sources.items()}
     info = pd.DataFrame.from_dict(
         by_id, orient="index", columns=["instrument", "field", "unit", "currency"]
     )
@@ -155,7 +156,7 @@ def canonical(rows: list[tuple[int, int, float, int]], catalog: Catalog) -> pd.D
             "value": value.astype(np.float64),
             "unit": joined["unit"].to_numpy(),
             "currency": joined["currency"].to_numpy(),
-            "source": pd.Series(src).map(names).to_numpy(),
+            "source": pd.Series(src).map(catalog.names).to_numpy(),
         }
     )
     return frame.coerce(out)

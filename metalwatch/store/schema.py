@@ -44,9 +44,12 @@ SERIES_TABLE = """CREATE TABLE IF NOT EXISTS series (
     currency   TEXT,
     UNIQUE (instrument, field)
 );"""
+#: Source names. Not unique: a writer adds a name it does not see, and two writers adding the
+#: same new name at once each add their own row (a unique name would make the second wait for
+#: the first's commit, and writers of different series must not wait). Reads map ids to names.
 SOURCES_TABLE = """CREATE TABLE IF NOT EXISTS sources (
     id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
+    name TEXT NOT NULL
 );"""
 #: One row per upsert that stored something: when it wrote (``as_of`` compares this text).
 WRITES_TABLE = """CREATE TABLE IF NOT EXISTS writes (
