@@ -56,9 +56,14 @@ def child_seed(path: Path, scale: int) -> dict[str, float]:
     else:
 
         def copies() -> object:
-            for part in bundled.parts_of():
+            if hasattr(bundled, "parts_of"):
+                parts = bundled.parts_of()
+            else:  # schema 3's metalwatch: the one frame, by instrument
+                parts = (p for _, p in bundled.load().groupby("instrument", observed=True))
+            for part in parts:
                 for k in range(scale):
-                    yield part if k == 0 else part.assign(instrument=f"{part['instrument'][0]}~{k}")
+                    iid = str(part["instrument"].iloc[0])
+                    yield part if k == 0 else part.assign(instrument=f"{iid}~{k}")
 
         with Store(path) as st:
             if hasattr(st, "upsert_chunks"):
