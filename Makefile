@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CODE   := metalwatch tests scripts benchmarks docs
 
-.PHONY: report test lint typecheck docs snapshot system-deps clean
+.PHONY: report test lint typecheck docs snapshot system-deps clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,17 @@ typecheck: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -d build/site
 
+# Benchmarks (issue 13): ratios of alternated A/B processes, each against its target; not part
+# of `make test` (about 10 minutes; bench_scale.py, 10x the series, is run by hand).
+bench: $(STAMP)
+	for b in bench_report bench_first_use bench_moves; do \
+		$(BIN)/python benchmarks/$$b.py || exit 1; done
+
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py
 
-# Optional, Debian/Ubuntu as root: HarfBuzz subsetting makes Chinese PDFs several times faster;
+# Optional, Debian/Ubuntu as root: HarfBuzz subsetting (WeasyPrint's font subsetter when present)
+# makes every PDF faster than fontTools' fallback;
 # poppler-utils gives pdftoppm for looking at pages. Neither is needed for `make report`.
 system-deps:
 	apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \

@@ -1,25 +1,25 @@
-"""Benchmark the report and the import against their floors, as ratios measured in one run.
+"""Benchmark: a cold ``metalwatch report`` against WeasyPrint alone on the same pages.
 
-Not a test: run ``python benchmarks/bench_report.py [--repeat N]``. Every figure is the median of
-N cold processes on this machine, so the ratios are comparable even on a noisy shared host.
+Not a test: ``python benchmarks/bench_report.py [--pairs 5] [--week 2025-12-12]``.
 
-- ``metalwatch report`` (cold process, seeded store) vs WeasyPrint alone rendering the same
-  pages' HTML with the charts removed (no data work): target <= 1.5x;
-- ``import metalwatch`` vs ``import akshare``: target <= 0.2x;
-- the Chinese report with and without ``libharfbuzz-subset`` (hidden from WeasyPrint by
-  refusing its ``dlopen`` in the child process).
+The floor is WeasyPrint in a fresh process rendering the HTML that ``metalwatch report --format
+html`` writes for the same week (charts included) with the same bundled fonts: the same PDF
+pages with none of metalwatch's work. Rows (issue 13):
+
+- report (en, zh) vs the floor: target <= 1.25x;
+- peak memory, report vs the floor: target <= 1.5x;
+- the report with WeasyPrint's fontTools fallback (``libharfbuzz-subset`` hidden from it by
+  refusing its ``dlopen``) vs with HarfBuzz subsetting: context, no target.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from pairs import PYTHON, ROOT, alternate, report, seeded_store
 
 HIDE_HB_SUBSET = """
 import cffi
@@ -31,80 +31,75 @@ def _dlopen(self, name, *a, **k):
 cffi.FFI.dlopen = _dlopen
 """
 
+FLOOR = """
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+fonts = FontConfiguration()
+css = weasyprint.CSS(string={css!r}, font_config=fonts)
+weasyprint.HTML(filename={html!r}, base_url={base!r}).write_pdf(
+    {out!r}, stylesheets=[css], font_config=fonts)
+"""
 
-def cold(code: str, repeat: int) -> float:
-    """Median wall time of ``python -c code`` in fresh processes."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+
+def report_code(store: Path, week: str, lang: str, out: Path) -> str:
+    """A cold ``metalwatch report`` through the CLI's entry point."""
+    return (
+        "from metalwatch.cli import main\n"
+        f"main(['--store', {str(store)!r}, 'report', '--week', {week!r}, '--lang', {lang!r}, "
+        f"'-o', {str(out)!r}])"
+    )
+
+
+def floor_code(store: Path, week: str, lang: str, work: Path) -> str:
+    """WeasyPrint alone on the report's own HTML, with the bundled fonts."""
+    from metalwatch.reporting.render import font_face_css, packaged_template_dir
+
+    html = work / f"weekly-{lang}.html"
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            report_code(store, week, lang, html).replace("'-o'", "'--format', 'html', '-o'"),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    base = packaged_template_dir().as_uri() + "/"
+    return FLOOR.format(css=font_face_css(), html=str(html), base=base, out=str(work / "floor.pdf"))
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--pairs", type=int, default=5)
     p.add_argument("--week", default="2025-12-12")
     a = p.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="mw-bench-"))
-    store = work / "store.sqlite"
-    subprocess.run(
-        [sys.executable, "-c", f"import metalwatch as mw; mw.Store({str(store)!r})"], check=True
-    )
-    html = work / "weekly.html"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metalwatch.cli",
-            "--store",
-            str(store),
-            "report",
-            "--week",
-            a.week,
-            "--format",
-            "html",
-            "-o",
-            str(html),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    bare = work / "bare.html"
-    bare.write_text(re.sub(r"<figure>.*?</figure>", "", html.read_text(), flags=re.S))
-    from metalwatch.reporting.render import FONT_DIR, packaged_template_dir
-
-    base = packaged_template_dir().as_uri() + "/"
-    floor = (
-        f"import weasyprint; weasyprint.HTML(filename={str(bare)!r}, base_url={base!r})"
-        f".write_pdf({str(work / 'bare.pdf')!r})"
-    )
-    report = (
-        f"from metalwatch.cli import main; main(['--store', {str(store)!r}, 'report', "
-        f"'--week', {a.week!r}, '-o', {str(work / 'w.pdf')!r}])"
-    )
-    report_zh = report.replace("'report',", "'report', '--lang', 'zh',")
+    work = Path(tempfile.mkdtemp(prefix="mw-bench-report-"))
+    store = seeded_store(work / "store.sqlite")
     rows = []
-    t_report, t_floor = cold(report, a.repeat), cold(floor, a.repeat)
-    rows.append(
-        (
-            "metalwatch report (en, cold) vs WeasyPrint alone on its HTML without charts",
-            t_report,
-            t_floor,
-            "<= 1.5x",
+    for lang in ("en", "zh"):
+        pair = alternate(
+            f"metalwatch report ({lang}, cold) vs WeasyPrint alone on its HTML (charts, fonts)",
+            report_code(store, a.week, lang, work / "report.pdf"),
+            floor_code(store, a.week, lang, work),
+            n=a.pairs,
+            target=1.25,
         )
+        rows.append(pair.row())
+        if lang == "en":
+            memory = pair.row("memory")
+            memory["target"] = 1.5
+            memory["met"] = memory["ratio"] <= 1.5  # type: ignore[operator]
+            rows.append(memory)
+    en = report_code(store, a.week, "en", work / "report.pdf")
+    pair = alternate(
+        "report (en) with fontTools subsetting vs with HarfBuzz subsetting",
+        HIDE_HB_SUBSET + en,
+        en,
+        n=a.pairs,
     )
-    t_mw, t_ak = cold("import metalwatch", a.repeat), cold("import akshare", a.repeat)
-    rows.append(("import metalwatch vs import akshare", t_mw, t_ak, "<= 0.2x"))
-    t_zh = cold(report_zh, a.repeat)
-    t_zh_nohb = cold(HIDE_HB_SUBSET + report_zh, a.repeat)
-    rows.append(("Chinese report without vs with libharfbuzz-subset", t_zh_nohb, t_zh, "report"))
-    print(f"fonts: {FONT_DIR}; repeat {a.repeat}; week {a.week}\n")
-    print("| comparison | A (s) | B (s) | A/B | target |")
-    print("|---|---|---|---|---|")
-    for name, x, y, target in rows:
-        print(f"| {name} | {x:.2f} | {y:.2f} | {x / y:.2f}x | {target} |")
+    rows.append(pair.row())
+    report(rows)
 
 
 if __name__ == "__main__":

@@ -47,19 +47,9 @@ if TYPE_CHECKING:  # pragma: no cover
         series,
         update,
     )
-    from metalwatch.quant import (
-        beta,
-        context,
-        convert,
-        event_study,
-        inventories,
-        move_stats,
-        plot,
-        seasonal,
-        spreads,
-        volatility,
-    )
+    from metalwatch.quant import context, convert, inventories, plot, spreads
     from metalwatch.store import Store
+    from metalwatch.studies import beta, event_study, move_stats, seasonal, volatility
 
 __version__ = "0.1.0"
 
@@ -82,18 +72,17 @@ _LAZY = {
     ),
     **dict.fromkeys(
         (
-            "beta",
             "context",
             "convert",
-            "event_study",
             "inventories",
-            "move_stats",
             "plot",
-            "seasonal",
             "spreads",
-            "volatility",
         ),
         "metalwatch.quant",
+    ),
+    **dict.fromkeys(
+        ("beta", "event_study", "move_stats", "seasonal", "volatility"),
+        "metalwatch.studies",
     ),
     "Store": "metalwatch.store",
 }

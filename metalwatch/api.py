@@ -10,7 +10,6 @@ argument is keyword-only. The statistics live in :mod:`metalwatch.quant`.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -357,9 +356,9 @@ def report(
     OutputError
         The output cannot be written where asked (checked before anything is computed).
     """
-    from metalwatch.weekly import write_weekly
+    from metalwatch.weekly import write
 
-    path, problems = write_weekly(
+    done = write(
         week,
         output=output,
         lang=lang,
@@ -370,12 +369,8 @@ def report(
         as_of=_as_of(as_of),
         store=store,
     )
-    glyphs = sorted({m for m in problems if ".notdef" in m})
-    if glyphs:
-        warnings.warn(
-            f"{path}: {len(glyphs)} missing glyph(s), e.g. {glyphs[0]}", RenderWarning, stacklevel=2
-        )
-    return path
+    done.warn_missing_glyphs(stacklevel=2)
+    return done.path
 
 
 def update(

@@ -168,32 +168,3 @@ def write(
     if appendix:
         write_appendix(model, appendix_path(out, appendix), appendix)
     return WrittenWeekly(out, choice, problems)
-
-
-def write_weekly(
-    week: object = None,
-    *,
-    output: str | os.PathLike[str] | None = None,
-    lang: str = "en",
-    format: str = "pdf",  # noqa: A002 - the CLI's --format
-    analyst: str | os.PathLike[str] | None = None,
-    template_dir: str | os.PathLike[str] | None = None,
-    appendix: str | None = None,
-    store: StoreArg = None,
-    generated_at: datetime | None = None,
-    as_of: str | pd.Timestamp | datetime | None = None,
-) -> tuple[Path, list[str]]:
-    """:func:`write`, returning ``(path, problems)`` (the form :func:`metalwatch.report` reads)."""
-    done = write(
-        week,
-        output=output,
-        lang=lang,
-        format=format,
-        analyst=analyst,
-        template_dir=template_dir,
-        appendix=appendix,
-        store=store,
-        generated_at=generated_at,
-        as_of=as_of,
-    )
-    return done.path, done.problems

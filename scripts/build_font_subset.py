@@ -21,8 +21,15 @@ or English report, and 5,800 of the Bold's former 14,336 glyphs).
 Sources used for the committed files (both SIL OFL 1.1, see metalwatch/fonts/OFL.txt):
 Regular from NotoSansSC-Regular.otf (Noto Sans SC 2.004, PyPI wheel pylopdf-fonts-zh-cn 0.1.1);
 Bold from Debian fonts-noto-cjk NotoSansCJK-Bold.ttc, face "Noto Sans CJK SC" (font number 2).
-The committed files were then rebuilt from themselves with this script (the same characters,
-the glyph order above).
+The committed files were built from those sources with::
+
+    python scripts/build_font_subset.py NotoSansSC-Regular.otf \
+        metalwatch/fonts/NotoSansSC-Regular-subset.otf --also events.csv headlines.csv
+    python scripts/build_font_subset.py NotoSansCJK-Bold.ttc --font-number 2 \
+        metalwatch/fonts/NotoSansSC-Bold-subset.otf --also events.csv headlines.csv
+
+where ``events.csv`` and ``headlines.csv`` are the seed news and events of
+``shared/data/seed_news_events`` (not yet bundled; their characters are kept and ordered first).
 """
 
 from __future__ import annotations

@@ -23,11 +23,12 @@ SKIP_TAGS = frozenset(
 )
 SKIP_CLASSES = frozenset({"name", "id", "sources", "news", "formula"})
 VOID = frozenset({"meta", "img", "br", "link", "hr", "input"})
-#: Dates are as-of labels, not figures; instrument ids (``LME.CA.3M``) are names.
+#: Dates are as-of labels, not figures; instrument ids (``LME.CA.3M``) and futures contracts
+#: (``CU2601``) are names.
 DATES = re.compile(
     r"\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日|\(\d{2}-\d{2}\)"
 )
-IDS = re.compile(r"\b[A-Z]{2,}(?:\.[A-Z0-9_]+)+\b")
+IDS = re.compile(r"\b[A-Z]{2,}(?:\.[A-Z0-9_]+)+\b|(?<![A-Za-z0-9])[A-Z]{1,2}\d{4}(?!\d)")
 #: Fixed words that contain digits: the 52-week range, the 3-month contract, the 5-day move,
 #: the 10-year and 2-year Treasury tenors.
 LABELS = (

@@ -64,7 +64,8 @@ def test_moves_command_loads_nothing_of_the_report_package(store_path):
 
 def test_statistics_modules_load_statsmodels_only_when_fitting():
     modules, _ = loaded(
-        "import metalwatch.analytics.stats, metalwatch.analytics.context, metalwatch.quant"
+        "import metalwatch.analytics.stats, metalwatch.analytics.context, metalwatch.quant, "
+        "metalwatch.studies"
     )
     assert modules == []
 

@@ -35,6 +35,7 @@ ALLOWED = {
 FACES = {
     "metalwatch.api",
     "metalwatch.quant",
+    "metalwatch.studies",
     "metalwatch.weekly",
     "metalwatch.cli",
     "metalwatch.commands",

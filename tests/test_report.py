@@ -176,8 +176,11 @@ def test_chinese_report_renders_real_glyphs(zh_pdf):
 def test_missing_series_are_named(en_pdf, zh_pdf):
     text = flat(pdf_text(en_pdf))
     assert "Missing series" in text
-    assert "SGE Au99.99 spot (SGE.AU9999)" in text
-    assert "Shenwan nonferrous metals index (SW.801050)" in text
+    # the live-only series never fetched: one line, a count per kind (SGE: Au99.99 and the
+    # two benchmarks; Shenwan: 6 indices and 6 valuations)
+    assert "SGE prices and benchmarks (3)" in text
+    assert "Shenwan indices and valuation (12)" in text
+    assert "(SW.801050)" not in text
     # COMEX stocks start in January 2026: missing for this week, and said so
     assert "COMEX gold stocks (COMEX.GC.STOCK): no data on or before this week" in text
     assert "缺失序列" in flat(pdf_text(zh_pdf))

@@ -66,3 +66,17 @@ def test_bad_template_folder_fails_before_any_week_work(store_path, tmp_path, ca
     assert main([*argv, "-o", str(tmp_path / "w.pdf")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("metalwatch: error: ") and str(missing) in err and "\n" not in err
+
+
+def test_mw_report_resolves_once_and_warns_of_missing_glyphs_at_the_caller(
+    store_path, tmp_path, monkeypatch, counted
+):
+    import metalwatch as mw
+    from metalwatch.errors import RenderWarning
+    from metalwatch.reporting import render
+
+    monkeypatch.setattr(render, "write_pdf", lambda html, out, td=None: ["glyph .notdef for '鿿'"])
+    with pytest.warns(RenderWarning, match=r"1 missing glyph\(s\), e.g. glyph .notdef") as got:
+        path = mw.report("2025-12-12", output=tmp_path / "w.pdf", store=store_path)
+    assert path == tmp_path / "w.pdf" and counted == ["2025-12-12"]
+    assert got[0].filename == __file__

@@ -63,7 +63,16 @@ METAL_WORDS = {"aluminum": N_("aluminium")}
 PROSE_NAMES = {"KOMIS.CO.LME_CASH": N_("LME cobalt cash (KOMIS)")}
 #: The cover's key-figures strip.
 KEY_FIGURES = ("COMEX.GC", "COMEX.SI", "LME.CA.3M", "LME.AH.3M", "LME.SN.3M", "CN.PRND_OXIDE")
-PRECIOUS = ("COMEX.GC", "COMEX.SI", "LBMA.AU.PM", "SGE.AU9999", "SHFE.AU", "SHFE.AG")
+PRECIOUS = (
+    "COMEX.GC",
+    "COMEX.SI",
+    "LBMA.AU.PM",
+    "SGE.AU9999",
+    "SGE.AU.BENCHMARK",
+    "SGE.AG.BENCHMARK",
+    "SHFE.AU",
+    "SHFE.AG",
+)
 INDUSTRIAL = (
     "LME.CA.CASH",
     "LME.CA.3M",
@@ -84,8 +93,13 @@ INVENTORY = (
     "COMEX.HG.STOCK",
     "LME.AH.STOCK",
     "SHFE.AL.STOCK",
+    "SHFE.AL.WARRANT",
     "LME.SN.STOCK",
     "SHFE.SN.STOCK",
+    "SHFE.SN.WARRANT",
+    "SHFE.ZN.WARRANT",
+    "SHFE.NI.WARRANT",
+    "SHFE.PB.WARRANT",
     "COMEX.GC.STOCK",
     "COMEX.SI.STOCK",
 )
@@ -100,13 +114,48 @@ BATTERY_MINOR = (
     "KOMIS.LI.SPODUMENE",
     "CN.CO_ELECTROLYTIC",
     "KOMIS.CO.LME_CASH",
+    "KOMIS.CO.LME_15M",
     "KOMIS.CO.ROTTERDAM",
     "KOMIS.SB.INGOT",
     "KOMIS.SB.TRIOXIDE",
 )
 STRATEGIC = RARE_EARTH_QUOTES + RARE_EARTH_FOB + BATTERY_MINOR
+#: China spot prices from 100ppi: ``close`` is the spot price, ``basis`` (a second stored
+#: field) the spot minus the dominant contract's settlement.
+SPOT = (
+    "CN.SPOT.CU",
+    "CN.SPOT.AL",
+    "CN.SPOT.ZN",
+    "CN.SPOT.PB",
+    "CN.SPOT.NI",
+    "CN.SPOT.SN",
+    "CN.SPOT.AO",
+    "CN.SPOT.LC",
+    "CN.SPOT.AU",
+    "CN.SPOT.AG",
+)
+#: The stored field of a spot series that holds its basis.
+BASIS_FIELD = "basis"
+#: Yangshan copper premiums (Mysteel posted midpoints, USD/t over the benchmark for the stated
+#: QP, conventionally LME): warehouse warrant and bill of lading, each for pyrometallurgical
+#: (smelted and electrorefined) and hydrometallurgical SX-EW cathode.
+YANGSHAN = (
+    "YANGSHAN.CU.WARRANT_PYRO",
+    "YANGSHAN.CU.WARRANT_HYDRO",
+    "YANGSHAN.CU.BL_PYRO",
+    "YANGSHAN.CU.BL_HYDRO",
+)
+#: Shenwan sub-indices of nonferrous metals (申万二级行业).
+SECTOR_SUBINDICES = ("SW.801055", "SW.801053", "SW.801054", "SW.801056", "SW.801051")
+#: Valuation of the sector index and its sub-indices: ``pe`` registered, ``pb`` beside it.
+VALUATION = ("SW.801050.VALUATION",) + tuple(f"{i}.VALUATION" for i in SECTOR_SUBINDICES)
+#: The stored field of a valuation series that holds its price-to-book ratio.
+PB_FIELD = "pb"
+#: Stored fields read beside the registered ones (the spot basis, the PB).
+SIDE_FIELDS = (BASIS_FIELD, PB_FIELD)
 RECAP = (
     "SW.801050",
+    *SECTOR_SUBINDICES,
     "SHFE.AU",
     "COMEX.GC",
     "SHFE.AG",

@@ -19,13 +19,16 @@ from metalwatch.errors import MetalwatchError
 from metalwatch.reporting import crossvenue, derived, drivers, layout, leads, policy, views
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.chartbook import Chart, section_chart
+from metalwatch.reporting.curves_table import curves_table
 from metalwatch.reporting.event_views import EventView, event_views
 from metalwatch.reporting.figures import Cell, FigureBook, Table
 from metalwatch.reporting.honest import honest_moves, this_week
 from metalwatch.reporting.i18n import iso_date, long_date, tr, unit
 from metalwatch.reporting.policy import PolicyBox
+from metalwatch.reporting.spot_table import premium_table, spot_table
 from metalwatch.reporting.status import DataStatus, data_status, source_labels, week_news
 from metalwatch.reporting.tables import TableBuilder
+from metalwatch.reporting.valuation_table import valuation_table
 from metalwatch.store.week import WeekData
 
 
@@ -148,6 +151,7 @@ def build_weekly(
     lang: str = "en",
     analyst: AnalystInput | None = None,
     generated_at: datetime | None = None,
+    side: pd.DataFrame | None = None,
 ) -> WeeklyReport:
     """Compute the weekly for the week ending ``data.week`` from that week's data.
 
@@ -161,9 +165,16 @@ def build_weekly(
         The analyst's input (rating, views, commentary, watch lists); default: none.
     generated_at
         The time printed as the generation time (default: now, UTC).
+    side
+        Stored rows of the fields kept beside the registered ones (:data:`layout.SIDE_FIELDS`:
+        the spot basis, the PB), long layout, on or before the week; default: none (the spot
+        and valuation tables then print a dash for them).
     """
     analyst = analyst or AnalystInput()
     week = data.week
+    side = (
+        side if side is not None else pd.DataFrame(columns=["instrument", "field", "date", "value"])
+    )
 
     def t(text: str) -> str:
         return tr(lang, text)
@@ -238,6 +249,8 @@ def build_weekly(
             [
                 tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
                 crossvenue.cross_venue_table(wide, week, book, skipped),
+                spot_table(tb, side, t("Spot and basis (100ppi)")),
+                premium_table(tb, t("Yangshan copper premiums")),
             ],
             chart("industrial"),
             lead=leads.section_lead("industrial", moves, book, data.history, held, wide),
@@ -279,7 +292,11 @@ def build_weekly(
             "recap",
             t("Weekly market recap"),
             commentary("recap"),
-            [tb.recap("recap", t("Sector index and futures"), layout.RECAP)],
+            [
+                tb.recap("recap", t("Sector index and futures"), layout.RECAP),
+                valuation_table(tb, side, t("Sector valuation")),
+            ]
+            + [c for c in [curves_table(data.curves, week, book)] if c is not None],
         ),
         Section(
             "equities",

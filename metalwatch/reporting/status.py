@@ -12,7 +12,7 @@ import pandas as pd
 
 from metalwatch import provenance, registry
 from metalwatch.reporting.figures import FigureBook
-from metalwatch.reporting.i18n import iso_date, tr
+from metalwatch.reporting.i18n import N_, iso_date, tr
 from metalwatch.reporting.news_relevance import NewsRule, relevant
 from metalwatch.store.week import WeekData
 
@@ -41,13 +41,46 @@ class StatusItem:
     as_of: str = ""
 
 
+#: How the series fetched live only are grouped in the status line, by venue (msgids);
+#: equities of any venue are one group, an unlisted venue is its own.
+LIVE_GROUPS = {
+    "SGE": N_("SGE prices and benchmarks"),
+    "100PPI": N_("100ppi spot and basis"),
+    "SHFE": N_("SHFE stocks and warrants"),
+    "SW": N_("Shenwan indices and valuation"),
+    "CN": N_("China quotes"),
+}
+EQUITY_GROUP = N_("Overseas equities")
+
+
+@dataclass
+class StatusGroup:
+    """Series of one kind with no bundled history and no update attempt yet."""
+
+    label: str
+    ids: list[str]
+    #: How many, as printed (recorded in the figure book).
+    count: str
+
+
 @dataclass
 class DataStatus:
-    """Stale series (with why), missing series, and the sources table."""
+    """Stale series (with why), missing series, the live-only series not yet fetched (grouped),
+    and the sources table."""
 
     stale: list[StatusItem] = field(default_factory=list)
     missing: list[StatusItem] = field(default_factory=list)
     sources: list[SourceRow] = field(default_factory=list)
+    unfetched: list[StatusGroup] = field(default_factory=list)
+    #: How many live-only series were never fetched, as printed.
+    unfetched_count: str = ""
+
+
+def live_group(inst: registry.Instrument) -> str:
+    """The status line's group (a msgid) of a series fetched live only."""
+    if inst.group == "equity":
+        return EQUITY_GROUP
+    return LIVE_GROUPS.get(inst.venue, inst.venue)
 
 
 def failed_updates(fetches: pd.DataFrame, week: pd.Timestamp) -> dict[str, dict[str, Any]]:
@@ -83,14 +116,22 @@ def data_status(
     lang, week = book.lang, data.week
     failed = failed_updates(data.fetches, week)
     missing_ids = set(provenance.missing())
+    tried = _last_attempts(data.fetches)
     out = DataStatus()
+    groups: dict[str, list[str]] = {}
     for iid, m in moves.iterrows():
         iid = str(iid)
         inst = registry.get(iid)
         if m["status"] == "no data":
+            attempt = tried.get(iid)
+            if iid in missing_ids and attempt is None:
+                groups.setdefault(live_group(inst), []).append(iid)
+                continue
             reason = tr(lang, "no data on or before this week")
-            if iid in missing_ids:
-                reason = tr(lang, "no public history bundled; fetched by the live adapter")
+            if attempt is not None and attempt["status"] != "ok":
+                reason = tr(lang, "update failed: %(message)s", message=attempt["message"])
+            elif iid in missing_ids:
+                reason = tr(lang, "no public history bundled; the live update stored none so far")
             out.missing.append(StatusItem(iid, inst.name(lang), reason))
             continue
         as_of = iso_date(m["close_date"])
@@ -124,7 +165,28 @@ def data_status(
                 stale=stale,
             )
         )
+    how = "registered series with no bundled history and no update attempt"
+    out.unfetched = [
+        StatusGroup(
+            tr(lang, group),
+            ids,
+            book.count("status", f"UNFETCHED.{ids[0]}", "series", len(ids), "series", how),
+        )
+        for group, ids in groups.items()
+    ]
+    if groups:
+        total = sum(len(ids) for ids in groups.values())
+        out.unfetched_count = book.count("status", "UNFETCHED", "series", total, "series", how)
     return out
+
+
+def _last_attempts(fetches: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The latest update attempt of each series (any time), by instrument."""
+    if fetches.empty:
+        return {}
+    return {
+        str(r["instrument"]): {str(k): v for k, v in r.items()} for r in fetches.to_dict("records")
+    }
 
 
 def week_news(news: pd.DataFrame, rule: NewsRule) -> list[dict[str, str]]:

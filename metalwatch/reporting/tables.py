@@ -85,6 +85,8 @@ def contract_kind(inst: registry.Instrument, lang: str) -> str:
         text = N_("official cash")
     elif inst.field == "fix":
         text = N_("PM fix")
+    elif inst.field == "fix_pm":
+        text = N_("PM benchmark")
     elif inst.field == "mid":
         text = N_("quote, mid of range")
     elif inst.kind == "index":

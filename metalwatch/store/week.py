@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metalwatch import frame, registry
+from metalwatch import contracts, frame, registry
 from metalwatch.event import Event
 from metalwatch.store.database import Store
 
@@ -23,6 +23,9 @@ WINDOWED_CADENCES = ("daily", "weekly")
 RANGE_FIELDS = ("low", "high")
 #: Groups whose daily prices are read over their whole history (weekly records: "since").
 RECORD_GROUPS = ("precious", "industrial", "strategic")
+#: Calendar days of futures-contract settlements read before the week (this week's curve and
+#: the one a week earlier, with room for a holiday week).
+CURVE_DAYS = 21
 #: Fields of positioning series kept in full beside their registered net.
 POSITION_FIELDS = ("mm_long", "mm_short", "mm_net", "open_interest")
 #: Events read around a week: dated from this many days before its Friday ...
@@ -62,6 +65,9 @@ class WeekData:
         Stored events (all metals) dated from :data:`EVENTS_BEFORE_DAYS` days before ``week``
         to :data:`EVENTS_AFTER_DAYS` days after it, oldest first: those dated after ``week``
         are scheduled. A month-precision event counts as its month.
+    curves
+        Settlements of every stored futures contract of a tracked curve
+        (:data:`metalwatch.contracts.CURVES`) over the :data:`CURVE_DAYS` before ``week``.
     """
 
     week: pd.Timestamp
@@ -73,6 +79,7 @@ class WeekData:
     history_days: int = 0
     positions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     history: pd.DataFrame = field(default_factory=frame.empty, repr=False)
+    curves: pd.DataFrame = field(default_factory=frame.empty, repr=False)
     events: tuple[Event, ...] = field(default=(), repr=False)
 
     def rows(self, ids: Iterable[str]) -> pd.DataFrame:
@@ -138,6 +145,7 @@ def read_week(
         history_days=history_days,
         positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
         history=_history(store, week, ids),
+        curves=_curves(store, week),
         events=tuple(
             store.events(
                 start=week - pd.Timedelta(days=EVENTS_BEFORE_DAYS),
@@ -145,6 +153,17 @@ def read_week(
             )
         ),
     )
+
+
+def _curves(store: Store, week: pd.Timestamp) -> pd.DataFrame:
+    """Settlements of every stored contract of a tracked curve over :data:`CURVE_DAYS`."""
+    held = sorted(
+        {iid for iid, fld in store.last_dates() if fld == contracts.FIELD and contracts.parse(iid)}
+    )
+    if not held:
+        return frame.empty()
+    start = week - pd.Timedelta(days=CURVE_DAYS)
+    return store.read(held, fields=[contracts.FIELD], start=start, end=week).reset_index(drop=True)
 
 
 def _history(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
