@@ -414,7 +414,10 @@ class Store:
         revise_only
             The source prefix of the stored rows that may be revised (None: any row).
         """
-        return self.upsert_chunks([df], validate=validate, revise_only=revise_only)
+        df = frame.validate(df) if validate else frame.coerce(df)
+        if df.empty:
+            return WriteResult(0, 0, 0)
+        return self.upsert_chunks([df], validate=False, revise_only=revise_only)
 
     def upsert_chunks(
         self,
