@@ -658,6 +658,8 @@ class Store:
             rows = self._db.execute(sql, [*head, *params]).fetchall()
         except self._db.errors as exc:
             raise self._db.translate(exc, "read") from exc
+        if ids is None:  # every series: one committed since the catalog was read is named too
+            catalog = self._catalog()
         return canonical(rows, catalog)
 
     def _catalog(self) -> Catalog:
@@ -735,11 +737,10 @@ class Store:
 
     def info(self) -> pd.DataFrame:
         """Rows, first and last date per (instrument, field)."""
-        catalog = self._catalog()
-        names = {held[0]: key for key, held in catalog.series.items()}
         got = self._sql(
             "SELECT series, COUNT(*), MIN(day), MAX(day) FROM observations GROUP BY series"
         ).fetchall()
+        names = {held[0]: key for key, held in self._catalog().series.items()}  # read after
         rows = sorted(
             (*names[int(sid)], int(n), day_text(first), day_text(last))
             for sid, n, first, last in got
@@ -791,9 +792,8 @@ class Store:
 
     def last_dates(self) -> dict[tuple[str, str], str]:
         """The last stored date per (instrument, field)."""
-        catalog = self._catalog()
-        names = {held[0]: key for key, held in catalog.series.items()}
         rows = self._sql("SELECT series, MAX(day) FROM observations GROUP BY series").fetchall()
+        names = {held[0]: key for key, held in self._catalog().series.items()}  # read after
         return {names[int(sid)]: day_text(d) for sid, d in rows}
 
     def data_as_of(self) -> pd.Timestamp | None:
