@@ -55,7 +55,7 @@ def main() -> None:
     )
     rows = [pair.row()]
     seed = alternate(
-        "seeding a new store vs opening the seeded one",
+        "mw.moves on a new store (seeding it) vs on the seeded store",
         SEED_ONLY.format(store=str(store)),
         SEED_ONLY.format(store=str(store)),
         n=a.pairs,

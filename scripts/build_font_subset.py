@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import unicodedata
 from pathlib import Path
 
 from fontTools import subset
@@ -44,14 +45,17 @@ from fontTools.ttLib import TTFont
 from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Files whose text a weekly prints (the weekly's glyphs are ordered first, in this order).
+#: Files and folders whose text a weekly prints (its glyphs are ordered first, in this order):
+#: the templates, then the package's text files (the catalogue, the registry, the Chinese
+#: source names, the bundled events, strings in the code), then the bundled news.
 WEEKLY_TEXT_FILES = (
     "templates",
     "metalwatch/locale/zh_CN/LC_MESSAGES/metalwatch.po",
-    "metalwatch/instruments.toml",
-    "metalwatch/data/events.csv",
+    "metalwatch",
     "metalwatch/data/news.csv.gz",
 )
+#: Suffixes of the text files read in a folder.
+TEXT_SUFFIXES = frozenset({".j2", ".css", ".html", ".po", ".py", ".toml", ".csv", ".yaml", ".md"})
 #: Code point ranges ordered first whether or not a file uses them: ASCII, Latin-1, general
 #: punctuation (… — ‰), arrows, letterlike (℃), math (− ≈ ≤), CJK and full-width punctuation.
 FIRST_RANGES = (
@@ -84,7 +88,8 @@ def gb2312_codepoints() -> set[int]:
 
 def _read_text(path: Path) -> str:
     if path.is_dir():
-        return "".join(_read_text(p) for p in sorted(path.rglob("*")) if p.is_file())
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES)
+        return "".join(_read_text(p) for p in files)
     if path.suffix == ".gz":
         return gzip.decompress(path.read_bytes()).decode("utf-8")
     return path.read_text(encoding="utf-8")
@@ -97,7 +102,10 @@ def weekly_text(extra: list[Path] | None = None) -> str:
         text += _read_text(ROOT / name)
     for path in extra or []:
         text += _read_text(path)
-    return "".join(dict.fromkeys(c for c in text if c.isprintable()))
+    # Korean appears in source notes only (KOMIS), never in a weekly; the Regular lacks it, and
+    # a character one weight lacks would shift the other's ids.
+    kept = (c for c in text if c.isprintable() and "HANGUL" not in unicodedata.name(c, ""))
+    return "".join(dict.fromkeys(kept))
 
 
 def wanted_codepoints(first: str = "") -> set[int]:

@@ -34,6 +34,7 @@ def test_store_info(store_path, capsys):
     assert main(["--store", str(store_path), "store", "info"]) == 0
     out = capsys.readouterr().out
     assert str(store_path) in out and "LME.CA.3M" in out and "2026-08-21" in out
+    assert "events: 10, 2025-04-01 to 2026-01-01" in out  # the bundled events
 
 
 def test_report_command(store_path, tmp_path, capsys):

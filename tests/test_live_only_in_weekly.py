@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from metalwatch import frame
-from metalwatch.reporting.layout import HISTORY_DAYS, SIDE_FIELDS, report_instruments
+from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.reporting.model import WeeklyReport, build_weekly
 from metalwatch.reporting.render import render_html
 from metalwatch.store import Store
@@ -56,8 +56,7 @@ def _report(path, lang: str, *, live: bool) -> WeeklyReport:
         if live:
             st.upsert(live_rows())
         data = read_week(st, WEEK, report_instruments(), history_days=HISTORY_DAYS)
-        side = st.read(sorted({i for i, *_ in LIVE}), fields=list(SIDE_FIELDS), end=WEEK)
-    return build_weekly(data, lang=lang, side=side)
+    return build_weekly(data, lang=lang)
 
 
 def _tables(report: WeeklyReport) -> dict[str, list[list[str]]]:
@@ -189,3 +188,13 @@ def test_every_figure_printed_is_in_the_appendix(store_path, lang, live) -> None
 
     report = _report(store_path, lang, live=live)
     assert unrecorded(render_html(report), report.figures) == []
+
+
+def test_zh_status_line_and_tables(store_path) -> None:
+    html = render_html(_report(store_path, "zh", live=False))
+    assert (
+        '仅在线获取、尚未获取的序列</b>（36）：<span class="name">'
+        "上海黄金交易所价格与基准价</span>（3）" in html
+    )
+    assert "——运行 metalwatch update 即可获取。" in html
+    assert "现货与基差（生意社）" not in html and "板块估值" not in html

@@ -75,6 +75,10 @@ def _info(args: argparse.Namespace) -> int:
             mode = " (read-only: opened as an unchanging file)" if st.immutable else " (read-only)"
         print(f"store: {st.location}{mode}")
         print(f"rows: {int(info['rows'].sum())} in {info['instrument'].nunique()} instruments")
+        events = st.events()
+        if events:
+            first, last = min(e.date for e in events), max(e.date for e in events)
+            print(f"events: {len(events)}, {first:%Y-%m-%d} to {last:%Y-%m-%d}")
         if snap.current:
             state = "current"
         elif snap.stored == NOT_SEEDED:

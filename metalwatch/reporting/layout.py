@@ -151,8 +151,6 @@ SECTOR_SUBINDICES = ("SW.801055", "SW.801053", "SW.801054", "SW.801056", "SW.801
 VALUATION = ("SW.801050.VALUATION",) + tuple(f"{i}.VALUATION" for i in SECTOR_SUBINDICES)
 #: The stored field of a valuation series that holds its price-to-book ratio.
 PB_FIELD = "pb"
-#: Stored fields read beside the registered ones (the spot basis, the PB).
-SIDE_FIELDS = (BASIS_FIELD, PB_FIELD)
 RECAP = (
     "SW.801050",
     *SECTOR_SUBINDICES,

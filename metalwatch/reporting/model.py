@@ -151,7 +151,6 @@ def build_weekly(
     lang: str = "en",
     analyst: AnalystInput | None = None,
     generated_at: datetime | None = None,
-    side: pd.DataFrame | None = None,
 ) -> WeeklyReport:
     """Compute the weekly for the week ending ``data.week`` from that week's data.
 
@@ -165,16 +164,10 @@ def build_weekly(
         The analyst's input (rating, views, commentary, watch lists); default: none.
     generated_at
         The time printed as the generation time (default: now, UTC).
-    side
-        Stored rows of the fields kept beside the registered ones (:data:`layout.SIDE_FIELDS`:
-        the spot basis, the PB), long layout, on or before the week; default: none (the spot
-        and valuation tables then print a dash for them).
     """
     analyst = analyst or AnalystInput()
     week = data.week
-    side = (
-        side if side is not None else pd.DataFrame(columns=["instrument", "field", "date", "value"])
-    )
+    side = data.side
 
     def t(text: str) -> str:
         return tr(lang, text)

@@ -45,9 +45,12 @@ def valuation_table(tb: TableBuilder, side: pd.DataFrame, title: str) -> Table:
             continue
         inst, m = registry.get(iid), tb.row(iid)
         index = iid.removesuffix(".VALUATION")
+        name = registry.get(index).name(tb.lang)
+        if m["stale"]:
+            name += " [" + tr(tb.lang, "stale") + "]"
         t.rows.append(
             [
-                Cell(registry.get(index).name(tb.lang), "text name"),
+                Cell(name, "text name stale" if m["stale"] else "text name"),
                 Cell(index.split(".", 1)[1], "text id"),
                 tb.metric(SECTION, iid, "close"),
                 tb.book.num(

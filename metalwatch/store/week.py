@@ -26,6 +26,10 @@ RECORD_GROUPS = ("precious", "industrial", "strategic")
 #: Calendar days of futures-contract settlements read before the week (this week's curve and
 #: the one a week earlier, with room for a holiday week).
 CURVE_DAYS = 21
+#: Fields read beside the registered one over :data:`SIDE_DAYS`: the 100ppi spot's basis to the
+#: dominant contract, a Shenwan index's price-to-book.
+SIDE_FIELDS = ("basis", "pb")
+SIDE_DAYS = 21
 #: Fields of positioning series kept in full beside their registered net.
 POSITION_FIELDS = ("mm_long", "mm_short", "mm_net", "open_interest")
 #: Events read around a week: dated from this many days before its Friday ...
@@ -68,6 +72,9 @@ class WeekData:
     curves
         Settlements of every stored futures contract of a tracked curve
         (:data:`metalwatch.contracts.CURVES`) over the :data:`CURVE_DAYS` before ``week``.
+    side
+        Rows of the :data:`SIDE_FIELDS` of ``ids`` over the :data:`SIDE_DAYS` before ``week``
+        (the spot basis, the PB), in the store's long layout.
     """
 
     week: pd.Timestamp
@@ -80,6 +87,7 @@ class WeekData:
     positions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     history: pd.DataFrame = field(default_factory=frame.empty, repr=False)
     curves: pd.DataFrame = field(default_factory=frame.empty, repr=False)
+    side: pd.DataFrame = field(default_factory=frame.empty, repr=False)
     events: tuple[Event, ...] = field(default=(), repr=False)
 
     def rows(self, ids: Iterable[str]) -> pd.DataFrame:
@@ -146,6 +154,9 @@ def read_week(
         positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
         history=_history(store, week, ids),
         curves=_curves(store, week),
+        side=store.read(
+            ids, fields=list(SIDE_FIELDS), start=week - pd.Timedelta(days=SIDE_DAYS), end=week
+        ).reset_index(drop=True),
         events=tuple(
             store.events(
                 start=week - pd.Timedelta(days=EVENTS_BEFORE_DAYS),
