@@ -144,7 +144,7 @@ def prices(
     with opened(store) as st:
         df = st.read(
             [i.id for i in insts],
-            fields=[field] if field else None,
+            fields=[field] if field else sorted({i.field for i in insts}),  # only those used
             start=_date(start),
             end=_date(end),
             as_of=_as_of(as_of),

@@ -23,6 +23,7 @@ from metalwatch import errors
 from metalwatch.errors import InvalidInputError, NoDataError, UnknownInstrumentError
 from metalwatch.sources import bundled
 from metalwatch.store import Store
+from metalwatch.store.compact import day_text
 from tests.snapshot_data import FX_1212
 from tests.snapshot_data import WEEK as DAY
 
@@ -233,11 +234,12 @@ def stored_closes(sql, store_path, iid: str) -> pd.Series:
     """An instrument's stored closes read with plain SQL, not through ``Store.read``."""
     rows = sql(
         store_path,
-        "SELECT date, value FROM observations "
-        "WHERE instrument = ? AND field = 'close' ORDER BY date",
+        "SELECT o.day, o.value FROM observations o JOIN series s ON s.id = o.series "
+        "WHERE s.instrument = ? AND s.field = 'close' ORDER BY o.day",
         (iid,),
     )
-    return pd.Series([v for _, v in rows], index=pd.DatetimeIndex([d for d, _ in rows]))
+    days = pd.DatetimeIndex([day_text(d) for d, _ in rows])
+    return pd.Series([v for _, v in rows], index=days)
 
 
 def weekly_log_returns(closes: pd.Series) -> pd.Series:

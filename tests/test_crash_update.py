@@ -33,6 +33,7 @@ import pytest
 
 from metalwatch import api
 from metalwatch.store import Store
+from metalwatch.store.compact import day_number
 from tests.faults.harness import CUT
 from tests.faults.replay_server import ReplayServer
 from tests.faults.zygote import Zygote, alive, wait_commits, wait_gone, wait_line
@@ -65,7 +66,10 @@ def base(seeded_path, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("crash-update") / "base.sqlite"
     shutil.copyfile(seeded_path, path)
     with Store(path) as st:
-        st._con.execute("DELETE FROM observations WHERE date > ? OR date < ?", (CUT, KEEP_FROM))
+        st._con.execute(
+            "DELETE FROM observations WHERE day > ? OR day < ?",
+            (day_number(CUT), day_number(KEEP_FROM)),
+        )
         st._con.execute("DELETE FROM revisions")
         st._con.execute("VACUUM")
         st._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -21,6 +21,7 @@ from metalwatch.ingest import seed
 from metalwatch.ingest.seed import SEEDED_FROM, apply_snapshot, open_store, snapshot_status
 from metalwatch.sources import bundled
 from metalwatch.store import Store
+from metalwatch.store.compact import day_number
 from tests.test_store_hostile import Mount, mount, read_only_folder
 
 __all__ = ["mount"]  # a fixture
@@ -39,16 +40,17 @@ IMPORTED = ("COMEX.GC", "close", "2025-12-12", 4301.0, "file:gc.csv")
 def make_old(path: Path | str, sql: SQL) -> int:
     """Take a seeded store back to an older snapshot; returns the rows removed."""
     iid, since = MISSING
-    removed = sql(path, "SELECT COUNT(*) FROM observations WHERE instrument = ? AND date >= ? "
-                  "AND date < '2026-08-20'", (iid, since))[0][0]  # fmt: skip
-    sql(path, "DELETE FROM observations WHERE instrument = ? AND date >= ? AND date < '2026-08-20'",
-        (iid, since))  # fmt: skip
-    where = "WHERE instrument = ? AND field = ? AND date = ?"
+    span = "series IN (SELECT id FROM series WHERE instrument = ?) AND day >= ? AND day < ?"
+    window = (iid, day_number(since), day_number("2026-08-20"))
+    removed = sql(path, f"SELECT COUNT(*) FROM observations WHERE {span}", window)[0][0]
+    sql(path, f"DELETE FROM observations WHERE {span}", window)
+    where = "WHERE series = (SELECT id FROM series WHERE instrument = ? AND field = ?) AND day = ?"
     for inst, fld, day, value in CORRECTED:
-        sql(path, f"UPDATE observations SET value = ? {where}", (value, inst, fld, day))
+        sql(path, f"UPDATE observations SET value = ? {where}", (value, inst, fld, day_number(day)))
     for inst, fld, day, value, source in (LIVE, IMPORTED):
-        sql(path, f"UPDATE observations SET value = ?, source = ? {where}",
-            (value, source, inst, fld, day))  # fmt: skip
+        sql(path, "INSERT INTO sources (name) VALUES (?)", (source,))
+        sql(path, "UPDATE observations SET value = ?, source = (SELECT id FROM sources WHERE "
+            f"name = ?) {where}", (value, source, inst, fld, day_number(day)))  # fmt: skip
     sql(path, "UPDATE meta SET value = ? WHERE key = ?", (OLD_ID, SEEDED_FROM))
     return cast(int, removed)
 

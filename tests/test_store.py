@@ -18,6 +18,7 @@ from metalwatch.errors import SchemaError, StoreCorruptError, StoreVersionError
 from metalwatch.sources import bundled
 from metalwatch.store import Store
 from metalwatch.store.schema import SCHEMA_VERSION
+from tests.store_v3 import to_v3
 
 SQL = Callable[..., list[tuple[object, ...]]]
 
@@ -129,10 +130,12 @@ def test_schema_1_is_upgraded_on_open(seeded_url: str | Path, sql: SQL) -> None:
     """A store of schema 1 gets revisions.old_updated_at; its revisions stay."""
     with Store(seeded_url) as st:
         st.upsert(rows({"2025-12-12": 11805.5}, source="revision-test"))
+    to_v3(sql, seeded_url)
     sql(seeded_url, "ALTER TABLE revisions DROP COLUMN old_updated_at")
+    sql(seeded_url, "DROP TABLE events")
     sql(seeded_url, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(seeded_url) as st:
-        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "3"
+        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "4"
         rev = st.revisions()
         assert rev["old_value"].tolist() == [11800.0] and rev["old_updated_at"].isna().all()
         # as_of before that revision: the old value, known to have existed then

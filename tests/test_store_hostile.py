@@ -163,7 +163,10 @@ def test_read_only_folder_with_unmerged_wal_is_a_read_error(
     con = sqlite3.connect(store_path)
     con.execute("PRAGMA wal_autocheckpoint=0")
     with con:
-        con.execute("DELETE FROM observations WHERE instrument = 'LME.CA.3M'")
+        con.execute(
+            "DELETE FROM observations WHERE series IN "
+            "(SELECT id FROM series WHERE instrument = 'LME.CA.3M')"
+        )
     src = store_path.parent.parent / "pending"
     src.mkdir()
     for suffix in ("", "-wal"):  # the files a crashed writer leaves, without its -shm

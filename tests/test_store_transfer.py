@@ -80,7 +80,7 @@ def test_cli_import_and_check(
 
 
 def _observations(store_path: Path, sql: SQL) -> list[tuple[object, ...]]:
-    return sql(store_path, "SELECT * FROM observations ORDER BY instrument, field, date")
+    return sql(store_path, "SELECT * FROM observations ORDER BY series, day")
 
 
 def test_import_refuses_a_1000x_jump_naming_it(

@@ -23,6 +23,7 @@ from metalwatch.sources import catalog
 from metalwatch.sources.sina_futures import ShfeMainFetcher
 from metalwatch.sources.yahoo import YahooFetcher
 from metalwatch.store import Store
+from metalwatch.store.compact import day_number
 from tests.sources.replay import (
     JIN10_SHFE,
     JSON,
@@ -42,10 +43,12 @@ def cut(path, instrument: str | None, after: str) -> None:
     with Store(path) as st:
         if instrument:
             st._con.execute(
-                "DELETE FROM observations WHERE instrument = ? AND date > ?", (instrument, after)
+                "DELETE FROM observations WHERE day > ? AND series IN "
+                "(SELECT id FROM series WHERE instrument = ?)",
+                (day_number(after), instrument),
             )
         else:
-            st._con.execute("DELETE FROM observations WHERE date > ?", (after,))
+            st._con.execute("DELETE FROM observations WHERE day > ?", (day_number(after),))
 
 
 def run(path, ids, register, **kw) -> runner.UpdateReport:

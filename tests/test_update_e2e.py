@@ -15,6 +15,7 @@ import responses
 from metalwatch.cli import main
 from metalwatch.ingest import runner
 from metalwatch.store import Store
+from metalwatch.store.compact import day_number
 from tests.sources.replay import E2E_INSTRUMENTS, fast_policy, register_everything
 
 CUT = "2025-12-05"
@@ -29,7 +30,7 @@ def stale_store(store_path, tmp_path_factory):
     data = yf.data.YfData()
     data._crumb, data._cookie, data._cookie_strategy = None, None, "basic"
     with Store(store_path) as st:
-        st._con.execute("DELETE FROM observations WHERE date > ?", (CUT,))
+        st._con.execute("DELETE FROM observations WHERE day > ?", (day_number(CUT),))
     return store_path
 
 

@@ -132,9 +132,9 @@ def apply_snapshot(store: Store) -> WriteResult | None:
     One transaction: new rows are added, bundled values the snapshot changes are revised
     (kept in ``revisions``), values from any other source are kept (``WriteResult.kept``),
     headlines and the bundled events (:func:`apply_events`) are added, and the new id is
-    recorded. The snapshot is read before the write
-    lock is taken, and the store's id read again under it: if another process applied the
-    snapshot meanwhile, nothing is done and None is returned.
+    recorded. The store's id is read under the write lock: if another process applied the
+    snapshot meanwhile, nothing is done and None is returned. The snapshot is then streamed
+    one instrument's file at a time, so memory stays bounded whatever its size.
 
     Parameters
     ----------
@@ -143,13 +143,14 @@ def apply_snapshot(store: Store) -> WriteResult | None:
     """
     store.require_writable()
     new_id = package_snapshot_id()
-    rows, news = bundled.load(), bundled.news()
+    news = bundled.news()
     with store.transaction():
         store.lock("snapshot")  # PostgreSQL: a second process waits here, then sees the new id
         old_id = store.meta(SEEDED_FROM)
         if old_id == new_id:
             return None
-        result = store.upsert(rows, validate=False, revise_only=BUNDLED_SOURCE)
+        # one instrument's file at a time: memory stays bounded whatever the snapshot's size
+        result = store.upsert_chunks(bundled.parts_of(), validate=False, revise_only=BUNDLED_SOURCE)
         store.add_news(news)
         apply_events(store)
         store.set_meta(SEEDED_FROM, new_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -55,10 +55,17 @@ def snapshot_id() -> str:
 
 def load(ids: Iterable[str] | None = None) -> pd.DataFrame:
     """The bundled history as one canonical frame (all instruments, or ``ids``)."""
+    parts = list(parts_of(ids))
+    if not parts:
+        return frame.empty()
+    return frame.coerce(pd.concat(parts, ignore_index=True))
+
+
+def parts_of(ids: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The bundled history one instrument at a time (canonical columns), read lazily."""
     files = _snapshot_files()
     wanted = sorted(files) if ids is None else [i.id for i in registry.resolve(list(ids))]
     prov = provenance()
-    parts = []
     for iid in wanted:
         if iid not in files:
             continue
@@ -73,10 +80,7 @@ def load(ids: Iterable[str] | None = None) -> pd.DataFrame:
         part["unit"] = inst.unit
         part["currency"] = inst.currency
         part["source"] = f"{SOURCE_PREFIX}:{prov.get(iid, {}).get('dataset', 'snapshot')}"
-        parts.append(part)
-    if not parts:
-        return frame.empty()
-    return frame.coerce(pd.concat(parts, ignore_index=True))
+        yield part
 
 
 def news() -> pd.DataFrame:

@@ -22,9 +22,10 @@ from metalwatch import frame
 from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
 from metalwatch.event import Event
 from metalwatch.store.backend import Backend, Cursor, read_only_error
+from metalwatch.store.compact import Catalog, canonical, day_number, day_text, incoming_rows
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
 from metalwatch.store.paths import resolve_location
-from metalwatch.store.schema import SCHEMA_VERSION, UPGRADES, ddl
+from metalwatch.store.schema import SCHEMA_VERSION, UPGRADE_IDS, UPGRADES, ddl
 
 DateLike = str | pd.Timestamp | datetime
 
@@ -85,8 +86,8 @@ def as_of_text(as_of: DateLike) -> str:
     return parse_as_of(as_of).to_pydatetime().isoformat(timespec="microseconds")
 
 
-def _day(value: DateLike) -> str:
-    return f"{pd.Timestamp(value):%Y-%m-%d}"
+def _day(value: DateLike) -> int:
+    return day_number(value)
 
 
 def open_backend(location: str | Path, *, read_only: bool = False) -> Backend:
@@ -101,10 +102,11 @@ def open_backend(location: str | Path, *, read_only: bool = False) -> Backend:
 
 
 #: The value of a stored row as it was at ``as_of`` (the first placeholder): its old value in
-#: the first revision made after then, else the stored one. ``{col}`` is value or source.
+#: the first revision made after then, else the stored one. ``{col}`` is value or source; the
+#: row's write time is ``w.at`` (``observations o JOIN writes w``).
 _THEN = (
-    "CASE WHEN o.updated_at <= ? THEN o.{col} ELSE COALESCE((SELECT r.old_{col} FROM revisions r "
-    "WHERE r.instrument = o.instrument AND r.field = o.field AND r.date = o.date "
+    "CASE WHEN w.at <= ? THEN o.{col} ELSE COALESCE((SELECT r.old_{col} FROM revisions r "
+    "WHERE r.series = o.series AND r.day = o.day "
     "AND r.revised_at > ? ORDER BY r.revised_at, r.id LIMIT 1), o.{col}) END"
 )
 #: Whether a stored row existed at ``as_of`` (three placeholders): written by then and not
@@ -112,10 +114,14 @@ _THEN = (
 #: ``as_of`` can have its old value written by then (each old value is the previous new one).
 #: A revision made by schema 1 does not know when its old value was written: taken as by then.
 _KNOWN = (
-    "(o.updated_at <= ? OR EXISTS (SELECT 1 FROM revisions r WHERE r.instrument = o.instrument "
-    "AND r.field = o.field AND r.date = o.date AND r.revised_at > ? "
+    "(w.at <= ? OR EXISTS (SELECT 1 FROM revisions r WHERE r.series = o.series "
+    "AND r.day = o.day AND r.revised_at > ? "
     "AND (r.old_updated_at IS NULL OR r.old_updated_at <= ?)))"
 )
+#: The write time of each observation, joined when a read looks at a past moment.
+_WRITES = " JOIN writes w ON w.id = o.written"
+#: Rows per chunk an upsert loads and merges at a time (bounded memory whatever the size).
+CHUNK_ROWS = 50_000
 
 
 class Store:
@@ -363,6 +369,8 @@ class Store:
             while current is not None and int(current) in UPGRADES:
                 for statement in UPGRADES[int(current)]:
                     self._db.execute(ddl(self._db.dialect, statement))
+                for table in UPGRADE_IDS.get(int(current), ()):
+                    self._db.after_load(table)
                 current = str(int(current) + 1)
                 self._sql(
                     "UPDATE meta SET value = ? WHERE key = 'schema_version'", (current,), "write"
@@ -409,66 +417,104 @@ class Store:
         df = frame.validate(df) if validate else frame.coerce(df)
         if df.empty:
             return WriteResult(0, 0, 0)
-        now = _now()
-        rows = list(
-            zip(
-                df["instrument"].astype(str),
-                df["field"].astype(str),
-                df["date"].dt.strftime("%Y-%m-%d"),
-                df["value"].astype(float).tolist(),
-                df["unit"].astype(str),
-                df["currency"].astype(object).where(df["currency"].notna(), None),
-                df["source"].astype(str),
-                strict=True,
-            )
-        )
-        series = sorted({(r[0], r[1]) for r in rows})
-        # which stored rows may be revised: all, or those whose source starts with the prefix
-        may, may_params = "TRUE", tuple[Any, ...]()
-        if revise_only is not None:
-            may, may_params = "substr(o.source, 1, ?) = ?", (len(revise_only), revise_only)
+        return self.upsert_chunks([df], validate=False, revise_only=revise_only)
+
+    def upsert_chunks(
+        self,
+        frames: Iterable[pd.DataFrame],
+        *,
+        validate: bool = True,
+        revise_only: str | None = None,
+    ) -> WriteResult:
+        """:meth:`upsert` of many canonical frames as one write (one transaction, one time).
+
+        The frames are taken one at a time and merged in chunks of :data:`CHUNK_ROWS` rows,
+        so memory stays bounded however many rows pass (the bundled snapshot is seeded so).
+        A key (instrument, field, date) must not come twice.
+
+        Parameters
+        ----------
+        frames
+            Canonical frames (an iterator is read once, lazily).
+        validate, revise_only
+            As for :meth:`upsert`.
+        """
         db = self._db
+        total = [0, 0, 0, 0]
         with self.transaction():
-            for iid, fld in series:
-                db.lock(f"series:{iid}:{fld}")
+            now = _now()
+            write_id: int | None = None
+            catalog = Catalog.read(db)
             db.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS incoming (instrument TEXT, field TEXT, "
-                "date TEXT, value DOUBLE PRECISION, unit TEXT, currency TEXT, source TEXT)"
+                "CREATE TEMP TABLE IF NOT EXISTS incoming (series INTEGER, day INTEGER, "
+                "value DOUBLE PRECISION, source INTEGER)"
             )
-            db.execute("DELETE FROM incoming")
-            db.load("incoming", INCOMING, rows)
-            added = db.execute(
-                "SELECT COUNT(*) FROM incoming i LEFT JOIN observations o "
-                "USING (instrument, field, date) WHERE o.value IS NULL"
+            for whole in frames:
+                df = frame.validate(whole) if validate else frame.coerce(whole)
+                keys = zip(df["instrument"].astype(str), df["field"].astype(str), strict=True)
+                for iid, fld in sorted(set(keys)):
+                    db.lock(f"series:{iid}:{fld}")
+                for at in range(0, len(df), CHUNK_ROWS):
+                    part = df.iloc[at : at + CHUNK_ROWS]
+                    if write_id is None:
+                        write_id = int(
+                            db.execute(
+                                "INSERT INTO writes (at) VALUES (?) RETURNING id", (now,)
+                            ).fetchone()[0]
+                        )
+                    counts = self._merge(part, catalog, write_id, now, revise_only)
+                    total = [t + c for t, c in zip(total, counts, strict=True)]
+            added, revised, unchanged, kept = total
+            if write_id is not None and added + revised == 0:
+                db.execute("DELETE FROM writes WHERE id = ?", (write_id,))
+        return WriteResult(added, revised, unchanged, kept)
+
+    def _merge(
+        self,
+        df: pd.DataFrame,
+        catalog: Catalog,
+        write_id: int,
+        now: str,
+        revise_only: str | None,
+    ) -> tuple[int, int, int, int]:
+        """Merge one chunk of canonical rows (inside the upsert's transaction)."""
+        db = self._db
+        catalog.ensure(db, df)
+        rows = incoming_rows(df, catalog)
+        # which stored rows may be revised: all, or those whose source starts with the prefix
+        may = "TRUE"
+        if revise_only is not None:
+            ids = catalog.source_ids(revise_only)
+            may = f"o.source IN ({','.join(map(str, ids))})" if ids else "FALSE"
+        db.execute("DELETE FROM incoming")
+        db.load("incoming", INCOMING, rows)
+        match = "JOIN observations o ON o.series = i.series AND o.day = i.day"
+        added = db.execute(
+            f"SELECT COUNT(*) FROM incoming i LEFT {match} WHERE o.value IS NULL"
+        ).fetchone()[0]
+        kept = 0
+        if revise_only is not None:
+            kept = db.execute(
+                f"SELECT COUNT(*) FROM incoming i {match} WHERE o.value != i.value AND NOT ({may})"
             ).fetchone()[0]
-            kept = 0
-            if revise_only is not None:
-                kept = db.execute(
-                    "SELECT COUNT(*) FROM incoming i JOIN observations o "
-                    f"USING (instrument, field, date) WHERE o.value != i.value AND NOT ({may})",
-                    may_params,
-                ).fetchone()[0]
-            revised = db.execute(
-                "INSERT INTO revisions (instrument, field, date, old_value, new_value, "
-                "old_source, new_source, revised_at, old_updated_at) "
-                "SELECT o.instrument, o.field, o.date, o.value, i.value, o.source, i.source, ?, "
-                "o.updated_at "
-                "FROM incoming i JOIN observations o USING (instrument, field, date) "
-                f"WHERE o.value != i.value AND {may}",
-                (now, *may_params),
-            ).rowcount
-            db.execute(
-                "INSERT INTO observations AS o (instrument, field, date, value, unit, currency, "
-                "source, updated_at) SELECT instrument, field, date, value, unit, currency, "
-                "source, ? FROM incoming WHERE true "
-                "ON CONFLICT (instrument, field, date) DO UPDATE SET value = excluded.value, "
-                "unit = excluded.unit, currency = excluded.currency, source = excluded.source, "
-                f"updated_at = excluded.updated_at WHERE o.value != excluded.value AND {may}",
-                (now, *may_params),
-            )
-            db.execute("DELETE FROM incoming")
+        revised = db.execute(
+            "INSERT INTO revisions (series, day, old_value, new_value, old_source, new_source, "
+            "revised_at, old_updated_at) "
+            "SELECT o.series, o.day, o.value, i.value, o.source, i.source, ?, w.at "
+            f"FROM incoming i {match}{_WRITES} WHERE o.value != i.value AND {may}",
+            (now,),
+        ).rowcount
+        db.execute(
+            "INSERT INTO observations AS o (series, day, value, source, written) "
+            "SELECT series, day, value, source, ? FROM incoming WHERE true "
+            "ON CONFLICT (series, day) DO UPDATE SET value = excluded.value, "
+            "source = excluded.source, written = excluded.written "
+            f"WHERE o.value != excluded.value AND {may}",
+            (write_id,),
+        )
+        db.execute("DELETE FROM incoming")
         added, kept = int(added), int(kept)
-        return WriteResult(added, revised, len(rows) - added - revised - kept, kept)
+        return added, revised, len(rows) - added - revised - kept, kept
 
     def add_news(self, news: pd.DataFrame) -> int:
         """Store headlines (date, title, source, url[, keyword]); returns rows added."""
@@ -590,49 +636,55 @@ class Store:
             reads the store as it is (or as of :meth:`at`'s moment, for a view).
         """
         as_of = self._as_of if as_of is None else as_of
-        where, params = self._filters(instruments, fields, start, end, as_of)
+        catalog = self._catalog()
+        ids = catalog.series_ids(
+            None if instruments is None else list(instruments),
+            None if fields is None else list(fields),
+        )
+        if ids is not None and not ids:
+            return frame.empty()
+        where, params = self._filters(ids, start, end, as_of)
         if as_of is None:
-            cols = "o.value, o.unit, o.currency, o.source"
+            cols, joins = "o.value, o.source", ""
             head: list[Any] = []
         else:
             then = as_of_text(as_of)
-            cols = (
-                f"{_THEN.format(col='value')} AS value, o.unit, o.currency, "
-                f"{_THEN.format(col='source')} AS source"
-            )
-            head = [then, then, then, then]
-        sql = f"SELECT o.instrument, o.field, o.date, {cols} FROM observations o"
+            cols = f"{_THEN.format(col='value')}, {_THEN.format(col='source')}"
+            joins, head = _WRITES, [then, then, then, then]
+        sql = f"SELECT o.series, o.day, {cols} FROM observations o{joins}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY o.instrument, o.field, o.date"
-        df = self._frame(sql, [*head, *params])
-        if df.empty:
-            return frame.empty()
-        return frame.coerce(df)
+        try:
+            rows = self._db.execute(sql, [*head, *params]).fetchall()
+        except self._db.errors as exc:
+            raise self._db.translate(exc, "read") from exc
+        if ids is None:  # every series: one committed since the catalog was read is named too
+            catalog = self._catalog()
+        return canonical(rows, catalog)
+
+    def _catalog(self) -> Catalog:
+        """The store's series and sources, read now."""
+        try:
+            return Catalog.read(self._db)
+        except self._db.errors as exc:
+            raise self._db.translate(exc, "read") from exc
 
     @staticmethod
     def _filters(
-        instruments: Iterable[str] | None,
-        fields: Iterable[str] | None,
+        series: list[int] | None,
         start: DateLike | None,
         end: DateLike | None,
         as_of: DateLike | None,
     ) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
-        for col, vals in (("instrument", instruments), ("field", fields)):
-            if vals is not None:
-                listed = list(vals)
-                if not listed:
-                    where.append("FALSE")
-                    continue
-                where.append(f"o.{col} IN ({','.join('?' * len(listed))})")
-                params += listed
+        if series is not None:
+            where.append(f"o.series IN ({','.join(map(str, series))})")
         if start is not None:
-            where.append("o.date >= ?")
+            where.append("o.day >= ?")
             params.append(_day(start))
         if end is not None:
-            where.append("o.date <= ?")
+            where.append("o.day <= ?")
             params.append(_day(end))
         if as_of is not None:
             then = as_of_text(as_of)
@@ -642,12 +694,19 @@ class Store:
 
     def revisions(self, instrument: str | None = None) -> pd.DataFrame:
         """The revision history (old and new value, when it changed)."""
-        sql = "SELECT * FROM revisions"
+        sql = (
+            "SELECT r.id, s.instrument, s.field, r.day AS date, r.old_value, r.new_value, "
+            "a.name AS old_source, b.name AS new_source, r.revised_at, r.old_updated_at "
+            "FROM revisions r JOIN series s ON s.id = r.series JOIN sources a ON a.id = "
+            "r.old_source JOIN sources b ON b.id = r.new_source"
+        )
         params: list[str] = []
         if instrument:
-            sql += " WHERE instrument = ?"
+            sql += " WHERE s.instrument = ?"
             params.append(instrument)
-        return self._frame(sql + " ORDER BY id", params)
+        df = self._frame(sql + " ORDER BY r.id", params)
+        df["date"] = [day_text(d) for d in df["date"]]
+        return df
 
     def news(self, start: str | None = None, end: str | None = None) -> pd.DataFrame:
         """Stored headlines between two dates (inclusive), newest first."""
@@ -678,9 +737,16 @@ class Store:
 
     def info(self) -> pd.DataFrame:
         """Rows, first and last date per (instrument, field)."""
-        return self._frame(
-            "SELECT instrument, field, COUNT(*) AS rows, MIN(date) AS first, MAX(date) AS last "
-            "FROM observations GROUP BY instrument, field ORDER BY instrument, field"
+        got = self._sql(
+            "SELECT series, COUNT(*), MIN(day), MAX(day) FROM observations GROUP BY series"
+        ).fetchall()
+        names = {held[0]: key for key, held in self._catalog().series.items()}  # read after
+        rows = sorted(
+            (*names[int(sid)], int(n), day_text(first), day_text(last))
+            for sid, n, first, last in got
+        )
+        return pd.DataFrame.from_records(
+            rows, columns=["instrument", "field", "rows", "first", "last"]
         )
 
     def span(
@@ -703,29 +769,32 @@ class Store:
         as_of
             Only rows the store held at that moment (see :meth:`read`).
         """
-        last_day = "9999-12-31" if end is None else _day(end)
-        known, known_params = "", []
+        last_day = 2**31 - 1 if end is None else _day(end)
+        catalog = self._catalog()
+        known, joins, known_params = "", "", []
         as_of = self._as_of if as_of is None else as_of
         if as_of is not None:
             then = as_of_text(as_of)
-            known, known_params = f" AND {_KNOWN}", [then, then, then]
+            known, joins, known_params = f" AND {_KNOWN}", _WRITES, [then, then, then]
         out = {}
         for iid, fld in series:
+            held = catalog.series.get((iid, fld))
+            if held is None:
+                continue
             first, last = self._sql(
-                "SELECT MIN(o.date), MAX(o.date) FROM observations o "
-                f"WHERE o.instrument = ? AND o.field = ? AND o.date <= ?{known}",
-                (iid, fld, last_day, *known_params),
+                f"SELECT MIN(o.day), MAX(o.day) FROM observations o{joins} "
+                f"WHERE o.series = ? AND o.day <= ?{known}",
+                (held[0], last_day, *known_params),
             ).fetchone()
             if first is not None:
-                out[(iid, fld)] = (str(first), str(last))
+                out[(iid, fld)] = (day_text(first), day_text(last))
         return out
 
     def last_dates(self) -> dict[tuple[str, str], str]:
         """The last stored date per (instrument, field)."""
-        rows = self._sql(
-            "SELECT instrument, field, MAX(date) FROM observations GROUP BY instrument, field"
-        ).fetchall()
-        return {(str(i), str(f)): str(d) for i, f, d in rows}
+        rows = self._sql("SELECT series, MAX(day) FROM observations GROUP BY series").fetchall()
+        names = {held[0]: key for key, held in self._catalog().series.items()}  # read after
+        return {names[int(sid)]: day_text(d) for sid, d in rows}
 
     def data_as_of(self) -> pd.Timestamp | None:
         """The store's latest write: the newest value, revision, fetch attempt or event (UTC).
@@ -734,7 +803,7 @@ class Store:
         reads the store as the edition saw it. None for a store never written.
         """
         row = self._sql(
-            "SELECT MAX(t) FROM (SELECT MAX(updated_at) AS t FROM observations "
+            "SELECT MAX(t) FROM (SELECT MAX(at) AS t FROM writes "
             "UNION ALL SELECT MAX(revised_at) FROM revisions "
             "UNION ALL SELECT MAX(attempted_at) FROM fetch_log "
             "UNION ALL SELECT MAX(written_at) FROM events) w"
@@ -751,4 +820,4 @@ class Store:
 
 
 #: The columns of the upsert's temporary ``incoming`` table.
-INCOMING = ("instrument", "field", "date", "value", "unit", "currency", "source")
+INCOMING = ("series", "day", "value", "source")

@@ -24,7 +24,10 @@ from metalwatch.store.paths import redact
 
 CONNECT_TIMEOUT_S = 10
 #: The tables a writer must be able to change (INSERT and UPDATE).
-WRITTEN = ("meta", "observations", "revisions", "fetch_log", "news", "events")
+WRITTEN = (
+    "meta", "series", "sources", "writes", "observations", "revisions", "fetch_log", "news",
+    "events",
+)  # fmt: skip
 
 
 def lock_key(key: str) -> int:
@@ -164,7 +167,7 @@ class PostgresBackend:
             self.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
         orphans = self.execute(
             "SELECT COUNT(*) FROM revisions r LEFT JOIN observations o "
-            "USING (instrument, field, date) WHERE o.instrument IS NULL"
+            "ON o.series = r.series AND o.day = r.day WHERE o.series IS NULL"
         ).fetchone()
         n = int(orphans[0]) if orphans else 0
         return "ok" if n == 0 else f"{n} revision(s) of rows not stored"

@@ -22,6 +22,7 @@ import responses
 from metalwatch.cli import main
 from metalwatch.ingest import runner
 from metalwatch.store import Store
+from metalwatch.store.compact import day_number
 from tests.sources.replay import fast_policy
 
 #: The store is cut after this Friday, as if last updated then; the replays carry the next week.
@@ -36,7 +37,7 @@ def cut_store(src: Path, dst: Path, after: str = CUT) -> Path:
     """Copy the store ``src`` to ``dst`` without the rows dated after ``after``."""
     shutil.copyfile(src, dst)
     with Store(dst) as st:
-        st._con.execute("DELETE FROM observations WHERE date > ?", (after,))
+        st._con.execute("DELETE FROM observations WHERE day > ?", (day_number(after),))
         st._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return dst
 

@@ -24,6 +24,7 @@ from metalwatch.ingest import update
 from metalwatch.sources import catalog
 from metalwatch.sources.base import Fetched
 from metalwatch.store import Store
+from metalwatch.store.compact import day_number
 from tests.sources.contract import check_contract
 from tests.sources.replay import Case, cases, fast_policy
 
@@ -156,7 +157,9 @@ def truncate(store_path, instrument: str, after: str | None) -> None:
         return
     with Store(store_path) as st:
         st._con.execute(
-            "DELETE FROM observations WHERE instrument = ? AND date > ?", (instrument, after)
+            "DELETE FROM observations WHERE series IN (SELECT id FROM series WHERE instrument = ?) "
+            "AND day > ?",
+            (instrument, day_number(after)),
         )
 
 

@@ -1,0 +1,162 @@
+"""The compact row layout (schema 4): canonical frames to integer rows and back.
+
+A stored observation is ``(series, day, value, source, written)``, all integers but the value:
+this module keeps the ``series`` and ``sources`` tables' ids (:class:`Catalog`), turns a
+canonical frame into rows for the upsert (:func:`incoming_rows`), and read rows back into the
+canonical frame (:func:`canonical`), so nothing above the store sees the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from metalwatch import frame
+from metalwatch.store.backend import Backend
+
+_EPOCH = date(1970, 1, 1)
+
+
+def day_number(value: str | pd.Timestamp | datetime) -> int:
+    """Days since 1970-01-01 of a date (the stored ``day``)."""
+    return (pd.Timestamp(value).date() - _EPOCH).days
+
+
+def day_text(day: int) -> str:
+    """The ISO date (``YYYY-MM-DD``) of a stored ``day``."""
+    return str(np.datetime64(int(day), "D"))
+
+
+@dataclass
+class Catalog:
+    """The ids of the store's series and sources (small tables, read whole).
+
+    Attributes
+    ----------
+    series
+        ``(instrument, field) -> (id, unit, currency)``.
+    sources
+        ``name -> id`` (a name stored twice: its first id).
+    names
+        ``id -> name``, every id.
+    """
+
+    series: dict[tuple[str, str], tuple[int, str, str | None]] = field(default_factory=dict)
+    sources: dict[str, int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, db: Backend) -> Catalog:
+        """The catalog as ``db`` holds it now."""
+        rows = db.execute("SELECT id, instrument, field, unit, currency FROM series").fetchall()
+        names = {int(n): str(m) for n, m in db.execute("SELECT id, name FROM sources").fetchall()}
+        ids: dict[str, int] = {}
+        for n in sorted(names):
+            ids.setdefault(names[n], n)  # a name added twice at once: its first id
+        return cls({(str(i), str(f)): (int(n), str(u), c) for n, i, f, u, c in rows}, ids, names)
+
+    def series_ids(
+        self, instruments: Iterable[str] | None, fields: Iterable[str] | None
+    ) -> list[int] | None:
+        """Ids of the series of ``instruments`` x ``fields`` held (None: no filter asked)."""
+        if instruments is None and fields is None:
+            return None
+        ins = None if instruments is None else set(instruments)
+        fls = None if fields is None else set(fields)
+        return sorted(
+            sid
+            for (iid, fld), (sid, _, _) in self.series.items()
+            if (ins is None or iid in ins) and (fls is None or fld in fls)
+        )
+
+    def ensure(self, db: Backend, df: pd.DataFrame) -> None:
+        """Add the series and sources of the canonical frame ``df`` that are not held yet.
+
+        A series' unit and currency are those last written (validated rows carry the
+        registered ones).
+        """
+        keys = df.drop_duplicates(["instrument", "field"], keep="last")
+        new, changed = [], []
+        for iid, fld, unit, cur in zip(
+            keys["instrument"].astype(str),
+            keys["field"].astype(str),
+            keys["unit"].astype(str),
+            keys["currency"].astype(object).where(keys["currency"].notna(), None),
+            strict=True,
+        ):
+            held = self.series.get((iid, fld))
+            if held is None:
+                new.append((iid, fld, unit, cur))
+            elif (held[1], held[2]) != (unit, cur):
+                changed.append((unit, cur, held[0]))
+        if new:
+            db.executemany(
+                "INSERT INTO series (instrument, field, unit, currency) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (instrument, field) DO NOTHING",
+                new,
+            )
+        if changed:
+            db.executemany("UPDATE series SET unit = ?, currency = ? WHERE id = ?", changed)
+        names = [n for n in df["source"].astype(str).unique() if n not in self.sources]
+        if names:
+            db.executemany("INSERT INTO sources (name) VALUES (?)", [(n,) for n in names])
+        if new or changed or names:
+            fresh = Catalog.read(db)
+            self.series, self.sources, self.names = fresh.series, fresh.sources, fresh.names
+
+    def source_ids(self, prefix: str) -> list[int]:
+        """Ids of the sources whose name starts with ``prefix`` (every id of a name)."""
+        return sorted(n for n, name in self.names.items() if name.startswith(prefix))
+
+
+def incoming_rows(df: pd.DataFrame, catalog: Catalog) -> list[tuple[int, int, float, int]]:
+    """``(series, day, value, source)`` rows of a canonical frame whose ids ``catalog`` holds."""
+    sid = {key: held[0] for key, held in catalog.series.items()}
+    series = pd.Series(
+        list(zip(df["instrument"].astype(str), df["field"].astype(str), strict=True))
+    )
+    days = df["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    sources = df["source"].astype(str).map(catalog.sources)
+    return list(
+        zip(
+            series.map(sid).astype(int).tolist(),
+            days.tolist(),
+            df["value"].astype(float).tolist(),
+            sources.astype(int).tolist(),
+            strict=True,
+        )
+    )
+
+
+def canonical(rows: list[tuple[int, int, float, int]], catalog: Catalog) -> pd.DataFrame:
+    """A canonical frame of ``(series, day, value, source)`` rows, sorted by instrument, field
+    and date."""
+    if not rows:
+        return frame.empty()
+    sid, day, value, src = (np.asarray(col) for col in zip(*rows, strict=True))
+    by_id = {held[0]: (iid, fld, held[1], held[2]) for (iid, fld), held in catalog.series.items()}
+    ids = sorted(by_id, key=lambda n: by_id[n][:2])
+    rank = np.zeros(max(by_id) + 1, dtype=np.int64)
+    rank[ids] = np.arange(len(ids))
+    order = np.lexsort((day.astype(np.int64), rank[sid.astype(np.int64)]))
+    sid, day, value, src = sid[order], day[order], value[order], src[order]
+    info = pd.DataFrame.from_dict(
+        by_id, orient="index", columns=["instrument", "field", "unit", "currency"]
+    )
+    joined = info.reindex(sid)
+    out = pd.DataFrame(
+        {
+            "instrument": joined["instrument"].to_numpy(),
+            "field": joined["field"].to_numpy(),
+            "date": day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "value": value.astype(np.float64),
+            "unit": joined["unit"].to_numpy(),
+            "currency": joined["currency"].to_numpy(),
+            "source": pd.Series(src).map(catalog.names).to_numpy(),
+        }
+    )
+    return frame.coerce(out)
