@@ -97,7 +97,9 @@ def test_paragraph_and_table_print_the_same_figures(en):
     assert set(figs["text"]) == {"-259", "259"}
     assert figs["value"].nunique() == 1
     premium = en.figures[en.figures["instrument"] == crossvenue.PREMIUMS["CU"]]
-    assert set(premium["text"]) == {"40"} and set(premium["value"]) == {40.0}
+    level = premium[premium["metric"] != "change"]  # the Yangshan table also prints its change
+    assert set(level["text"]) == {"40"} and set(level["value"]) == {40.0}
+    assert len(level) == 3  # the cross-venue note, the copper paragraph, the Yangshan table
 
 
 def test_without_a_stored_premium_the_window_is_before_premiums(data):
