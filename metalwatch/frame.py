@@ -224,6 +224,19 @@ def registered(df: pd.DataFrame) -> pd.DataFrame:
     return df[registered_mask(df)].reset_index(drop=True)
 
 
+def value_on(df: pd.DataFrame, instrument: str, field: str, day: object) -> float | None:
+    """The value of ``instrument``'s ``field`` dated ``day`` in long rows (the last written if
+    several), or None when there is none or ``day`` is missing."""
+    if day is None or pd.isna(day):  # type: ignore[call-overload]
+        return None
+    hit = df[
+        (df["instrument"] == instrument)
+        & (df["field"] == field)
+        & (df["date"] == pd.Timestamp(day))  # type: ignore[arg-type]
+    ]
+    return float(hit["value"].iloc[-1]) if not hit.empty else None
+
+
 def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     """Pivot a canonical frame to dates x instruments.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metalwatch import registry
+from metalwatch import frame, registry
 from metalwatch.reporting.figures import Cell, Table
 from metalwatch.reporting.i18n import N_, iso_date, tr, unit
 from metalwatch.reporting.layout import BASIS_FIELD, SPOT, YANGSHAN
@@ -52,14 +52,7 @@ PREMIUM_FORMULA = N_(
 
 def _on(side: pd.DataFrame, iid: str, day: object) -> float | None:
     """The basis stored for ``iid`` on ``day`` (None when none)."""
-    if day is None or pd.isna(day):  # type: ignore[call-overload]
-        return None
-    hit = side[
-        (side["instrument"] == iid)
-        & (side["field"] == BASIS_FIELD)
-        & (side["date"] == pd.Timestamp(day))  # type: ignore[arg-type]
-    ]
-    return float(hit["value"].iloc[-1]) if not hit.empty else None
+    return frame.value_on(side, iid, BASIS_FIELD, day)
 
 
 def spot_table(tb: TableBuilder, side: pd.DataFrame, title: str) -> Table:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metalwatch import registry
+from metalwatch import frame, registry
 from metalwatch.reporting.figures import Cell, Table
 from metalwatch.reporting.i18n import N_, tr
 from metalwatch.reporting.layout import PB_FIELD, VALUATION
@@ -24,12 +24,7 @@ FORMULA = N_(
 
 
 def _pb(side: pd.DataFrame, iid: str, day: object) -> float | None:
-    hit = side[
-        (side["instrument"] == iid)
-        & (side["field"] == PB_FIELD)
-        & (side["date"] == pd.Timestamp(day))  # type: ignore[arg-type]
-    ]
-    return float(hit["value"].iloc[-1]) if not hit.empty else None
+    return frame.value_on(side, iid, PB_FIELD, day)
 
 
 def valuation_table(tb: TableBuilder, side: pd.DataFrame, title: str) -> Table:
