@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,8 @@ METAL_COLORS = {
 VENUE_STYLES = {"SHFE": "--", "GFEX": "--"}
 #: A gap between two quotes longer than this is not bridged by a line (markers only).
 MAX_LINE_GAP_DAYS = 45
+#: Characters of a small-multiple panel's title per line (a longer title wraps, never clips).
+PANEL_TITLE_CHARS = 52
 #: Event markers: colour, rows of numbers, the step left (points) of crowded numbers, month-band
 #: opacity.
 EVENT_COLOR = "#8b1a1a"
@@ -237,7 +240,9 @@ def small_multiples(
         ax.plot(line.index, line, lw=1.0, color=PALETTE[k % len(PALETTE)])
         if markers:
             ax.plot(s.index, s, ls="none", marker="o", ms=2.5, color=PALETTE[k % len(PALETTE)])
-        ax.set_title(f"{label} ({unit})", loc="left", fontsize=7.5)
+        ax.set_title(
+            textwrap.fill(f"{label} ({unit})", PANEL_TITLE_CHARS), loc="left", fontsize=7.5
+        )
         ax.grid(axis="y", color="#e5e5e5", lw=0.5)
         ax.yaxis.set_major_formatter(lambda x, _pos: f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}")
         ax.tick_params(labelsize=6.5)
