@@ -114,3 +114,17 @@ def test_per_metal_paragraphs_carry_their_numbers_after_the_analyst(data, zh):
         s for s in build_weekly(data, lang="zh", analyst=own).sections if s.key == "precious"
     )
     assert section.commentary == "降息与央行购金继续支撑金价。" and section.lead.startswith("黄金")
+
+
+def test_a_thesis_of_gainers_and_fallers_reads_as_one_sentence(seeded_path):
+    """Week of 2026-01-02 (the default week): copper and aluminium rose, silver and lithium fell;
+    only the sentence's first word is capitalised."""
+    from metalwatch.analytics.moves import compute_moves
+    from metalwatch.reporting.views import thesis
+
+    week = pd.Timestamp("2026-01-02")
+    with Store(seeded_path, read_only=True) as st:
+        data = read_week(st, week, report_instruments(), history_days=400)
+    moves = compute_moves(data.rows(report_instruments()), week, report_instruments())
+    assert thesis(moves, "en") == "Copper and aluminium lead; silver and lithium fall"
+    assert thesis(moves, "zh") == "铜、铝领涨；白银、锂走弱"

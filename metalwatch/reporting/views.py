@@ -313,5 +313,5 @@ def _listed(metals: list[str], lang: str) -> str:
     names = [tr(lang, m) for m in metals]
     if lang != "en":
         return tr(lang, ", ").join(names)
-    names = [names[0]] + [n.lower() for n in names[1:]]
+    names = [n.lower() for n in names]  # mid-sentence; thesis() capitalises its first word
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
