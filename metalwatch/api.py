@@ -224,7 +224,7 @@ def curve(ids: str, *, date: DateArg = None, store: StoreArg = None) -> pd.DataF
     """
     from metalwatch import contracts
     from metalwatch.analytics.curves import curve_on
-    from metalwatch.sources.futures_curve import trading_days
+    from metalwatch.sources.futures_calendar import trading_days
 
     spec = contracts.curve_of(ids)
     day = _date(date)

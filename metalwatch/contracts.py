@@ -22,7 +22,7 @@ Last trading day, from each exchange's standard contract (最后交易日):
     GFEX lithium carbonate: the 5th trading day of the delivery month (碳酸锂期货合约).
 
 Trading days are passed in (the exchanges' calendar, see
-:func:`metalwatch.sources.futures_curve.trading_days`); a month the calendar does not cover is
+:func:`metalwatch.sources.futures_calendar.trading_days`); a month the calendar does not cover is
 reckoned on weekdays and the expiry is marked estimated.
 """
 

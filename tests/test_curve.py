@@ -13,7 +13,7 @@ from metalwatch.analytics.curves import m1_m3, spread_series, weekly_spread_chan
 from metalwatch.cli import main
 from metalwatch.errors import InvalidInputError, NoDataError
 from metalwatch.ingest import update
-from metalwatch.sources.futures_curve import trading_days
+from metalwatch.sources.futures_calendar import trading_days
 from tests.sources.replay import fast_policy
 from tests.sources.test_futures_curve import CU_1212, NOW, exchanges
 

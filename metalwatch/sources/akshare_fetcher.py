@@ -18,12 +18,31 @@ module level, so ``import metalwatch`` stays free of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import io
+import logging
+import threading
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from metalwatch.sources.base import Fetched, Fetcher, Query
+
+log = logging.getLogger(__name__)
+#: ``sys.stdout`` is one per process: one captured akshare call at a time, whichever adapter.
+_STDOUT = threading.Lock()
+
+
+@contextlib.contextmanager
+def quiet_stdout(label: str) -> Iterator[None]:
+    """Keep what akshare prints (its retry messages) off the user's terminal while a call runs,
+    and log it at debug level under ``label``; the failure itself comes back through the
+    request guard, not the printout."""
+    with _STDOUT, contextlib.redirect_stdout(io.StringIO()) as said:
+        yield
+    if said.getvalue():
+        log.debug("akshare %s printed: %s", label, said.getvalue().strip())
 
 
 class AkshareFetcher(Fetcher):

@@ -30,28 +30,23 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import importlib.util
-import io
-import json
-import logging
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from metalwatch import contracts, registry
-from metalwatch.sources.akshare_fetcher import AkshareFetcher
+from metalwatch import contracts
+from metalwatch.sources.akshare_fetcher import AkshareFetcher, quiet_stdout
 from metalwatch.sources.base import Fetched, Query, finish
+from metalwatch.sources.futures_calendar import closed_days
 from metalwatch.sources.policy import _HTTPStatus, last_failure, last_status
-from metalwatch.sources.session import session_closed
 
 #: Fields stored per contract: akshare column -> canonical field.
 COLUMNS = {"settle": "settle", "volume": "volume", "open_interest": "open_interest"}
 HOSTS = {"SHFE": "www.shfe.com.cn", "GFEX": "www.gfex.com.cn"}
 
-log = logging.getLogger(__name__)
+#: One call at a time: ``_single_request`` swaps a function of akshare's module while it runs.
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -65,19 +60,8 @@ class FuturesCurveFetcher(AkshareFetcher):
 
     def fetch_raw(self, query: Query) -> list[tuple[pd.Timestamp, pd.DataFrame | None]]:
         market = contracts.curve_of(query.instrument).market
-        calendar = trading_days()
-        last = calendar[-1] if len(calendar) else pd.Timestamp.min
-        cal = registry.get(query.instrument).calendar
         pages: list[tuple[pd.Timestamp, pd.DataFrame | None]] = []
-        for day in pd.bdate_range(query.start, query.end):
-            if day > last:
-                raise self.format_error(
-                    query,
-                    f"akshare's trading calendar ends {last:%Y-%m-%d}, so its {self.function} "
-                    f"answers nothing for {day:%Y-%m-%d}: upgrade akshare",
-                )
-            if day not in calendar or not session_closed(cal, day, query.now):
-                continue  # a holiday, or today's report not out yet
+        for day in closed_days(self, query):  # holidays and reports not out yet skipped
             ymd = f"{day:%Y%m%d}"
             ask = functools.partial(_ask, market, ymd)
             key = (self.function, market, ymd)
@@ -133,31 +117,12 @@ class FuturesCurveFetcher(AkshareFetcher):
         return pd.concat(frames, ignore_index=True) if frames else super().rows(query, wide, out)
 
 
-@functools.cache
-def trading_days() -> pd.DatetimeIndex:
-    """China's futures trading days from akshare's bundled calendar (read without importing it).
-
-    Empty if akshare is not installed.
-    """
-    spec = importlib.util.find_spec("akshare")
-    if spec is None or not spec.submodule_search_locations:
-        return pd.DatetimeIndex([])
-    path = Path(next(iter(spec.submodule_search_locations))) / "file_fold" / "calendar.json"
-    try:
-        days = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return pd.DatetimeIndex([])
-    return pd.DatetimeIndex(pd.to_datetime(days, format="%Y%m%d")).sort_values()
-
-
 def _ask(market: str, ymd: str) -> pd.DataFrame | None:
     """One exchange's report of one day (None: not published), via akshare."""
     import akshare as ak
 
-    with _ONE_AT_A_TIME, _single_request(), contextlib.redirect_stdout(io.StringIO()) as said:
+    with _ONE_AT_A_TIME, _single_request(), quiet_stdout(f"get_futures_daily {market} {ymd}"):
         page = ak.get_futures_daily(start_date=ymd, end_date=ymd, market=market)
-    if said.getvalue():
-        log.debug("akshare get_futures_daily %s %s printed: %s", market, ymd, said.getvalue())
     if page is None or len(page) == 0:
         failure = last_failure()
         if failure is not None:  # a connection error akshare swallowed (GFEX)

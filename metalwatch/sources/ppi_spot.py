@@ -22,20 +22,15 @@ Registry symbol: akshare's code of the commodity (``CU``, ``AL``, ``ZN``, ``PB``
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
-import logging
-import threading
 from typing import Any
 
 import pandas as pd
 
-from metalwatch import registry
-from metalwatch.sources.akshare_fetcher import AkshareFetcher
+from metalwatch.sources.akshare_fetcher import AkshareFetcher, quiet_stdout
 from metalwatch.sources.base import Fetched, Query
+from metalwatch.sources.futures_calendar import closed_days
 from metalwatch.sources.policy import _HTTPStatus, last_failure, last_status
-from metalwatch.sources.session import session_closed
 
 HOST = "www.100ppi.com"
 #: Every commodity the registry reads from the page: one cached request per day serves all.
@@ -51,22 +46,10 @@ class PpiSpotFetcher(AkshareFetcher):
 
     def fetch_raw(self, query: Query) -> list[tuple[pd.Timestamp, pd.DataFrame]]:
         import akshare as ak
-        from akshare.futures import cons
 
-        calendar = set(cons.get_calendar())
-        last = max(calendar)
-        cal = registry.get(query.instrument).calendar
         pages: list[tuple[pd.Timestamp, pd.DataFrame]] = []
-        for day in pd.bdate_range(query.start, query.end):
+        for day in closed_days(self, query):
             ymd = f"{day:%Y%m%d}"
-            if ymd > last:
-                raise self.format_error(
-                    query,
-                    f"akshare's trading calendar ends {last}, so its {self.function} answers "
-                    f"nothing for {day:%Y-%m-%d}: upgrade akshare",
-                )
-            if ymd not in calendar or not session_closed(cal, day, query.now):
-                continue  # a holiday, or today's page not out yet
             ask = functools.partial(_ask, ak.futures_spot_price, ymd)
             pages.append((day, self.cache.get((self.function, ymd), ask, remember_errors=False)))
         return pages
@@ -100,19 +83,10 @@ class PpiSpotFetcher(AkshareFetcher):
         return pd.DataFrame(rows)
 
 
-_QUIET = threading.Lock()
-log = logging.getLogger(__name__)
-
-
 def _ask(function: Any, ymd: str) -> pd.DataFrame:
     """One day's table; the request's own error when akshare swallowed it into an empty frame."""
-    # akshare prints its retry messages to stdout: keep them out of the user's terminal (the
-    # failure itself comes back through the guard below). One call at a time, so the swap of
-    # sys.stdout is never interleaved between threads.
-    with _QUIET, contextlib.redirect_stdout(io.StringIO()) as said:
+    with quiet_stdout(f"{function.__name__} {ymd}"):
         page = function(date=ymd, vars_list=list(SYMBOLS))
-    if said.getvalue():
-        log.debug("akshare %s %s printed: %s", function.__name__, ymd, said.getvalue().strip())
     if page is None or len(page) == 0:
         failure, status = last_failure(), last_status()
         if failure is not None:  # a connection error

@@ -184,7 +184,7 @@ def test_ppi_server_error_keeps_its_cause() -> None:
 
 def test_ppi_past_akshare_calendar_is_a_format_error() -> None:
     after = pd.Timestamp("2027-01-05 12:00", tz="UTC")
-    with pytest.raises(SourceFormatError, match=r"calendar ends 20261231.*upgrade akshare"):
+    with pytest.raises(SourceFormatError, match=r"calendar ends 2026-12-31.*upgrade akshare"):
         fetched("CN.SPOT.CU", ppi({}), now=after, start="2027-01-04")
 
 
