@@ -17,7 +17,6 @@ from typing import cast
 
 import pandas as pd
 
-from metalwatch import registry
 from metalwatch.analytics import spreads
 from metalwatch.analytics.positioning import Positioning
 from metalwatch.reporting import crossvenue, prose
@@ -27,7 +26,7 @@ from metalwatch.reporting.figures import FigureBook
 from metalwatch.reporting.honest import this_week
 from metalwatch.reporting.i18n import N_, iso_date, tr
 from metalwatch.reporting.layout import METAL_SERIES
-from metalwatch.reporting.views import fresh, series_clause
+from metalwatch.reporting.views import fresh, series_clause, stock_move
 
 #: Per metal: its exchange stocks (tonnes) cited in its paragraph.
 STOCKS = {"Copper": "LME.CA.STOCK", "Aluminium": "LME.AH.STOCK", "Tin": "LME.SN.STOCK"}
@@ -48,31 +47,13 @@ def _row(moves: pd.DataFrame, iid: str) -> pd.Series:
 
 
 def _stock_clause(moves: pd.DataFrame, book: FigureBook, section: str, iid: str) -> str:
-    m, inst, lang = _row(moves, iid), registry.get(iid), book.lang
-    change = float(m["change"])
+    m = _row(moves, iid)
     msg = (
         N_("%(name)s built by %(change)s to %(level)s")
-        if change > 0
+        if float(m["change"]) > 0
         else N_("%(name)s drew by %(change)s to %(level)s")
     )
-    return tr(
-        lang,
-        msg,
-        name=inst.name(lang),
-        change=prose.level(
-            book,
-            section,
-            iid,
-            "change",
-            change,
-            0,
-            "t",
-            m["close_date"],
-            "close - close a week earlier",
-            absolute=True,
-        ),
-        level=prose.level(book, section, iid, "close", float(m["close"]), 0, "t", m["close_date"]),
-    )
+    return tr(book.lang, msg, **stock_move(book, section, iid, m))
 
 
 def _position_clause(p: Positioning, book: FigureBook, section: str) -> str:

@@ -180,35 +180,36 @@ def inventory_view(moves: pd.DataFrame, book: FigureBook) -> list[str]:
     if not cand:
         return []
     iid = max(cand, key=lambda i: abs(float(_row(moves, i)["change"])))
-    m, inst, lang = _row(moves, iid), registry.get(iid), book.lang
-    change = float(m["change"])
+    m = _row(moves, iid)
     msg = (
         N_("%(name)s rose by %(change)s to %(level)s.")
-        if change > 0
+        if float(m["change"]) > 0
         else N_("%(name)s fell by %(change)s to %(level)s.")
     )
-    return [
-        tr(
-            lang,
-            msg,
-            name=inst.name(lang),
-            change=prose.level(
-                book,
-                SECTION,
-                iid,
-                "change",
-                change,
-                0,
-                "t",
-                m["close_date"],
-                "close - close a week earlier",
-                absolute=True,
-            ),
-            level=prose.level(
-                book, SECTION, iid, "close", float(m["close"]), 0, "t", m["close_date"]
-            ),
-        )
-    ]
+    return [tr(book.lang, msg, **stock_move(book, SECTION, iid, m))]
+
+
+def stock_move(book: FigureBook, section: str, iid: str, m: pd.Series) -> dict[str, str]:
+    """A stock's name, weekly change in tonnes (unsigned: the sentence says build or draw) and
+    level, as running text prints them: the ``name``, ``change`` and ``level`` of a sentence."""
+    return {
+        "name": registry.get(iid).name(book.lang),
+        "change": prose.level(
+            book,
+            section,
+            iid,
+            "change",
+            float(m["change"]),
+            0,
+            "t",
+            m["close_date"],
+            "close - close a week earlier",
+            absolute=True,
+        ),
+        "level": prose.level(
+            book, section, iid, "close", float(m["close"]), 0, "t", m["close_date"]
+        ),
+    }
 
 
 def ratio_view(ratio: pd.Series, book: FigureBook, week: pd.Timestamp) -> list[str]:
