@@ -58,6 +58,13 @@ def test_seeded_store_matches_the_snapshot(store: Store) -> None:
     assert dec12["source"].item() == "bundled:lme_westmetall_charsha"
 
 
+def test_series_held_is_the_catalogue_of_what_was_written(store: Store) -> None:
+    held = store.series_held()
+    assert held == sorted(store.last_dates())  # the seeded store: every series has rows
+    assert ("LME.CA.3M", "close") in held and ("CFTC.GC.FUT", "mm_net") in held
+    assert ("SHFE.CU.2601", "settle") not in held  # no curve is bundled
+
+
 def test_wal_mode(store_path: Path, sql: SQL) -> None:
     with Store(store_path) as st:
         assert st.backend == "sqlite"

@@ -790,6 +790,11 @@ class Store:
                 out[(iid, fld)] = (day_text(first), day_text(last))
         return out
 
+    def series_held(self) -> list[tuple[str, str]]:
+        """Every (instrument, field) the store has ever written, sorted: its series catalogue,
+        read without touching the observations (a series may hold no row as of ``as_of``)."""
+        return sorted(self._catalog().series)
+
     def last_dates(self) -> dict[tuple[str, str], str]:
         """The last stored date per (instrument, field)."""
         rows = self._sql("SELECT series, MAX(day) FROM observations GROUP BY series").fetchall()

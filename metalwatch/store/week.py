@@ -191,9 +191,9 @@ def read_week(
 
 def _curves(store: Store, week: pd.Timestamp) -> pd.DataFrame:
     """Settlements of every stored contract of a tracked curve over :data:`CURVE_DAYS`."""
-    held = sorted(
-        {iid for iid, fld in store.last_dates() if fld == contracts.FIELD and contracts.parse(iid)}
-    )
+    held = [
+        iid for iid, fld in store.series_held() if fld == contracts.FIELD and contracts.parse(iid)
+    ]
     if not held:
         return frame.empty()
     start = week - pd.Timedelta(days=CURVE_DAYS)
