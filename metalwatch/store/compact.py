@@ -79,7 +79,8 @@ class Catalog:
         A series' unit and currency are those last written (validated rows carry the
         registered ones).
         """
-        keys = df.drop_duplicates(["instrument", "field"], keep="last")
+        codes, _ = series_codes(df)
+        keys = df.iloc[np.flatnonzero(~pd.Index(codes).duplicated(keep="last"))]
         new, changed = [], []
         for iid, fld, unit, cur in zip(
             keys["instrument"].astype(str),
@@ -101,7 +102,8 @@ class Catalog:
             )
         if changed:
             db.executemany("UPDATE series SET unit = ?, currency = ? WHERE id = ?", changed)
-        names = [n for n in df["source"].astype(str).unique() if n not in self.sources]
+        _, held_names = pd.factorize(df["source"], use_na_sentinel=False)
+        names = [n for n in held_names.astype(str) if n not in self.sources]
         if names:
             db.executemany("INSERT INTO sources (name) VALUES (?)", [(n,) for n in names])
         if new or changed or names:
@@ -113,20 +115,31 @@ class Catalog:
         return sorted(n for n, name in self.names.items() if name.startswith(prefix))
 
 
+def series_codes(df: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """The distinct ``(instrument, field)`` pairs of ``df`` (first seen first), and per row the
+    index of its pair: vectorised, so a large frame costs no Python work per row."""
+    ins, ins_names = pd.factorize(df["instrument"], use_na_sentinel=False)
+    fld, fld_names = pd.factorize(df["field"], use_na_sentinel=False)
+    width = max(len(fld_names), 1)
+    codes, pairs = pd.factorize(ins.astype(np.int64) * width + fld)
+    ins_text, fld_text = ins_names.astype(str), fld_names.astype(str)
+    keys = [(ins_text[k // width], fld_text[k % width]) for k in pairs.tolist()]
+    return codes, keys
+
+
 def incoming_rows(df: pd.DataFrame, catalog: Catalog) -> list[tuple[int, int, float, int]]:
     """``(series, day, value, source)`` rows of a canonical frame whose ids ``catalog`` holds."""
-    sid = {key: held[0] for key, held in catalog.series.items()}
-    series = pd.Series(
-        list(zip(df["instrument"].astype(str), df["field"].astype(str), strict=True))
-    )
+    codes, keys = series_codes(df)
+    series = np.array([catalog.series[key][0] for key in keys], dtype=np.int64)[codes]
+    src_codes, names = pd.factorize(df["source"], use_na_sentinel=False)
+    sources = np.array([catalog.sources[n] for n in names.astype(str)], dtype=np.int64)
     days = df["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    sources = df["source"].astype(str).map(catalog.sources)
     return list(
         zip(
-            series.map(sid).astype(int).tolist(),
+            series.tolist(),
             days.tolist(),
-            df["value"].astype(float).tolist(),
-            sources.astype(int).tolist(),
+            df["value"].to_numpy(dtype=np.float64).tolist(),
+            sources[src_codes].tolist(),
             strict=True,
         )
     )

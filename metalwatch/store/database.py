@@ -22,7 +22,14 @@ from metalwatch import frame
 from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
 from metalwatch.event import Event
 from metalwatch.store.backend import Backend, Cursor, read_only_error
-from metalwatch.store.compact import Catalog, canonical, day_number, day_text, incoming_rows
+from metalwatch.store.compact import (
+    Catalog,
+    canonical,
+    day_number,
+    day_text,
+    incoming_rows,
+    series_codes,
+)
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
 from metalwatch.store.paths import resolve_location
 from metalwatch.store.schema import SCHEMA_VERSION, UPGRADE_IDS, UPGRADES, ddl
@@ -451,8 +458,7 @@ class Store:
             )
             for whole in frames:
                 df = frame.validate(whole) if validate else frame.coerce(whole)
-                keys = zip(df["instrument"].astype(str), df["field"].astype(str), strict=True)
-                for iid, fld in sorted(set(keys)):
+                for iid, fld in sorted(set(series_codes(df)[1])):
                     db.lock(f"series:{iid}:{fld}")
                 for at in range(0, len(df), CHUNK_ROWS):
                     part = df.iloc[at : at + CHUNK_ROWS]
