@@ -7,6 +7,7 @@ output path) are checked first, so a bad one fails in milliseconds, not after a 
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from metalwatch.errors import InvalidInputError, NoDataError, RenderWarning
+from metalwatch.errors import InvalidInputError, NoDataError, RenderWarning, StoreError
 from metalwatch.ingest.seed import StoreArg, opened
 from metalwatch.store.database import Store
+
+_log = logging.getLogger(__name__)
 
 FORMATS = ("pdf", "html")
 #: Where reports go when no output is given (created on first use).
@@ -55,6 +58,37 @@ class WrittenWeekly:
                 RenderWarning,
                 stacklevel=stacklevel + 1,
             )
+
+
+class StoreShelf:
+    """The store's chart cache as a :class:`~metalwatch.reporting.chart_memo.ChartShelf`:
+    lookups read the store; charts drawn are kept by :meth:`flush`, in one write."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.drawn: dict[str, str] = {}
+        self.used: list[str] = []
+
+    def get(self, digest: str) -> str | None:
+        """The kept chart ``digest``, noted as used."""
+        uri = self.store.charts([digest]).get(digest)
+        if uri is not None:
+            self.used.append(digest)
+        return uri
+
+    def put(self, digest: str, uri: str) -> None:
+        """Note a chart drawn, kept at :meth:`flush`."""
+        self.drawn[digest] = uri
+
+    def flush(self) -> None:
+        """Keep the charts drawn and mark those used (skipped on a store that takes no
+        writes: read-only, or another writer holds it; the next weekly draws them again)."""
+        if not (self.drawn or self.used) or self.store.read_only:
+            return
+        try:
+            self.store.keep_charts(self.drawn, self.used)
+        except StoreError as exc:
+            _log.info("charts not kept in %s: %s", self.store.location, exc)
 
 
 def _names(stale: dict[str, pd.Timestamp | None]) -> str:
@@ -130,6 +164,7 @@ def write(
     from metalwatch.reporting.analyst import load_analyst
     from metalwatch.reporting.appendix import FORMATS as APPENDIX_FORMATS
     from metalwatch.reporting.appendix import appendix_path, write_appendix
+    from metalwatch.reporting.chart_memo import remembering
     from metalwatch.reporting.i18n import LANGS
     from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
     from metalwatch.reporting.model import build_weekly
@@ -154,11 +189,14 @@ def write(
         choice = choose_week(then, week)
         w = choice.week
         data = read_week(then, w, report_instruments(), history_days=HISTORY_DAYS)
-    out = Path(output) if output is not None else default_output(f"{w:%Y-%m-%d}", lang, format)
-    if output is None:
-        out.parent.mkdir(exist_ok=True)
-        check_output_path(out)
-    model = build_weekly(data, lang=lang, analyst=notes, generated_at=generated_at)
+        out = Path(output) if output is not None else default_output(f"{w:%Y-%m-%d}", lang, format)
+        if output is None:
+            out.parent.mkdir(exist_ok=True)
+            check_output_path(out)
+        shelf = StoreShelf(st)
+        with remembering(shelf):  # charts already drawn from the same inputs are not redrawn
+            model = build_weekly(data, lang=lang, analyst=notes, generated_at=generated_at)
+        shelf.flush()
     html = render_html(model, template_dir)
     problems: list[str] = []
     if format == "html":

@@ -155,7 +155,7 @@ def test_schema_2_is_upgraded_and_gets_the_bundled_events(seeded_url: str | Path
     sql(seeded_url, "DELETE FROM meta WHERE key = ?", (EVENTS_FROM,))
     sql(seeded_url, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with open_store(seeded_url) as st:
-        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "4"
+        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "5"
         assert summary(st.events()) == BUNDLED
         assert st.event_revisions(PACT)["origin"].tolist() == ["bundled"]
     assert sql(seeded_url, counting) == counts

@@ -142,7 +142,7 @@ def test_schema_1_is_upgraded_on_open(seeded_url: str | Path, sql: SQL) -> None:
     sql(seeded_url, "DROP TABLE events")
     sql(seeded_url, "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(seeded_url) as st:
-        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "4"
+        assert st.meta("schema_version") == str(SCHEMA_VERSION) == "5"
         rev = st.revisions()
         assert rev["old_value"].tolist() == [11800.0] and rev["old_updated_at"].isna().all()
         # as_of before that revision: the old value, known to have existed then

@@ -92,7 +92,7 @@ def test_a_v3_store_upgrades_and_reads_identically(seeded_url: str | Path, sql: 
     stored = "SELECT value FROM observations WHERE instrument = ? AND field = ? AND date = ?"
     assert sql(seeded_url, stored, ("LME.CA.3M", "close", "2025-12-12")) == [(11810.0,)]
     with Store(seeded_url) as st:
-        assert st.meta("schema_version") == "4"
+        assert st.meta("schema_version") == "5"
         after = everything(st, mid)
         assert_same(before, after)
         assert st.integrity_check() == "ok"

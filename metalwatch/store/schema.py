@@ -12,7 +12,7 @@ compared in byte order, ``COLLATE "C"``, as SQLite compares it).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Dated events (:class:`metalwatch.event.Event`), every version kept: the current version of
 #: an event is its latest written; ``as_of`` sees the latest written by then. ``metals`` is the
@@ -34,6 +34,15 @@ EVENTS_TABLE = """CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (id, written_at)
 ) WITHOUT ROWID;"""
 EVENTS_INDEX = "CREATE INDEX IF NOT EXISTS events_date ON events (date);"
+
+#: Charts of the weekly already drawn (schema 5), keyed by a digest of everything that draws one
+#: (:mod:`metalwatch.reporting.chart_memo`): derived, never copied or checksummed, pruned to the
+#: most recently used (:data:`metalwatch.store.chart_cache.KEEP`).
+CHART_CACHE_TABLE = """CREATE TABLE IF NOT EXISTS chart_cache (
+    digest  TEXT PRIMARY KEY,            -- sha256 (hex) of the chart's kind, inputs and code
+    uri     TEXT NOT NULL,               -- the chart as a data URI (SVG, base64)
+    used_at TEXT NOT NULL                -- UTC ISO timestamp of its last use
+) WITHOUT ROWID;"""
 
 #: A series (instrument, field) and the unit and currency its values are in.
 SERIES_TABLE = """CREATE TABLE IF NOT EXISTS series (
@@ -123,6 +132,8 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     2: (EVENTS_TABLE, EVENTS_INDEX),
     # 3 -> 4: compact observations (integer series, day, source and write ids)
     3: _TO_V4,
+    # 4 -> 5: the cache of drawn charts
+    4: (CHART_CACHE_TABLE,),
 }
 #: Tables whose id sequence an upgrade step loads explicit ids into, per step.
 UPGRADE_IDS: dict[int, tuple[str, ...]] = {3: ("revisions",)}
@@ -162,11 +173,13 @@ CREATE TABLE IF NOT EXISTS news (
 );""",
         EVENTS_TABLE,
         EVENTS_INDEX,
+        CHART_CACHE_TABLE,
         "",
     )
 )
 
-#: The store's tables and their columns, in the order :func:`ddl` creates them (``store copy``).
+#: The store's tables and their columns, in the order :func:`ddl` creates them (``store copy``);
+#: ``chart_cache`` is derived and left out (a copy's first weekly draws its charts again).
 TABLES: dict[str, tuple[str, ...]] = {
     "meta": ("key", "value"),
     "series": ("id", "instrument", "field", "unit", "currency"),
