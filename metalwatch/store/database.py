@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from metalwatch import frame
 from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
 from metalwatch.event import Event
 from metalwatch.store.backend import Backend, Cursor, read_only_error
+from metalwatch.store.chart_cache import cached_charts, keep_charts
 from metalwatch.store.compact import (
     Catalog,
     canonical,
@@ -592,6 +593,16 @@ class Store:
         """Every stored version of the event ``event_id``, oldest first (``written_at``,
         the event's fields, ``origin``); empty for an id not stored."""
         return event_versions(self, event_id)
+
+    def charts(self, digests: Sequence[str]) -> dict[str, str]:
+        """The kept charts among ``digests`` (digest -> data URI), from the chart cache
+        (:mod:`metalwatch.store.chart_cache`)."""
+        return cached_charts(self, digests)
+
+    def keep_charts(self, drawn: Mapping[str, str], used: Sequence[str] = ()) -> None:
+        """Keep newly ``drawn`` charts (digest -> data URI), mark the ``used`` ones as used now
+        and prune the cache to its most recently used charts (one transaction)."""
+        keep_charts(self, drawn, used, _now())
 
     def log_fetch(
         self,
