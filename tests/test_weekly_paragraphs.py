@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from metalwatch.analytics.moves import compute_moves
+from metalwatch.analytics.records import WeeklyHistory
 from metalwatch.analytics.resample import as_wide
 from metalwatch.reporting import build_weekly, crossvenue, leads
 from metalwatch.reporting.drivers import positions
@@ -112,7 +113,13 @@ def test_without_a_stored_premium_the_window_is_before_premiums(data):
     book = FigureBook("en")
     moves = compute_moves(data.rows(report_instruments()), week, report_instruments())
     text = leads.metal_paragraph(
-        "Copper", "industrial", moves, book, data.history, positions(data.positions, week), bare
+        "Copper",
+        "industrial",
+        moves,
+        book,
+        WeeklyHistory(data.history),
+        positions(data.positions, week),
+        bare,
     )
     assert "an import profit of 60 CNY/t before premiums" in text
     assert "Yangshan" not in text

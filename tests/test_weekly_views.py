@@ -9,6 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
+from metalwatch.analytics.records import WeeklyHistory, weekly_moves
 from metalwatch.reporting import build_weekly
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
@@ -52,7 +53,14 @@ def test_largest_since_is_measured_over_the_whole_history(en, data):
     # 2025-06-06 (+5.31 %), 27 weeks back; the history read reaches back before any window
     tin = next(v for v in en.core_views if v.startswith("Tin: "))
     assert "up 4.88% to 333,000 CNY/t, the largest weekly gain since 2025-06-06" in tin
-    assert since(data.history, "SHFE.SN", data.week, 4.88) == "2025-06-06"
+    assert since(WeeklyHistory(data.history), "SHFE.SN", data.week, 4.88) == "2025-06-06"
+    # the same weekly moves as from the series' own rows; none for a series not held
+    held = WeeklyHistory(data.history)
+    tin = data.history[data.history["instrument"] == "SHFE.SN"].set_index("date")["value"]
+    pd.testing.assert_series_equal(held.moves("SHFE.SN"), weekly_moves(tin))
+    assert (
+        held.moves("NOT.HELD").empty and WeeklyHistory(data.history.iloc[:0]).moves("SHFE.SN").empty
+    )
     first = data.history.loc[data.history["instrument"] == "SHFE.SN", "date"].min()
     assert first < pd.Timestamp("2016-01-01")
 

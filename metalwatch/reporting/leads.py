@@ -19,6 +19,7 @@ import pandas as pd
 
 from metalwatch.analytics import spreads
 from metalwatch.analytics.positioning import Positioning
+from metalwatch.analytics.records import WeeklyHistory
 from metalwatch.reporting import crossvenue, prose
 from metalwatch.reporting.derived import AU_AG_DECIMALS, latest
 from metalwatch.reporting.drivers import level_text, moved
@@ -196,7 +197,7 @@ def metal_paragraph(
     section: str,
     moves: pd.DataFrame,
     book: FigureBook,
-    history: pd.DataFrame,
+    history: WeeklyHistory,
     held: dict[str, Positioning],
     wide: pd.DataFrame,
 ) -> str:
@@ -244,7 +245,7 @@ def section_lead(
     key: str,
     moves: pd.DataFrame,
     book: FigureBook,
-    history: pd.DataFrame,
+    history: WeeklyHistory,
     held: dict[str, Positioning],
     wide: pd.DataFrame,
 ) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from metalwatch import provenance, registry
 from metalwatch.analytics import spreads
 from metalwatch.analytics.moves import compute_moves
+from metalwatch.analytics.records import WeeklyHistory
 from metalwatch.analytics.resample import as_wide
 from metalwatch.errors import MetalwatchError
 from metalwatch.reporting import crossvenue, derived, drivers, layout, leads, policy, views
@@ -183,6 +184,7 @@ def build_weekly(
     moves = honest_moves(moves, week)  # no change printed for a figure not from this week
     context_rows = data.rows(layout.context_instruments())
     wide = as_wide(context_rows)
+    history = WeeklyHistory(data.history)  # each series' weekly moves, once per weekly
     skipped: dict[str, str] = {}
     tb = TableBuilder(moves, week, book)
     key_figures = _key_figures(tb, moves, week, lang)
@@ -191,7 +193,7 @@ def build_weekly(
         core = list(own)
     else:  # the analyst's thesis leads, the generated views follow
         ratio = _gold_silver_ratio(wide, week)
-        core = own + views.core_views(moves, book, history=data.history, week=week, ratio=ratio)
+        core = own + views.core_views(moves, book, history=history, week=week, ratio=ratio)
 
     def commentary(key: str) -> str:
         item = analyst.commentary.get(key)
@@ -232,7 +234,7 @@ def build_weekly(
                 derived.precious_table(wide, week, book, skipped),
             ],
             chart("precious"),
-            lead=leads.section_lead("precious", moves, book, data.history, held, wide),
+            lead=leads.section_lead("precious", moves, book, history, held, wide),
             policy=box("precious"),
         ),
         Section(
@@ -246,7 +248,7 @@ def build_weekly(
                 premium_table(tb, t("Yangshan copper premiums")),
             ],
             chart("industrial"),
-            lead=leads.section_lead("industrial", moves, book, data.history, held, wide),
+            lead=leads.section_lead("industrial", moves, book, history, held, wide),
             policy=box("industrial"),
         ),
         Section(
@@ -278,7 +280,7 @@ def build_weekly(
                     "China in US dollars and are never spliced with the SMM quotes in yuan."
                 )
             ],
-            lead=leads.section_lead("strategic", moves, book, data.history, held, wide),
+            lead=leads.section_lead("strategic", moves, book, history, held, wide),
             policy=box("strategic"),
         ),
         Section(

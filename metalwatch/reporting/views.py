@@ -16,7 +16,7 @@ from typing import cast
 import pandas as pd
 
 from metalwatch import registry
-from metalwatch.analytics.records import last_as_large, weekly_moves
+from metalwatch.analytics.records import WeeklyHistory, last_as_large
 from metalwatch.reporting import prose
 from metalwatch.reporting.drivers import level_text, moved
 from metalwatch.reporting.figures import FigureBook
@@ -66,14 +66,11 @@ def notable_metals(moves: pd.DataFrame) -> list[tuple[str, list[str]]]:
     return sorted(out, key=lambda kv: -max(abs(_wow(moves, i)) for i in kv[1]))
 
 
-def since(history: pd.DataFrame, iid: str, week: pd.Timestamp, value: float) -> str | None:
+def since(history: WeeklyHistory, iid: str, week: pd.Timestamp, value: float) -> str | None:
     """``'YYYY-MM-DD'``: the last week with a move at least as large in the same direction, if
     it is :data:`SINCE_MIN_WEEKS` or more back; ``'record'`` if no week in the stored history
     had one; None otherwise (or without history)."""
-    rows = history[history["instrument"] == iid]
-    if rows.empty:
-        return None
-    weekly = weekly_moves(rows.set_index("date")["value"])
+    weekly = history.moves(iid)
     if len(weekly) < SINCE_MIN_WEEKS:
         return None
     day = last_as_large(weekly, week, value)
@@ -85,7 +82,7 @@ def since(history: pd.DataFrame, iid: str, week: pd.Timestamp, value: float) -> 
 def series_clause(
     book: FigureBook,
     moves: pd.DataFrame,
-    history: pd.DataFrame,
+    history: WeeklyHistory,
     week: pd.Timestamp,
     iid: str,
     *,
@@ -124,7 +121,7 @@ def series_clause(
 
 
 def metal_views(
-    moves: pd.DataFrame, book: FigureBook, history: pd.DataFrame, week: pd.Timestamp
+    moves: pd.DataFrame, book: FigureBook, history: WeeklyHistory, week: pd.Timestamp
 ) -> list[str]:
     """One sentence per notable metal; the first (the largest move) led the metals up or down."""
     lang, out = book.lang, []
@@ -266,7 +263,7 @@ def core_views(
     moves: pd.DataFrame,
     book: FigureBook,
     *,
-    history: pd.DataFrame,
+    history: WeeklyHistory,
     week: pd.Timestamp,
     ratio: pd.Series,
 ) -> list[str]:
