@@ -41,6 +41,8 @@ COLUMNS = [
     "stale",
     "status",
 ]
+#: The registry attribute of each descriptive column whose name differs.
+ATTRIBUTES = {"name": "name_en"}
 
 
 #: The weekly change compares with the last observation on or before the Friday this many days
@@ -92,63 +94,84 @@ def formula(metric: str, row: pd.Series, week: pd.Timestamp) -> str:
     )
 
 
-def _pct(now: float, base: float) -> float:
-    return (now / base - 1.0) * 100.0 if base and not np.isnan(base) else np.nan
+def _pct(now: np.ndarray, base: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((base != 0) & ~np.isnan(base), (now / base - 1.0) * 100.0, np.nan)
 
 
-def _last_on_or_before(dates: np.ndarray, ref: np.datetime64) -> int:
-    return int(np.searchsorted(dates, ref, side="right")) - 1
+class _Rows:
+    """Observations sorted by (instrument, date), searched for every instrument at once.
+
+    Each row gets the key ``code * (days + 1) + rank of its date``, so one ``searchsorted``
+    over the keys finds, for every instrument, its last row on or before (or before) a date.
+    """
+
+    def __init__(self, codes: np.ndarray, dates: np.ndarray, values: np.ndarray) -> None:
+        self.dates, self.values = dates, values
+        self.days, rank = np.unique(dates, return_inverse=True)
+        self.stride = len(self.days) + 1
+        self.keys = codes.astype(np.int64) * self.stride + rank.astype(np.int64)
+
+    def last(self, code: np.ndarray, ref: np.datetime64, side: str = "right") -> np.ndarray:
+        """Row of each ``code``'s last date ``<= ref`` (``side="right"``) or ``< ref``
+        (``"left"``); below the code's first row when there is none."""
+        r = int(np.searchsorted(self.days, ref, side=side)) - 1  # type: ignore[call-overload]
+        return np.searchsorted(self.keys, code * self.stride + r, side="right") - 1
+
+    def take(self, row: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values and dates of ``row`` where ``ok``, NaN and NaT elsewhere."""
+        if not len(self.values):
+            return np.full(len(row), np.nan), np.full(len(row), np.datetime64("NaT", "ns"))
+        at = np.where(ok, row, 0)
+        values = np.where(ok, self.values[at], np.nan)
+        return values, np.where(ok, self.dates[at], np.datetime64("NaT", "ns"))
 
 
-def _moves_row(
-    inst: registry.Instrument, d: np.ndarray, v: np.ndarray, week: pd.Timestamp
-) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "name": inst.name_en,
-        "name_zh": inst.name_zh,
-        "group": inst.group,
-        "kind": inst.kind,
-        "venue": inst.venue,
-        "unit": inst.unit,
-        "currency": inst.currency,
-        "field": inst.field,
-        "decimals": inst.decimals,
-    }
+def _moves_columns(
+    rows: _Rows, code: np.ndarray, lo: np.ndarray, week: pd.Timestamp
+) -> dict[str, np.ndarray]:
+    """The figures of every instrument (``code``: its rows start at ``lo``; -1: no rows)."""
     W = np.datetime64(week, "ns")
-    i = _last_on_or_before(d, W)
-    if i < 0:
-        row.update(status="no data", stale=True)
-        return row
-    close, close_date = float(v[i]), pd.Timestamp(d[i])
-    j = _last_on_or_before(d, W - np.timedelta64(WOW_DAYS, "D"))
-    traded_this_week = j < i
-    prev = float(v[j]) if j >= 0 and traded_this_week else np.nan
-    month_start = np.datetime64(week.replace(day=1), "ns")
-    year_start = np.datetime64(week.replace(month=1, day=1), "ns")
-    m = int(np.searchsorted(d, month_start, side="left")) - 1
-    y = int(np.searchsorted(d, year_start, side="left")) - 1
-    lo = int(np.searchsorted(d, W - np.timedelta64(RANGE_DAYS, "D"), side="right"))
-    window = v[lo : i + 1]
-    stale = (week - close_date).days > inst.stale_after_days
-    row.update(
-        close=close,
-        close_date=close_date,
-        prev_close=prev,
-        prev_date=pd.Timestamp(d[j]) if j >= 0 and traded_this_week else pd.NaT,
-        change=close - prev,
-        wow_pct=_pct(close, prev),
-        d5_pct=_pct(close, float(v[i - D5_SESSIONS])) if i >= D5_SESSIONS else np.nan,
-        d5_date=pd.Timestamp(d[i - D5_SESSIONS]) if i >= D5_SESSIONS else pd.NaT,
-        mtd_pct=_pct(close, float(v[m])) if m >= 0 else np.nan,
-        mtd_base_date=pd.Timestamp(d[m]) if m >= 0 else pd.NaT,
-        ytd_pct=_pct(close, float(v[y])) if y >= 0 else np.nan,
-        ytd_base_date=pd.Timestamp(d[y]) if y >= 0 else pd.NaT,
-        high_52w=float(window.max()) if window.size else np.nan,
-        low_52w=float(window.min()) if window.size else np.nan,
-        stale=bool(stale),
-        status="stale" if stale else ("no trading this week" if not traded_this_week else "ok"),
-    )
-    return row
+    i = rows.last(code, W)
+    has = (code >= 0) & (i >= lo)
+    close, close_date = rows.take(i, has)
+    j = rows.last(code, W - np.timedelta64(WOW_DAYS, "D"))
+    traded = has & (j < i)
+    prev, prev_date = rows.take(j, traded & (j >= lo))
+    d5, d5_date = rows.take(i - D5_SESSIONS, has & (i - D5_SESSIONS >= lo))
+    m = rows.last(code, np.datetime64(week.replace(day=1), "ns"), side="left")
+    mtd, mtd_date = rows.take(m, has & (m >= lo))
+    y = rows.last(code, np.datetime64(week.replace(month=1, day=1), "ns"), side="left")
+    ytd, ytd_date = rows.take(y, has & (y >= lo))
+    first = rows.last(code, W - np.timedelta64(RANGE_DAYS, "D")) + 1
+    high, low = np.full(len(code), np.nan), np.full(len(code), np.nan)
+    ok = np.flatnonzero(has & (first <= i))
+    if ok.size:  # each window is rows first..i: reduce every [first, i + 1) pair at once
+        bounds = np.column_stack([first[ok], i[ok] + 1]).ravel()
+        padded = np.append(rows.values, np.nan)  # so i + 1 is a valid index at the very end
+        high[ok] = np.maximum.reduceat(padded, bounds)[::2]
+        low[ok] = np.minimum.reduceat(padded, bounds)[::2]
+    with np.errstate(invalid="ignore"):  # NaT: no close
+        age: np.ndarray = (W - close_date) // np.timedelta64(1, "D")  # type: ignore[operator]
+    return {
+        "close": close,
+        "close_date": close_date,
+        "prev_close": prev,
+        "prev_date": prev_date,
+        "change": close - prev,
+        "wow_pct": _pct(close, prev),
+        "d5_pct": _pct(close, d5),
+        "d5_date": d5_date,
+        "mtd_pct": _pct(close, mtd),
+        "mtd_base_date": mtd_date,
+        "ytd_pct": _pct(close, ytd),
+        "ytd_base_date": ytd_date,
+        "high_52w": high,
+        "low_52w": low,
+        "age": age,
+        "has": has,
+        "traded": traded,
+    }
 
 
 def compute_moves(
@@ -175,8 +198,8 @@ def compute_moves(
     reg = registry.all_instruments()
     codes, found = pd.factorize(data["instrument"].to_numpy(dtype=object))
     uniques = [str(u) for u in found]
-    if ids is None:
-        ids = sorted(uniques)
+    ids = list(dict.fromkeys(sorted(uniques) if ids is None else ids))
+    insts = [reg[iid] for iid in ids]
     keep = frame.registered_mask(data)
     codes = codes[keep]
     dates = data["date"].to_numpy("datetime64[ns]")[keep]
@@ -185,13 +208,17 @@ def compute_moves(
     if not in_order.all():  # the store already returns rows by instrument and date
         order = np.lexsort((dates, codes))
         codes, dates, values = codes[order], dates[order], values[order]
-    bounds = np.searchsorted(codes, np.arange(len(uniques) + 1))
-    where = {u: (bounds[k], bounds[k + 1]) for k, u in enumerate(uniques)}
-    rows = {}
-    for iid in ids:
-        lo, hi = where.get(iid, (0, 0))
-        rows[iid] = _moves_row(reg[iid], dates[lo:hi], values[lo:hi], week)
-    out = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=COLUMNS)
-    out.index.name = "instrument"
+    index = {u: k for k, u in enumerate(uniques)}
+    code = np.array([index.get(iid, -1) for iid in ids], dtype=np.int64)
+    lo = np.searchsorted(codes, code, side="left")
+    got = _moves_columns(_Rows(codes, dates, values), code, lo, week)
+    has, traded = got.pop("has"), got.pop("traded")
+    stale = ~has | (got.pop("age") > np.array([x.stale_after_days for x in insts]))
+    status = np.where(stale, "stale", np.where(traded, "ok", "no trading this week"))
+    columns: dict[str, Any] = {
+        c: [getattr(x, ATTRIBUTES.get(c, c)) for x in insts] for c in COLUMNS[:9]
+    }
+    columns.update(got, stale=stale, status=np.where(has, status, "no data").tolist())
+    out = pd.DataFrame(columns, index=pd.Index(ids, name="instrument"), columns=COLUMNS)
     out.attrs["week"] = week
     return out
