@@ -2,15 +2,16 @@
 
 A stored observation is ``(series, day, value, source, written)``, all integers but the value:
 this module keeps the ``series`` and ``sources`` tables' ids (:class:`Catalog`), turns a
-canonical frame into rows for the upsert (:func:`incoming_rows`), and read rows back into the
+canonical frame into rows for the upsert (:func:`incoming`), and read rows back into the
 canonical frame (:func:`canonical`), so nothing above the store sees the layout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,14 +74,14 @@ class Catalog:
             if (ins is None or iid in ins) and (fls is None or fld in fls)
         )
 
-    def ensure(self, db: Backend, df: pd.DataFrame) -> None:
+    def ensure(self, db: Backend, df: pd.DataFrame, keyed: FrameKeys | None = None) -> None:
         """Add the series and sources of the canonical frame ``df`` that are not held yet.
 
         A series' unit and currency are those last written (validated rows carry the
-        registered ones).
+        registered ones). ``keyed``: ``df``'s :class:`FrameKeys`, if already known.
         """
-        codes, _ = series_codes(df)
-        keys = df.iloc[np.flatnonzero(~pd.Index(codes).duplicated(keep="last"))]
+        keyed = keyed or FrameKeys.of(df)
+        keys = df.iloc[np.flatnonzero(~pd.Index(keyed.series_codes).duplicated(keep="last"))]
         new, changed = [], []
         for iid, fld, unit, cur in zip(
             keys["instrument"].astype(str),
@@ -102,8 +103,7 @@ class Catalog:
             )
         if changed:
             db.executemany("UPDATE series SET unit = ?, currency = ? WHERE id = ?", changed)
-        _, held_names = pd.factorize(df["source"], use_na_sentinel=False)
-        names = [n for n in held_names.astype(str) if n not in self.sources]
+        names = [n for n in keyed.sources_used() if n not in self.sources]
         if names:
             db.executemany("INSERT INTO sources (name) VALUES (?)", [(n,) for n in names])
         if new or changed or names:
@@ -115,33 +115,100 @@ class Catalog:
         return sorted(n for n, name in self.names.items() if name.startswith(prefix))
 
 
-def series_codes(df: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
-    """The distinct ``(instrument, field)`` pairs of ``df`` (first seen first), and per row the
-    index of its pair: vectorised, so a large frame costs no Python work per row."""
-    ins, ins_names = pd.factorize(df["instrument"], use_na_sentinel=False)
-    fld, fld_names = pd.factorize(df["field"], use_na_sentinel=False)
-    width = max(len(fld_names), 1)
-    codes, pairs = pd.factorize(ins.astype(np.int64) * width + fld)
-    ins_text, fld_text = ins_names.astype(str), fld_names.astype(str)
-    keys = [(ins_text[k // width], fld_text[k % width]) for k in pairs.tolist()]
-    return codes, keys
+def _factorized(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Per value the index of its text in the distinct texts (first seen first); NA as
+    ``astype(str)`` gives it."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int64), list(uniques.astype(str))
 
 
-def incoming_rows(df: pd.DataFrame, catalog: Catalog) -> list[tuple[int, int, float, int]]:
-    """``(series, day, value, source)`` rows of a canonical frame whose ids ``catalog`` holds."""
-    codes, keys = series_codes(df)
-    series = np.array([catalog.series[key][0] for key in keys], dtype=np.int64)[codes]
-    src_codes, names = pd.factorize(df["source"], use_na_sentinel=False)
-    sources = np.array([catalog.sources[n] for n in names.astype(str)], dtype=np.int64)
-    days = df["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    return list(
-        zip(
-            series.tolist(),
-            days.tolist(),
-            df["value"].to_numpy(dtype=np.float64).tolist(),
-            sources[src_codes].tolist(),
-            strict=True,
+@dataclass(frozen=True)
+class FrameKeys:
+    """A canonical frame's series and sources, factorized once: vectorised, so a large frame
+    costs no Python work per row.
+
+    Attributes
+    ----------
+    series_codes, series
+        Per row the index of its ``(instrument, field)`` in ``series`` (first seen first).
+    source_codes, sources
+        Per row the index of its source name in ``sources``.
+    """
+
+    series_codes: np.ndarray
+    series: list[tuple[str, str]]
+    source_codes: np.ndarray
+    sources: list[str]
+
+    @classmethod
+    def of(cls, df: pd.DataFrame) -> FrameKeys:
+        """The keys of the canonical frame ``df``."""
+        ins, ins_names = _factorized(df["instrument"])
+        fld, fld_names = _factorized(df["field"])
+        width = max(len(fld_names), 1)
+        codes, pairs = pd.factorize(ins * width + fld)
+        series = [(ins_names[k // width], fld_names[k % width]) for k in pairs.tolist()]
+        return cls(codes.astype(np.int64), series, *_factorized(df["source"]))
+
+    def rows(self, start: int, stop: int) -> FrameKeys:
+        """The keys of the frame's rows ``start:stop`` (the lists stay whole)."""
+        return FrameKeys(
+            self.series_codes[start:stop], self.series, self.source_codes[start:stop], self.sources
         )
+
+    def sources_used(self) -> list[str]:
+        """The source names the rows carry, first seen first."""
+        return [self.sources[k] for k in pd.unique(self.source_codes).tolist()]
+
+
+def _ids(codes: np.ndarray, keys: list[Any], held: Callable[[Any], int]) -> np.ndarray:
+    """Per code the id ``held`` gives its key (only the keys used are looked up)."""
+    lookup = np.zeros(len(keys), dtype=np.int64)
+    used = np.unique(codes)
+    lookup[used] = [held(keys[k]) for k in used.tolist()]
+    ids: np.ndarray = lookup[codes]
+    return ids
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Rows about to be merged, as the store's ids: one array per column, a row per index."""
+
+    series: np.ndarray
+    day: np.ndarray
+    value: np.ndarray
+    source: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.series)
+
+    def rows(self, *extra: int) -> list[tuple[int, ...]]:
+        """``(series, day, value, source, *extra)`` tuples (``extra``: the same on every row)."""
+        cols = [self.series, self.day, self.value, self.source]
+        listed = [c.tolist() for c in cols] + [[x] * len(self) for x in extra]
+        return list(zip(*listed, strict=True))
+
+    def by_key(self) -> Incoming:
+        """The rows sorted by ``(series, day)``; rows of one key keep their order."""
+        order = np.lexsort((self.day, self.series))
+        return Incoming(self.series[order], self.day[order], self.value[order], self.source[order])
+
+    def keys_unique(self) -> bool:
+        """True when no ``(series, day)`` comes twice."""
+        ordered = self.by_key()
+        same = (np.diff(ordered.series) == 0) & (np.diff(ordered.day) == 0)
+        return not bool(same.any())
+
+
+def incoming(df: pd.DataFrame, catalog: Catalog, keyed: FrameKeys | None = None) -> Incoming:
+    """The rows of a canonical frame whose series and sources ``catalog`` holds, as ids
+    (``keyed``: ``df``'s :class:`FrameKeys`, if already known)."""
+    keyed = keyed or FrameKeys.of(df)
+    return Incoming(
+        _ids(keyed.series_codes, keyed.series, lambda key: catalog.series[key][0]),
+        df["date"].to_numpy(dtype="datetime64[D]").astype(np.int64),
+        df["value"].to_numpy(dtype=np.float64),
+        _ids(keyed.source_codes, keyed.sources, catalog.sources.__getitem__),
     )
 
 

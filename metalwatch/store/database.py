@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from metalwatch import frame
@@ -25,11 +26,12 @@ from metalwatch.store.backend import Backend, Cursor, read_only_error
 from metalwatch.store.chart_cache import cached_charts, keep_charts
 from metalwatch.store.compact import (
     Catalog,
+    FrameKeys,
+    Incoming,
     canonical,
     day_number,
     day_text,
-    incoming_rows,
-    series_codes,
+    incoming,
 )
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
 from metalwatch.store.paths import resolve_location
@@ -459,17 +461,19 @@ class Store:
             )
             for whole in frames:
                 df = frame.validate(whole) if validate else frame.coerce(whole)
-                for iid, fld in sorted(set(series_codes(df)[1])):
+                keyed = FrameKeys.of(df)
+                for iid, fld in sorted(set(keyed.series)):
                     db.lock(f"series:{iid}:{fld}")
                 for at in range(0, len(df), CHUNK_ROWS):
                     part = df.iloc[at : at + CHUNK_ROWS]
+                    part_keys = keyed.rows(at, at + CHUNK_ROWS)
                     if write_id is None:
                         write_id = int(
                             db.execute(
                                 "INSERT INTO writes (at) VALUES (?) RETURNING id", (now,)
                             ).fetchone()[0]
                         )
-                    counts = self._merge(part, catalog, write_id, now, revise_only)
+                    counts = self._merge(part, part_keys, catalog, write_id, now, revise_only)
                     total = [t + c for t, c in zip(total, counts, strict=True)]
             added, revised, unchanged, kept = total
             if write_id is not None and added + revised == 0:
@@ -479,15 +483,21 @@ class Store:
     def _merge(
         self,
         df: pd.DataFrame,
+        keyed: FrameKeys,
         catalog: Catalog,
         write_id: int,
         now: str,
         revise_only: str | None,
     ) -> tuple[int, int, int, int]:
-        """Merge one chunk of canonical rows (inside the upsert's transaction)."""
+        """Merge one chunk of canonical rows (``keyed``: their keys; inside the upsert's
+        transaction)."""
         db = self._db
-        catalog.ensure(db, df)
-        rows = incoming_rows(df, catalog)
+        catalog.ensure(db, df, keyed)
+        new = incoming(df, catalog, keyed)
+        if self._only_new(new):  # seeding: every row added, no join against the stored rows
+            db.load("observations", OBSERVED, new.by_key().rows(write_id))
+            return len(new), 0, 0, 0
+        rows = new.rows()
         # which stored rows may be revised: all, or those whose source starts with the prefix
         may = "TRUE"
         if revise_only is not None:
@@ -522,6 +532,14 @@ class Store:
         db.execute("DELETE FROM incoming")
         added, kept = int(added), int(kept)
         return added, revised, len(rows) - added - revised - kept, kept
+
+    def _only_new(self, new: Incoming) -> bool:
+        """True when merging ``new`` can only add rows: none of its series holds a stored row
+        and no key comes twice. A plain insert then stores what the merge would, and every row
+        counts as added (the series' writers are locked out until the transaction ends)."""
+        ids = ",".join(map(str, np.unique(new.series).tolist()))
+        held = self._db.execute(f"SELECT 1 FROM observations WHERE series IN ({ids}) LIMIT 1")
+        return held.fetchone() is None and new.keys_unique()
 
     def add_news(self, news: pd.DataFrame) -> int:
         """Store headlines (date, title, source, url[, keyword]); returns rows added."""
@@ -843,3 +861,4 @@ class Store:
 
 #: The columns of the upsert's temporary ``incoming`` table.
 INCOMING = ("series", "day", "value", "source")
+OBSERVED = (*INCOMING, "written")

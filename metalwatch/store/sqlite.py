@@ -6,6 +6,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
+from itertools import chain, islice
 from pathlib import Path
 
 from metalwatch.errors import StoreBusyError, StoreCorruptError, StoreError
@@ -13,6 +14,8 @@ from metalwatch.store.backend import Cursor, Params, read_only_error
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
+#: Rows per INSERT statement of a bulk load (fewer if SQLite allows fewer parameters).
+LOAD_ROWS = 500
 
 # SQLite's primary result codes (``sqlite3.Error.sqlite_errorcode & 0xFF``) the store names.
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
@@ -184,9 +187,19 @@ class SQLiteBackend:
         """Nothing to do: ``BEGIN IMMEDIATE`` already holds the file's write lock."""
 
     def load(self, table: str, columns: Sequence[str], rows: Iterable[Params]) -> None:
-        """executemany of one INSERT."""
-        marks = ",".join("?" * len(columns))
-        self.con.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)
+        """INSERTs of many rows each (as many as SQLite's parameter limit allows), read from
+        ``rows`` one batch at a time: a fraction of the cost of one statement per row."""
+        one = f"({','.join('?' * len(columns))})"
+        head = f"INSERT INTO {table} ({','.join(columns)}) VALUES "
+        per = max(1, self.con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns))
+        per = min(per, LOAD_ROWS)
+        many = head + ",".join([one] * per)
+        pending = iter(rows)
+        while batch := list(islice(pending, per)):
+            if len(batch) < per:
+                self.con.executemany(head + one, batch)
+                return
+            self.con.execute(many, list(chain.from_iterable(batch)))
 
     def after_load(self, table: str) -> None:
         """Nothing to do: an SQLite row id follows the largest."""
