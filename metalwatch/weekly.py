@@ -197,6 +197,7 @@ def write(
         with remembering(shelf):  # charts already drawn from the same inputs are not redrawn
             model = build_weekly(data, lang=lang, analyst=notes, generated_at=generated_at)
         shelf.flush()
+        del data, shelf  # the week's rows are not needed to render: free them for the renderer
     html = render_html(model, template_dir)
     problems: list[str] = []
     if format == "html":
