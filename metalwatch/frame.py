@@ -214,9 +214,12 @@ def validate(df: pd.DataFrame, *, today: pd.Timestamp | None = None) -> pd.DataF
 
 def registered_mask(df: pd.DataFrame) -> np.ndarray:
     """True on the rows holding their instrument's registered field (the one moves read)."""
-    ids = df["instrument"].astype(str)
-    wanted = ids.map({i: x.field for i, x in registry.known(ids.unique()).items()})
-    return (df["field"].astype(str) == wanted).to_numpy(dtype=bool)
+    ins, ids = pd.factorize(df["instrument"], use_na_sentinel=False)
+    fld, fields = pd.factorize(df["field"], use_na_sentinel=False)
+    code = {f: k for k, f in enumerate(fields.astype(str))}
+    known = registry.known(ids.astype(str))
+    wanted = [code.get(known[i].field, -1) if i in known else -1 for i in ids.astype(str)]
+    return np.asarray(fld == np.array(wanted, dtype=np.int64)[ins], dtype=bool)
 
 
 def registered(df: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,8 @@ GAP = "  "
 
 def _width(text: str) -> int:
     """Terminal cells of ``text`` (East Asian wide and full-width characters take two)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

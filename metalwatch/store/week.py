@@ -125,7 +125,7 @@ def read_observations(
     if windowed:
         recent = frame.registered(store.read(windowed, fields=fields, start=start, end=week))
         parts.append(recent)
-        seen = set(recent["instrument"].astype(str))
+        seen = set(recent["instrument"].unique())
         full += [i for i in windowed if i not in seen]
     if full:
         parts.append(frame.registered(store.read(full, fields=fields, end=week)))
