@@ -18,7 +18,19 @@ DESCRIPTION = "Track the metals markets and write the weekly a broker's metals d
 EXIT_ERROR = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names after the global ``--store``, if any (None: ``--help``,
+    a mistyped name or an unknown option, which the full parser reports)."""
+    from metalwatch.commands import NAMES
+
+    args = list(argv)
+    while args[:1] == ["--store"] or (args and args[0].startswith("--store=")):
+        args = args[2:] if args[0] == "--store" else args[1:]
+    return args[0] if args and args[0] in NAMES else None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or of ``only`` (its module alone is imported)."""
     from metalwatch.commands import commands
 
     p = argparse.ArgumentParser(prog="metalwatch", description=DESCRIPTION)
@@ -28,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         "file's store, then the user data dir)",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    for command in commands():
+    for command in commands(only):
         command.add_parser(sub)
     return p
 
@@ -37,8 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     from metalwatch.commands import commands
 
-    args = _parser().parse_args(argv)
-    runners = {c.NAME: c.run for c in commands()}
+    argv = sys.argv[1:] if argv is None else list(argv)
+    only = _command_named(argv)
+    args = _parser(only).parse_args(argv)
+    runners = {c.NAME: c.run for c in commands(only)}
     try:
         code: int = runners[args.command](args)
         return code
