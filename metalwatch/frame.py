@@ -87,6 +87,7 @@ SIGNED_FIELDS = frozenset({"mm_net", "pm_net", "sd_net", "other_net", "basis", "
 #: Kinds of series whose values may take any sign: yields (real yields go negative) and
 #: premiums over a benchmark (a discount is negative).
 SIGNED_KINDS = frozenset({"rate", "premium"})
+_DAY_NS = 86_400 * 10**9
 
 
 def empty() -> pd.DataFrame:
@@ -113,6 +114,25 @@ def coerce(df: pd.DataFrame) -> pd.DataFrame:
     except (ValueError, TypeError) as exc:
         raise SchemaError(f"value column: {str(exc).splitlines()[0]}") from exc
     return out.reset_index(drop=True)
+
+
+def is_canonical(df: pd.DataFrame) -> bool:
+    """True when :func:`coerce` would change nothing in ``df``: the canonical columns in order
+    and nothing else, their dtypes, dates at midnight, no empty currency, a default index.
+
+    A cheap check (a few vectorised passes), so a writer given canonical rows need not copy them.
+    """
+    if tuple(df.columns) != COLUMNS or not df.index.equals(pd.RangeIndex(len(df))):
+        return False
+    text = pd.StringDtype()
+    if any(df[col].dtype != text for col in STRING_COLUMNS):
+        return False
+    if df["date"].dtype != np.dtype("datetime64[ns]") or df["value"].dtype != np.float64:
+        return False
+    ns = df["date"].to_numpy().view(np.int64)
+    if (ns % _DAY_NS).any():  # a time of day (or NaT): coerce normalises it
+        return False
+    return not bool((df["currency"] == "").any())
 
 
 def from_wide(

@@ -11,6 +11,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from metalwatch import frame, registry
@@ -76,11 +77,26 @@ def parts_of(ids: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
             dtype={"field": "string", "value": "float64"},
             parse_dates=["date"],
         )
-        part["instrument"] = iid
-        part["unit"] = inst.unit
-        part["currency"] = inst.currency
-        part["source"] = f"{SOURCE_PREFIX}:{prov.get(iid, {}).get('dataset', 'snapshot')}"
-        yield part
+        if pd.api.types.is_datetime64_dtype(part["date"]):  # else coerce says what is wrong
+            part["date"] = part["date"].astype("datetime64[ns]")
+        source = f"{SOURCE_PREFIX}:{prov.get(iid, {}).get('dataset', 'snapshot')}"
+        n = len(part)
+        yield pd.DataFrame(
+            {
+                "instrument": _repeated(iid, n),
+                "field": part["field"],
+                "date": part["date"],
+                "value": part["value"],
+                "unit": _repeated(inst.unit, n),
+                "currency": _repeated(inst.currency or None, n),  # "": none, as coerce reads it
+                "source": _repeated(source, n),
+            }
+        )
+
+
+def _repeated(text: str | None, n: int) -> pd.api.extensions.ExtensionArray:
+    """``text`` (None: missing) ``n`` times, as canonical text (no per-row conversion)."""
+    return pd.array([text], dtype="string").take(np.zeros(n, dtype=np.intp))
 
 
 def news() -> pd.DataFrame:

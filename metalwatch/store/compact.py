@@ -81,15 +81,15 @@ class Catalog:
         registered ones). ``keyed``: ``df``'s :class:`FrameKeys`, if already known.
         """
         keyed = keyed or FrameKeys.of(df)
-        keys = df.iloc[np.flatnonzero(~pd.Index(keyed.series_codes).duplicated(keep="last"))]
+        last = np.flatnonzero(~pd.Index(keyed.series_codes).duplicated(keep="last"))
         new, changed = [], []
-        for iid, fld, unit, cur in zip(
-            keys["instrument"].astype(str),
-            keys["field"].astype(str),
-            keys["unit"].astype(str),
-            keys["currency"].astype(object).where(keys["currency"].notna(), None),
+        for code, unit, cur in zip(
+            keyed.series_codes[last].tolist(),
+            _texts(df["unit"].array[last]),
+            _texts(df["currency"].array[last]),
             strict=True,
         ):
+            iid, fld = keyed.series[code]
             held = self.series.get((iid, fld))
             if held is None:
                 new.append((iid, fld, unit, cur))
@@ -113,6 +113,11 @@ class Catalog:
     def source_ids(self, prefix: str) -> list[int]:
         """Ids of the sources whose name starts with ``prefix`` (every id of a name)."""
         return sorted(n for n, name in self.names.items() if name.startswith(prefix))
+
+
+def _texts(values: Iterable[object]) -> list[str | None]:
+    """The values as text, a missing one as None."""
+    return [None if pd.isna(v) else str(v) for v in values]  # type: ignore[call-overload]
 
 
 def _factorized(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -194,9 +199,8 @@ class Incoming:
         return Incoming(self.series[order], self.day[order], self.value[order], self.source[order])
 
     def keys_unique(self) -> bool:
-        """True when no ``(series, day)`` comes twice."""
-        ordered = self.by_key()
-        same = (np.diff(ordered.series) == 0) & (np.diff(ordered.day) == 0)
+        """True when no ``(series, day)`` comes twice, for rows sorted by key (:meth:`by_key`)."""
+        same = (np.diff(self.series) == 0) & (np.diff(self.day) == 0)
         return not bool(same.any())
 
 

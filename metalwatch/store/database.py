@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from metalwatch import frame
@@ -460,7 +459,10 @@ class Store:
                 "value DOUBLE PRECISION, source INTEGER)"
             )
             for whole in frames:
-                df = frame.validate(whole) if validate else frame.coerce(whole)
+                if validate:
+                    df = frame.validate(whole)
+                else:  # canonical rows (the bundled snapshot's) are taken as they are
+                    df = whole if frame.is_canonical(whole) else frame.coerce(whole)
                 keyed = FrameKeys.of(df)
                 for iid, fld in sorted(set(keyed.series)):
                     db.lock(f"series:{iid}:{fld}")
@@ -494,8 +496,9 @@ class Store:
         db = self._db
         catalog.ensure(db, df, keyed)
         new = incoming(df, catalog, keyed)
-        if self._only_new(new):  # seeding: every row added, no join against the stored rows
-            db.load("observations", OBSERVED, new.by_key().rows(write_id))
+        only_new = self._only_new(new)
+        if only_new is not None:  # seeding: every row added, no join against the stored rows
+            db.load("observations", OBSERVED, only_new.rows(write_id))
             return len(new), 0, 0, 0
         rows = new.rows()
         # which stored rows may be revised: all, or those whose source starts with the prefix
@@ -533,13 +536,17 @@ class Store:
         added, kept = int(added), int(kept)
         return added, revised, len(rows) - added - revised - kept, kept
 
-    def _only_new(self, new: Incoming) -> bool:
-        """True when merging ``new`` can only add rows: none of its series holds a stored row
-        and no key comes twice. A plain insert then stores what the merge would, and every row
-        counts as added (the series' writers are locked out until the transaction ends)."""
-        ids = ",".join(map(str, np.unique(new.series).tolist()))
+    def _only_new(self, new: Incoming) -> Incoming | None:
+        """``new`` sorted by key when merging it can only add rows (None otherwise): none of its
+        series holds a stored row and no key comes twice. A plain insert then stores what the
+        merge would, and every row counts as added (the series' writers are locked out until
+        the transaction ends)."""
+        ordered = new.by_key()
+        if not ordered.keys_unique():
+            return None
+        ids = ",".join(map(str, pd.unique(ordered.series).tolist()))
         held = self._db.execute(f"SELECT 1 FROM observations WHERE series IN ({ids}) LIMIT 1")
-        return held.fetchone() is None and new.keys_unique()
+        return ordered if held.fetchone() is None else None
 
     def add_news(self, news: pd.DataFrame) -> int:
         """Store headlines (date, title, source, url[, keyword]); returns rows added."""
