@@ -30,11 +30,8 @@ import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from metalwatch.errors import InvalidInputError
 
@@ -98,6 +95,8 @@ class Config:
 
 def default_config_path() -> Path:
     """``config.toml`` in the platformdirs user config directory."""
+    import platformdirs  # here, not at import: a command given --store never needs it
+
     return Path(platformdirs.user_config_dir("metalwatch", appauthor=False)) / FILENAME
 
 
@@ -140,6 +139,8 @@ def _a(noun: str) -> str:
 
 def _check(where: str, key: str, value: Any, spec: dict[str, tuple[type, str]], table: str) -> None:
     if key not in spec:
+        from difflib import get_close_matches
+
         close = get_close_matches(key, list(spec), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         scope = f"[{table}]" if table else "the config file"
@@ -248,8 +249,14 @@ def _opt(value: str | None, base: Path) -> str | None:
     return None if value is None else _with_base(value, base)
 
 
+def _user_data_dir() -> Path:
+    import platformdirs  # here, not at import: a command given --store never needs it
+
+    return Path(platformdirs.user_data_dir("metalwatch", appauthor=False))
+
+
 def _default_editions() -> str:
-    return str(Path(platformdirs.user_data_dir("metalwatch", appauthor=False)) / "editions")
+    return str(_user_data_dir() / "editions")
 
 
 def resolve_store(cfg: Config, flag: str | None) -> Setting:
@@ -275,7 +282,7 @@ def resolve_store(cfg: Config, flag: str | None) -> Setting:
 
 def platform_store_path() -> Path:
     """The store used when nothing names one: a file in the platform's user data directory."""
-    return Path(platformdirs.user_data_dir("metalwatch", appauthor=False)) / STORE_FILENAME
+    return _user_data_dir() / STORE_FILENAME
 
 
 def configured_store() -> str | None:

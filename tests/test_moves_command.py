@@ -22,10 +22,12 @@ from metalwatch.reporting import i18n
 
 #: Modules ``metalwatch moves`` into a pipe must not load: Babel (its numbers are formatted
 #: with decimal), rich (plain text into a pipe), the report package and its libraries, the
-#: statistics, plotting and PDF libraries, and every other command's module.
+#: statistics, plotting and PDF libraries, every other command's module, and (the store being
+#: named by --store) platformdirs, which only finds the default store and config file.
 NOT_LOADED = (
     "babel",
     "rich",
+    "platformdirs",
     "jinja2",
     "yaml",
     "statsmodels",
