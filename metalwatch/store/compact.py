@@ -8,7 +8,7 @@ canonical frame (:func:`canonical`), so nothing above the store sees the layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -187,11 +187,12 @@ class Incoming:
     def __len__(self) -> int:
         return len(self.series)
 
-    def rows(self, *extra: int) -> list[tuple[int, ...]]:
-        """``(series, day, value, source, *extra)`` tuples (``extra``: the same on every row)."""
+    def rows(self, *extra: int) -> Iterator[tuple[int, ...]]:
+        """``(series, day, value, source, *extra)`` tuples (``extra``: the same on every row),
+        made as they are read: a bulk load holds one batch of them at a time."""
         cols = [self.series, self.day, self.value, self.source]
         listed = [c.tolist() for c in cols] + [[x] * len(self) for x in extra]
-        return list(zip(*listed, strict=True))
+        return zip(*listed, strict=True)
 
     def by_key(self) -> Incoming:
         """The rows sorted by ``(series, day)``; rows of one key keep their order."""

@@ -500,14 +500,13 @@ class Store:
         if only_new is not None:  # seeding: every row added, no join against the stored rows
             db.load("observations", OBSERVED, only_new.rows(write_id))
             return len(new), 0, 0, 0
-        rows = new.rows()
         # which stored rows may be revised: all, or those whose source starts with the prefix
         may = "TRUE"
         if revise_only is not None:
             ids = catalog.source_ids(revise_only)
             may = f"o.source IN ({','.join(map(str, ids))})" if ids else "FALSE"
         db.execute("DELETE FROM incoming")
-        db.load("incoming", INCOMING, rows)
+        db.load("incoming", INCOMING, new.rows())
         match = "JOIN observations o ON o.series = i.series AND o.day = i.day"
         added = db.execute(
             f"SELECT COUNT(*) FROM incoming i LEFT {match} WHERE o.value IS NULL"
@@ -534,7 +533,7 @@ class Store:
         )
         db.execute("DELETE FROM incoming")
         added, kept = int(added), int(kept)
-        return added, revised, len(rows) - added - revised - kept, kept
+        return added, revised, len(new) - added - revised - kept, kept
 
     def _only_new(self, new: Incoming) -> Incoming | None:
         """``new`` sorted by key when merging it can only add rows (None otherwise): none of its
