@@ -69,7 +69,7 @@ def test_statistics_modules_load_statsmodels_only_when_fitting():
     ("value", "decimals"),
     [
         (1234567.891, 2),
-        (2.675, 2),  # a binary float just below .675: both go through Babel's decimal rounding
+        (2.675, 2),  # just below .675 in binary: Babel and decimal round it alike
         (-0.005, 2),
         (0.0, 0),
         (12.5, 1),
