@@ -136,3 +136,27 @@ def test_a_thesis_of_gainers_and_fallers_reads_as_one_sentence(seeded_path):
     moves = compute_moves(data.rows(report_instruments()), week, report_instruments())
     assert thesis(moves, "en") == "Copper and aluminium lead; silver and lithium fall"
     assert thesis(moves, "zh") == "铜、铝领涨；白银、锂走弱"
+
+
+def test_the_record_history_is_every_stored_row_of_its_series(seeded_path):
+    # read_week takes the rows of the context window from the observations it read already and
+    # reads only the older ones: the same frame as one read of every row up to the week, also
+    # as the store was at an earlier moment
+    from metalwatch import frame, registry
+    from metalwatch.store.week import RECORD_GROUPS
+
+    reg = registry.all_instruments()
+    ids = [
+        i
+        for i in report_instruments()
+        if reg[i].kind == "price" and reg[i].group in RECORD_GROUPS and reg[i].cadence == "daily"
+    ]
+    fields = sorted({reg[i].field for i in ids})
+    week = pd.Timestamp("2025-12-12")
+    with Store(seeded_path, read_only=True) as st:
+        for days in (HISTORY_DAYS, 30):
+            got = read_week(st, week, report_instruments(), history_days=days).history
+            whole = frame.registered(st.read(ids, fields=fields, end=week))
+            pd.testing.assert_frame_equal(got, whole.reset_index(drop=True))
+            assert got["date"].min() < week - pd.Timedelta(days=HISTORY_DAYS)
+            assert got["date"].max() == week

@@ -175,7 +175,7 @@ def read_week(
         news=store.news(f"{week - pd.Timedelta(days=6):%Y-%m-%d}", f"{week:%Y-%m-%d}"),
         history_days=history_days,
         positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
-        history=_history(store, week, ids),
+        history=_history(store, ids, observations, week - pd.Timedelta(days=history_days)),
         curves=_curves(store, week),
         side=store.read(
             ids, fields=list(SIDE_FIELDS), start=week - pd.Timedelta(days=SIDE_DAYS), end=week
@@ -200,7 +200,12 @@ def _curves(store: Store, week: pd.Timestamp) -> pd.DataFrame:
     return store.read(held, fields=[contracts.FIELD], start=start, end=week).reset_index(drop=True)
 
 
-def _history(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
+def _history(
+    store: Store, ids: list[str], observations: pd.DataFrame, start: pd.Timestamp
+) -> pd.DataFrame:
+    """The whole stored history of the daily prices of :data:`RECORD_GROUPS` up to the week:
+    the rows before ``start`` read here, those from ``start`` on taken from ``observations``
+    (read already), sorted by instrument and date."""
     reg = registry.all_instruments()
     wanted = [
         i
@@ -210,7 +215,11 @@ def _history(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
     if not wanted:
         return frame.empty()
     fields = sorted({reg[i].field for i in wanted})
-    return frame.registered(store.read(wanted, fields=fields, end=week)).reset_index(drop=True)
+    before = start - pd.Timedelta(days=1)
+    older = frame.registered(store.read(wanted, fields=fields, end=before))
+    recent = observations[observations["instrument"].isin(wanted) & (observations["date"] >= start)]
+    both = pd.concat([older, recent], ignore_index=True)
+    return both.sort_values(["instrument", "date"], kind="stable").reset_index(drop=True)
 
 
 def _positions(store: Store, week: pd.Timestamp, ids: list[str]) -> pd.DataFrame:
