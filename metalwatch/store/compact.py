@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -222,7 +223,11 @@ def canonical(rows: list[tuple[int, int, float, int]], catalog: Catalog) -> pd.D
     and date."""
     if not rows:
         return frame.empty()
-    sid, day, value, src = (np.asarray(col) for col in zip(*rows, strict=True))
+    # one pass over the rows into a float array (ids and days are exact in float64)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows))
+    table = flat.reshape(len(rows), 4)
+    sid, day, src = (table[:, k].astype(np.int64) for k in (0, 1, 3))
+    value = table[:, 2]
     by_id = {held[0]: (iid, fld, held[1], held[2]) for (iid, fld), held in catalog.series.items()}
     ids = sorted(by_id, key=lambda n: by_id[n][:2])
     rank = np.zeros(max(by_id) + 1, dtype=np.int64)
