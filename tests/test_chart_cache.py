@@ -160,3 +160,27 @@ def test_a_schema_4_store_gains_the_chart_cache_on_open(store_path: Path, sql):
     with Store(store_path) as st:
         assert st.meta("schema_version") == "5"
         assert st.charts(["0" * 64]) == {}
+
+
+def test_a_remembered_chart_is_one_chart_however_its_arguments_are_passed():
+    calls: list[tuple[str, int]] = []
+
+    @chart_memo.remembered
+    def line(title: str, width: int = 2) -> str:
+        calls.append((title, width))
+        return f"uri:{title}:{width}"
+
+    shelf: dict[str, str] = {}
+
+    class Shelf:
+        def get(self, digest: str) -> str | None:
+            return shelf.get(digest)
+
+        def put(self, digest: str, uri: str) -> None:
+            shelf[digest] = uri
+
+    with chart_memo.remembering(Shelf()):
+        assert line("a") == line("a", 2) == line(title="a", width=2) == "uri:a:2"
+        assert line("a", 3) == "uri:a:3"
+    assert calls == [("a", 2), ("a", 3)]
+    assert line.__name__ == "line" and len(shelf) == 2

@@ -12,14 +12,16 @@ pure function of its data: the shelf changes how fast, never what.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Protocol
+from typing import ParamSpec, Protocol
 
 import pandas as pd
 
@@ -112,3 +114,21 @@ def drawn(kind: str, parts: tuple[object, ...], draw: Callable[[], str]) -> str:
         uri = draw()
         shelf.put(key, uri)
     return uri
+
+
+P = ParamSpec("P")
+
+
+def remembered(draw: Callable[P, str]) -> Callable[P, str]:
+    """``draw`` (a chart function returning a data URI) through :func:`drawn`, its kind its
+    name and its inputs every argument bound to its parameter, defaults included."""
+    signature = inspect.signature(draw)
+
+    @functools.wraps(draw)
+    def chart(*args: P.args, **kwargs: P.kwargs) -> str:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        parts = tuple(bound.arguments.values())
+        return drawn(draw.__name__, parts, lambda: draw(*args, **kwargs))
+
+    return chart

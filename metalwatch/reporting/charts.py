@@ -1,8 +1,8 @@
 """Report charts: matplotlib figures rendered to SVG and embedded as data URIs.
 
 Text is drawn as paths with the bundled CJK font, so Chinese labels need no system font. Each
-public chart goes through :func:`~metalwatch.reporting.chart_memo.drawn`: under an active
-chart shelf a chart already drawn from the same inputs by the same code is not drawn again.
+public chart is :func:`~metalwatch.reporting.chart_memo.remembered`: under an active chart
+shelf a chart already drawn from the same inputs by the same code is not drawn again.
 """
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ def series_style(metal: str, venue: str, n: int, used: dict[str, int]) -> tuple[
     return family[k % len(family)], VENUE_STYLES.get(venue, "-")
 
 
+@chart_memo.remembered
 def rebased_lines(
     wide: pd.DataFrame,
     labels: dict[str, str],
@@ -169,18 +170,6 @@ def rebased_lines(
     Each series is drawn over its own trading days (no forward fill); ``styles`` gives a
     series' colour and dash (default: the palette, solid); ``marks`` are numbered events.
     """
-    parts = (wide, labels, title, styles, ylabel, tuple(marks))
-    return chart_memo.drawn("rebased_lines", parts, lambda: _rebased_lines(*parts))
-
-
-def _rebased_lines(
-    wide: pd.DataFrame,
-    labels: dict[str, str],
-    title: str,
-    styles: dict[str, tuple[str, str]] | None,
-    ylabel: str,
-    marks: Sequence[EventMark],
-) -> str:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 2.6), layout="constrained")
     for n, col in enumerate(wide.columns):
@@ -197,6 +186,7 @@ def _rebased_lines(
     return _finish(ax, fig, title)
 
 
+@chart_memo.remembered
 def against_inverted(
     left: pd.Series,
     right: pd.Series,
@@ -206,17 +196,6 @@ def against_inverted(
 ) -> str:
     """``left`` on the left axis against ``right`` on an inverted right axis (gold against the
     real yield: the lines move together when gold rises as the yield falls)."""
-    parts = (left, right, labels, title, units)
-    return chart_memo.drawn("against_inverted", parts, lambda: _against_inverted(*parts))
-
-
-def _against_inverted(
-    left: pd.Series,
-    right: pd.Series,
-    labels: tuple[str, str],
-    title: str,
-    units: tuple[str, str],
-) -> str:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 2.6), layout="constrained")
     ax.plot(left.index, left, lw=1.1, color=PALETTE[2], label=labels[0])
@@ -241,6 +220,7 @@ def _gapped(s: pd.Series, max_gap_days: int) -> pd.Series:
     return out
 
 
+@chart_memo.remembered
 def small_multiples(
     panels: list[tuple[str, pd.Series, str]],
     title: str,
@@ -251,20 +231,6 @@ def small_multiples(
     """One small linear panel per ``(label, series, unit)``, two per row; ``markers`` marks each
     observation and leaves gaps over :data:`MAX_LINE_GAP_DAYS` unbridged (sparse quotes);
     ``panel_marks`` are the numbered events of each panel (those touching its metal)."""
-    marks = tuple(tuple(m) for m in panel_marks)
-    return chart_memo.drawn(
-        "small_multiples",
-        (panels, title, markers, marks),
-        lambda: _small_multiples(panels, title, markers, marks),
-    )
-
-
-def _small_multiples(
-    panels: list[tuple[str, pd.Series, str]],
-    title: str,
-    markers: bool,
-    panel_marks: Sequence[Sequence[EventMark]],
-) -> str:
     plt = _pyplot()
     cols = 2
     rows = (len(panels) + cols - 1) // cols
