@@ -34,7 +34,7 @@ def html_of(store: object, out: Path) -> str:
 
 def kept(path: Path) -> int:
     with Store(path) as st:
-        return int(st._sql("SELECT COUNT(*) FROM chart_cache").fetchone()[0])
+        return st.charts_kept()
 
 
 def test_second_weekly_draws_nothing_and_is_the_same_bytes(store_path: Path, tmp_path: Path):
@@ -53,6 +53,13 @@ def test_second_weekly_draws_nothing_and_is_the_same_bytes(store_path: Path, tmp
     assert run.stdout.strip().splitlines()[-1] == "[]"  # no matplotlib module loaded
     assert out.read_text(encoding="utf-8") == first
     assert kept(store_path) == n
+    info = subprocess.run(
+        [sys.executable, "-m", "metalwatch.cli", "--store", str(store_path), "store", "info"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "charts kept: 6 (drawn for weeklies, the 64 most recently used)" in info.stdout
 
 
 def test_a_revised_value_redraws_its_charts_as_without_a_cache(

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     from metalwatch.ingest.seed import NOT_SEEDED, snapshot_status
+    from metalwatch.store.chart_cache import KEEP
 
     with opened(args.store) as st:
         info = st.info()
@@ -79,6 +80,9 @@ def _info(args: argparse.Namespace) -> int:
         if events:
             first, last = min(e.date for e in events), max(e.date for e in events)
             print(f"events: {len(events)}, {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+        kept = st.charts_kept()
+        if kept:
+            print(f"charts kept: {kept} (drawn for weeklies, the {KEEP} most recently used)")
         if snap.current:
             state = "current"
         elif snap.stored == NOT_SEEDED:

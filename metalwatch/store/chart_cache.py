@@ -52,6 +52,11 @@ def cached_charts(store: Store, digests: Sequence[str]) -> dict[str, str]:
     return {str(d): unpack(str(u)) for d, u in rows}
 
 
+def charts_kept(store: Store) -> int:
+    """How many charts the cache holds."""
+    return int(store._sql("SELECT COUNT(*) FROM chart_cache").fetchone()[0])
+
+
 def keep_charts(store: Store, drawn: Mapping[str, str], used: Sequence[str], now: str) -> None:
     """Add the ``drawn`` charts, mark the ``used`` ones as used ``now`` and prune to
     :data:`KEEP`, in one transaction."""

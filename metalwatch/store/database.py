@@ -22,7 +22,7 @@ from metalwatch import frame
 from metalwatch.errors import InvalidInputError, StoreCorruptError, StoreVersionError
 from metalwatch.event import Event
 from metalwatch.store.backend import Backend, Cursor, read_only_error
-from metalwatch.store.chart_cache import cached_charts, keep_charts
+from metalwatch.store.chart_cache import cached_charts, charts_kept, keep_charts
 from metalwatch.store.compact import (
     Catalog,
     FrameKeys,
@@ -622,6 +622,10 @@ class Store:
         """The kept charts among ``digests`` (digest -> data URI), from the chart cache
         (:mod:`metalwatch.store.chart_cache`)."""
         return cached_charts(self, digests)
+
+    def charts_kept(self) -> int:
+        """How many drawn charts the chart cache holds."""
+        return charts_kept(self)
 
     def keep_charts(self, drawn: Mapping[str, str], used: Sequence[str] = ()) -> None:
         """Keep newly ``drawn`` charts (digest -> data URI), mark the ``used`` ones as used now
