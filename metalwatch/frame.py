@@ -260,6 +260,28 @@ def value_on(df: pd.DataFrame, instrument: str, field: str, day: object) -> floa
     return float(hit["value"].iloc[-1]) if not hit.empty else None
 
 
+class ColumnLabels(dict[str, "str | None"]):
+    """A read-only ``{column: unit or currency}`` map kept in a wide frame's ``attrs``.
+
+    pandas deep-copies ``attrs`` into every frame it derives (each column taken, each filter);
+    this map is shared instead of copied, so that costs nothing however many columns there are.
+    Changing it raises :class:`TypeError`: build a new dict (``dict(labels)``) to change one.
+    """
+
+    def __deepcopy__(self, memo: dict[int, object]) -> ColumnLabels:
+        return self
+
+    def __reduce__(self) -> tuple[type[ColumnLabels], tuple[dict[str, str | None]]]:
+        return (ColumnLabels, (dict(self),))
+
+    def _read_only(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a frame's column labels are read-only; copy them with dict() to change")
+
+    __setitem__ = __delitem__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+    __ior__ = _read_only  # type: ignore[assignment]
+
+
 def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     """Pivot a canonical frame to dates x instruments.
 
@@ -273,6 +295,6 @@ def to_wide(df: pd.DataFrame, field: str | None = None) -> pd.DataFrame:
     wide = df.pivot(index="date", columns="instrument", values="value").sort_index()
     wide.columns = wide.columns.astype(str)
     wide.columns.name = None
-    wide.attrs["units"] = {i: reg[i].unit for i in wide.columns}
-    wide.attrs["currencies"] = {i: reg[i].currency for i in wide.columns}
+    wide.attrs["units"] = ColumnLabels({i: reg[i].unit for i in wide.columns})
+    wide.attrs["currencies"] = ColumnLabels({i: reg[i].currency for i in wide.columns})
     return wide

@@ -123,3 +123,34 @@ def test_prices_do_not_forward_fill_holidays(store):
     px = mw.prices(["SHFE.CU", "LME.CA.3M"], start="2025-10-01", end="2025-10-08", store=store)
     assert px["SHFE.CU"].isna().all()  # SHFE closed for National Day
     assert px["LME.CA.3M"].notna().sum() == 6
+
+
+def test_wide_units_are_shared_read_only_labels():
+    import copy
+    import pickle
+
+    from metalwatch.frame import ColumnLabels
+
+    rows = pd.DataFrame(
+        {
+            "instrument": ["COMEX.GC", "SHFE.CU"],
+            "field": ["close", "close"],
+            "date": pd.to_datetime(["2025-12-12", "2025-12-12"]),
+            "value": [4300.0, 94170.0],
+            "unit": ["USD/oz", "CNY/t"],
+            "currency": ["USD", "CNY"],
+            "source": ["test", "test"],
+        }
+    )
+    wide = frame.to_wide(frame.coerce(rows))
+    units = wide.attrs["units"]
+    assert isinstance(units, ColumnLabels) and units == {"COMEX.GC": "USD/oz", "SHFE.CU": "CNY/t"}
+    # a derived frame shares the map (pandas deep-copies attrs on every operation)
+    assert wide["COMEX.GC"].attrs["units"] is units and copy.deepcopy(units) is units
+    back = pickle.loads(pickle.dumps(wide))
+    assert type(back.attrs["units"]) is ColumnLabels and back.attrs["units"] == units
+    with pytest.raises(TypeError, match="column labels are read-only"):
+        units["COMEX.GC"] = "t"
+    with pytest.raises(TypeError, match="column labels are read-only"):
+        units.update({"X": "t"})
+    assert dict(units) | {"X": "t"} == {"COMEX.GC": "USD/oz", "SHFE.CU": "CNY/t", "X": "t"}
