@@ -70,7 +70,9 @@ class StoreShelf:
         self.used: list[str] = []
 
     def get(self, digest: str) -> str | None:
-        """The kept chart ``digest``, noted as used."""
+        """The kept chart ``digest`` (drawn in this weekly, or in the store), noted as used."""
+        if digest in self.drawn:
+            return self.drawn[digest]
         uri = self.store.charts([digest]).get(digest)
         if uri is not None:
             self.used.append(digest)
