@@ -140,3 +140,18 @@ def test_the_seeded_store_is_compact(seeded_path: Path, sql: SQL) -> None:
     assert n > 700_000
     size = seeded_path.stat().st_size
     assert size < 20_000_000 and size / n < 30
+
+
+def test_a_read_fetched_in_small_batches_is_the_same_frame(store, monkeypatch):
+    # the rows are turned into numbers FETCH_ROWS at a time: batches of 7 rows (the last one
+    # short) give the frame one batch gives
+    from metalwatch.store import compact
+
+    whole = store.read(["COMEX.GC", "SHFE.CU"], start="2025-11-01", end="2025-12-12")
+    assert len(whole) > 7 and len(whole) % 7
+    monkeypatch.setattr(compact, "FETCH_ROWS", 7)
+    batched = store.read(["COMEX.GC", "SHFE.CU"], start="2025-11-01", end="2025-12-12")
+    pd.testing.assert_frame_equal(batched, whole)
+    gold = batched[(batched["instrument"] == "COMEX.GC") & (batched["field"] == "close")]
+    assert gold.loc[gold["date"] == "2025-12-10", "value"].item() == 4196.4
+    assert store.read(["COMEX.GC"], start="2030-01-01").empty

@@ -29,6 +29,8 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Any]: ...
 
+    def fetchmany(self, size: int) -> list[Any]: ...
+
 
 class Backend(Protocol):
     """One engine behind a :class:`~metalwatch.store.Store`.

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from metalwatch import frame
-from metalwatch.store.backend import Backend
+from metalwatch.store.backend import Backend, Cursor
 
 _EPOCH = date(1970, 1, 1)
 
@@ -218,14 +218,26 @@ def incoming(df: pd.DataFrame, catalog: Catalog, keyed: FrameKeys | None = None)
     )
 
 
-def canonical(rows: list[tuple[int, int, float, int]], catalog: Catalog) -> pd.DataFrame:
-    """A canonical frame of ``(series, day, value, source)`` rows, sorted by instrument, field
-    and date."""
-    if not rows:
+#: Rows a read turns into numbers at a time: the driver's row tuples stay bounded (a few MB)
+#: however many rows the read returns.
+FETCH_ROWS = 50_000
+
+
+def fetch_table(cursor: Cursor) -> np.ndarray:
+    """The ``(series, day, value, source)`` rows of ``cursor`` as an ``(n, 4)`` float array
+    (ids and days are exact in float64), fetched :data:`FETCH_ROWS` at a time."""
+    parts = []
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows))
+        parts.append(flat.reshape(len(rows), 4))
+    return np.concatenate(parts) if parts else np.empty((0, 4))
+
+
+def canonical(table: np.ndarray, catalog: Catalog) -> pd.DataFrame:
+    """A canonical frame of ``(series, day, value, source)`` rows (:func:`fetch_table`), sorted
+    by instrument, field and date."""
+    if not len(table):
         return frame.empty()
-    # one pass over the rows into a float array (ids and days are exact in float64)
-    flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows))
-    table = flat.reshape(len(rows), 4)
     sid, day, src = (table[:, k].astype(np.int64) for k in (0, 1, 3))
     value = table[:, 2]
     by_id = {held[0]: (iid, fld, held[1], held[2]) for (iid, fld), held in catalog.series.items()}

@@ -59,7 +59,7 @@ class _Summer:
         cur = store._db.execute(f"SELECT {columns} FROM {table} ORDER BY {ORDER[table]}")
         self.digest.update(f"\x1e{table}\x1e".encode())
         self.counts[table] = 0
-        while batch := cur.fetchmany(BATCH):  # type: ignore[attr-defined]
+        while batch := cur.fetchmany(BATCH):
             self.counts[table] += len(batch)
             text = "\n".join("\x1f".join(map(_text, row)) for row in batch)
             self.digest.update(text.encode() + b"\n")

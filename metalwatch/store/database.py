@@ -30,6 +30,7 @@ from metalwatch.store.compact import (
     canonical,
     day_number,
     day_text,
+    fetch_table,
     incoming,
 )
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
@@ -700,12 +701,12 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         try:
-            rows = self._db.execute(sql, [*head, *params]).fetchall()
+            table = fetch_table(self._db.execute(sql, [*head, *params]))
         except self._db.errors as exc:
             raise self._db.translate(exc, "read") from exc
         if ids is None:  # every series: one committed since the catalog was read is named too
             catalog = self._catalog()
-        return canonical(rows, catalog)
+        return canonical(table, catalog)
 
     def _catalog(self) -> Catalog:
         """The store's series and sources, read now."""
