@@ -58,6 +58,10 @@ def test_largest_since_is_measured_over_the_whole_history(en, data):
     held = WeeklyHistory(data.history)
     tin = data.history[data.history["instrument"] == "SHFE.SN"].set_index("date")["value"]
     pd.testing.assert_series_equal(held.moves("SHFE.SN"), weekly_moves(tin))
+    # Friday closes as pandas' W-FRI resampling takes them (weeks without a close skipped)
+    fridays = tin.resample("W-FRI").last().dropna()
+    by_resample = ((fridays / fridays.shift(1) - 1.0) * 100.0).dropna()
+    pd.testing.assert_series_equal(weekly_moves(tin), by_resample, check_freq=False)
     assert (
         held.moves("NOT.HELD").empty and WeeklyHistory(data.history.iloc[:0]).moves("SHFE.SN").empty
     )

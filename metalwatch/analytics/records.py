@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Weekly closes are taken on Fridays.
-WEEK_RULE = "W-FRI"
+from metalwatch.analytics.resample import week_label
 
 
 def weekly_moves(closes: pd.Series) -> pd.Series:
@@ -18,7 +17,7 @@ def weekly_moves(closes: pd.Series) -> pd.Series:
     s = closes.dropna()
     if s.empty:
         return pd.Series(dtype=float)
-    fridays = s.resample(WEEK_RULE).last().dropna()
+    fridays = s.groupby(week_label(s.index)).last()  # the weeks with data, as resample(W-FRI)
     moves: pd.Series = (fridays / fridays.shift(1) - 1.0) * 100.0
     return moves.dropna()
 
