@@ -164,3 +164,21 @@ def test_the_record_history_is_every_stored_row_of_its_series(seeded_path):
             pd.testing.assert_frame_equal(got, whole.reset_index(drop=True))
             assert got["date"].min() < week - pd.Timedelta(days=HISTORY_DAYS)
             assert got["date"].max() == week
+
+
+def test_the_weekly_reads_only_its_longest_window(seeded_path):
+    # HISTORY_DAYS is the longest window the weekly shows (two-year charts) and a margin: the
+    # pages are those read from ten years of rows (3,700 days, the old statistical context)
+    from datetime import UTC, datetime
+
+    from metalwatch.reporting.layout import CHARTS, GOLD_REAL_YIELD_DAYS
+    from metalwatch.reporting.render import render_html
+
+    assert HISTORY_DAYS == 765 and max(c.days for c in CHARTS.values()) == GOLD_REAL_YIELD_DAYS
+    week, at = pd.Timestamp("2026-01-09"), datetime(2026, 1, 10, tzinfo=UTC)
+    pages = {}
+    with Store(seeded_path, read_only=True) as st:
+        for days in (HISTORY_DAYS, 3700):
+            data = read_week(st, week, report_instruments(), history_days=days)
+            pages[days] = render_html(build_weekly(data, lang="en", generated_at=at))
+    assert pages[HISTORY_DAYS] == pages[3700]

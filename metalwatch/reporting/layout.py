@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metalwatch import registry
+from metalwatch.analytics.moves import LOOKBACK_DAYS
 from metalwatch.reporting.i18n import N_
 
 
@@ -201,8 +202,12 @@ CHARTS = {
         multiples=True,
     ),
 }
-#: Calendar days of history the weekly reads: 520 weeks of statistical context and a margin.
-HISTORY_DAYS = 3700
+#: Calendar days of history the weekly reads of each daily and weekly series: its longest window
+#: (the two-year charts; the moves' year and a year-end week) and a margin. The "largest since"
+#: records read each series' whole history apart (``WeekData.history``). It was 3,700 days
+#: (520 weeks of a statistical context the weekly no longer prints): the same pages, read from
+#: a third of the rows.
+HISTORY_DAYS = max(GOLD_REAL_YIELD_DAYS, LOOKBACK_DAYS, *(c.days for c in CHARTS.values())) + 35
 
 
 def report_instruments() -> list[str]:
