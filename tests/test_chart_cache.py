@@ -27,6 +27,19 @@ print(sorted(m for m in sys.modules if m.startswith("matplotlib")))
 """
 
 
+class DictShelf:
+    """A chart shelf in memory."""
+
+    def __init__(self) -> None:
+        self.charts: dict[str, str] = {}
+
+    def get(self, digest: str) -> str | None:
+        return self.charts.get(digest)
+
+    def put(self, digest: str, uri: str) -> None:
+        self.charts[digest] = uri
+
+
 def html_of(store: object, out: Path) -> str:
     weekly.write(WEEK, format="html", output=out, store=store)  # type: ignore[arg-type]
     return out.read_text(encoding="utf-8")
@@ -118,20 +131,12 @@ def test_without_a_shelf_every_chart_is_drawn():
 
     assert chart_memo.drawn("k", ("a",), draw) == "uri"
     assert chart_memo.drawn("k", ("a",), draw) == "uri"
-    shelf: dict[str, str] = {}
-
-    class Shelf:
-        def get(self, digest: str) -> str | None:
-            return shelf.get(digest)
-
-        def put(self, digest: str, uri: str) -> None:
-            shelf[digest] = uri
-
-    with chart_memo.remembering(Shelf()):
+    shelf = DictShelf()
+    with chart_memo.remembering(shelf):
         chart_memo.drawn("k", ("a",), draw)
         chart_memo.drawn("k", ("a",), draw)
     assert len(calls) == 3
-    assert list(shelf.values()) == ["uri"]
+    assert list(shelf.charts.values()) == ["uri"]
 
 
 def test_kept_charts_are_compressed_and_pruned_to_the_most_recent(backend_store: Store):
@@ -177,17 +182,9 @@ def test_a_remembered_chart_is_one_chart_however_its_arguments_are_passed():
         calls.append((title, width))
         return f"uri:{title}:{width}"
 
-    shelf: dict[str, str] = {}
-
-    class Shelf:
-        def get(self, digest: str) -> str | None:
-            return shelf.get(digest)
-
-        def put(self, digest: str, uri: str) -> None:
-            shelf[digest] = uri
-
-    with chart_memo.remembering(Shelf()):
+    shelf = DictShelf()
+    with chart_memo.remembering(shelf):
         assert line("a") == line("a", 2) == line(title="a", width=2) == "uri:a:2"
         assert line("a", 3) == "uri:a:3"
     assert calls == [("a", 2), ("a", 3)]
-    assert line.__name__ == "line" and len(shelf) == 2
+    assert line.__name__ == "line" and len(shelf.charts) == 2
