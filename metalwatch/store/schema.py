@@ -86,6 +86,17 @@ REVISIONS_TABLE = """CREATE TABLE IF NOT EXISTS revisions (
 );"""
 REVISIONS_INDEX = "CREATE INDEX IF NOT EXISTS revisions_series ON revisions (series, day);"
 
+#: The tables of the compact layout (schema 4), as the schema creates them and the 3 -> 4
+#: upgrade does.
+COMPACT_TABLES = (
+    SERIES_TABLE,
+    SOURCES_TABLE,
+    WRITES_TABLE,
+    OBSERVATIONS_TABLE,
+    REVISIONS_TABLE,
+    REVISIONS_INDEX,
+)
+
 #: The day number (since 1970-01-01) of an ISO date text column, in SQLite (``ddl`` turns it
 #: into PostgreSQL's); exact: a date's Julian day is a whole number and a half.
 _DAY_OF = "CAST(julianday({col}) - 2440587.5 AS INTEGER)"
@@ -95,12 +106,7 @@ _TO_V4: tuple[str, ...] = (
     "DROP INDEX IF EXISTS revisions_series",
     "ALTER TABLE observations RENAME TO observations_v3",
     "ALTER TABLE revisions RENAME TO revisions_v3",
-    SERIES_TABLE,
-    SOURCES_TABLE,
-    WRITES_TABLE,
-    OBSERVATIONS_TABLE,
-    REVISIONS_TABLE,
-    REVISIONS_INDEX,
+    *COMPACT_TABLES,
     "INSERT INTO series (instrument, field, unit, currency) SELECT instrument, field, "
     "MAX(unit), MAX(currency) FROM (SELECT instrument, field, unit, currency FROM "
     "observations_v3 UNION ALL SELECT instrument, field, '', NULL FROM revisions_v3) a "
@@ -145,12 +151,7 @@ CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );""",
-        SERIES_TABLE,
-        SOURCES_TABLE,
-        WRITES_TABLE,
-        OBSERVATIONS_TABLE,
-        REVISIONS_TABLE,
-        REVISIONS_INDEX,
+        *COMPACT_TABLES,
         """CREATE TABLE IF NOT EXISTS fetch_log (
     id           INTEGER PRIMARY KEY,
     instrument   TEXT NOT NULL,
