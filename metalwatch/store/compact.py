@@ -111,6 +111,10 @@ class Catalog:
             fresh = Catalog.read(db)
             self.series, self.sources, self.names = fresh.series, fresh.sources, fresh.names
 
+    def keys_by_id(self) -> dict[int, tuple[str, str]]:
+        """``series id -> (instrument, field)``."""
+        return {held[0]: key for key, held in self.series.items()}
+
     def source_ids(self, prefix: str) -> list[int]:
         """Ids of the sources whose name starts with ``prefix`` (every id of a name)."""
         return sorted(n for n, name in self.names.items() if name.startswith(prefix))
@@ -244,7 +248,7 @@ def canonical(table: np.ndarray, catalog: Catalog) -> pd.DataFrame:
     ids = sorted(by_id, key=lambda n: by_id[n][:2])
     rank = np.zeros(max(by_id) + 1, dtype=np.int64)
     rank[ids] = np.arange(len(ids))
-    order = np.lexsort((day.astype(np.int64), rank[sid.astype(np.int64)]))
+    order = np.lexsort((day, rank[sid]))
     sid, day, value, src = sid[order], day[order], value[order], src[order]
     info = pd.DataFrame.from_dict(
         by_id, orient="index", columns=["instrument", "field", "unit", "currency"]
@@ -255,7 +259,7 @@ def canonical(table: np.ndarray, catalog: Catalog) -> pd.DataFrame:
             "instrument": joined["instrument"].to_numpy(),
             "field": joined["field"].to_numpy(),
             "date": day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "value": value.astype(np.float64),
+            "value": value,
             "unit": joined["unit"].to_numpy(),
             "currency": joined["currency"].to_numpy(),
             "source": pd.Series(src).map(catalog.names).to_numpy(),

@@ -96,10 +96,6 @@ def as_of_text(as_of: DateLike) -> str:
     return parse_as_of(as_of).to_pydatetime().isoformat(timespec="microseconds")
 
 
-def _day(value: DateLike) -> int:
-    return day_number(value)
-
-
 def open_backend(location: str | Path, *, read_only: bool = False) -> Backend:
     """The backend for a resolved location: a PostgreSQL URL, or an SQLite file."""
     if isinstance(location, str):
@@ -728,10 +724,10 @@ class Store:
             where.append(f"o.series IN ({','.join(map(str, series))})")
         if start is not None:
             where.append("o.day >= ?")
-            params.append(_day(start))
+            params.append(day_number(start))
         if end is not None:
             where.append("o.day <= ?")
-            params.append(_day(end))
+            params.append(day_number(end))
         if as_of is not None:
             then = as_of_text(as_of)
             where.append(_KNOWN)
@@ -786,7 +782,7 @@ class Store:
         got = self._sql(
             "SELECT series, COUNT(*), MIN(day), MAX(day) FROM observations GROUP BY series"
         ).fetchall()
-        names = {held[0]: key for key, held in self._catalog().series.items()}  # read after
+        names = self._catalog().keys_by_id()  # read after the rows
         rows = sorted(
             (*names[int(sid)], int(n), day_text(first), day_text(last))
             for sid, n, first, last in got
@@ -815,7 +811,7 @@ class Store:
         as_of
             Only rows the store held at that moment (see :meth:`read`).
         """
-        last_day = 2**31 - 1 if end is None else _day(end)
+        last_day = 2**31 - 1 if end is None else day_number(end)
         catalog = self._catalog()
         known, joins, known_params = "", "", []
         as_of = self._as_of if as_of is None else as_of
@@ -845,7 +841,7 @@ class Store:
     def last_dates(self) -> dict[tuple[str, str], str]:
         """The last stored date per (instrument, field)."""
         rows = self._sql("SELECT series, MAX(day) FROM observations GROUP BY series").fetchall()
-        names = {held[0]: key for key, held in self._catalog().series.items()}  # read after
+        names = self._catalog().keys_by_id()  # read after the rows
         return {names[int(sid)]: day_text(d) for sid, d in rows}
 
     def data_as_of(self) -> pd.Timestamp | None:
