@@ -11,29 +11,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from metalwatch import frame
 from metalwatch.event import parse_event
 from metalwatch.store import Store, WriteResult, database
 from tests.store_v3 import to_v3
+from tests.test_store import rows
 
 SQL = Callable[..., list[tuple[object, ...]]]
 SERIES = [("LME.CA.3M", "close"), ("SHFE.CU", "close"), ("CFTC.GC.COMBINED", "mm_net")]
-
-
-def rows(values: dict[str, float], source: str) -> pd.DataFrame:
-    return frame.coerce(
-        pd.DataFrame(
-            {
-                "instrument": "LME.CA.3M",
-                "field": "close",
-                "date": list(values),
-                "value": list(values.values()),
-                "unit": "USD/t",
-                "currency": "USD",
-                "source": source,
-            }
-        )
-    )
 
 
 def everything(st: Store, mid: pd.Timestamp) -> dict[str, Any]:
@@ -65,11 +49,11 @@ def assert_same(a: dict[str, Any], b: dict[str, Any]) -> None:
 
 def test_a_v3_store_upgrades_and_reads_identically(seeded_url: str | Path, sql: SQL) -> None:
     with Store(seeded_url) as st:
-        assert st.upsert(rows({"2025-12-12": 11805.5}, "revision-test")).revised == 1
+        assert st.upsert(rows({"2025-12-12": 11805.5}, source="revision-test")).revised == 1
         time.sleep(0.01)
         mid = pd.Timestamp.now(tz="UTC")
         time.sleep(0.01)
-        assert st.upsert(rows({"2025-12-12": 11810.0}, "desk")).revised == 1
+        assert st.upsert(rows({"2025-12-12": 11810.0}, source="desk")).revised == 1
         st.add_events(
             [
                 parse_event(
@@ -103,7 +87,7 @@ def test_a_v3_store_upgrades_and_reads_identically(seeded_url: str | Path, sql: 
         assert after["view"].set_index("date").loc["2025-12-12", "value"] == 11805.5
         # the upgraded store takes writes: the next revision's id follows the last
         last_id = int(revs["id"].max())
-        assert st.upsert(rows({"2025-12-12": 11820.0}, "desk")) == WriteResult(0, 1, 0)
+        assert st.upsert(rows({"2025-12-12": 11820.0}, source="desk")) == WriteResult(0, 1, 0)
         assert st.revisions("LME.CA.3M")["id"].tolist()[-1] == last_id + 1
         assert st.read(["LME.CA.3M"], ["close"], "2025-12-12", "2025-12-12")["value"].tolist() == [
             11820.0
@@ -119,8 +103,11 @@ def test_upsert_chunks_merge_as_one_write(
         writes = sql(st, "SELECT COUNT(*) FROM writes")[0][0]
         got = st.upsert_chunks(
             [
-                rows({"2025-12-12": 11805.5, "2025-12-13": 11900.0, "2025-12-14": 11901.0}, "a"),
-                rows({"2025-12-11": held}, "a"),
+                rows(
+                    {"2025-12-12": 11805.5, "2025-12-13": 11900.0, "2025-12-14": 11901.0},
+                    source="a",
+                ),
+                rows({"2025-12-11": held}, source="a"),
             ]
         )
         assert got == WriteResult(added=2, revised=1, unchanged=1)
@@ -129,7 +116,7 @@ def test_upsert_chunks_merge_as_one_write(
         assert sql(st, "SELECT COUNT(*) FROM observations WHERE written = ?", (last,)) == [(3,)]
         stamp = st.data_as_of()
         # a write that changes nothing leaves no write behind
-        assert st.upsert(rows({"2025-12-13": 11900.0}, "a")) == WriteResult(0, 0, 1)
+        assert st.upsert(rows({"2025-12-13": 11900.0}, source="a")) == WriteResult(0, 0, 1)
         assert sql(st, "SELECT COUNT(*) FROM writes")[0][0] == writes + 1
         assert st.data_as_of() == stamp
 
