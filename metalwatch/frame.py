@@ -237,8 +237,9 @@ def registered_mask(df: pd.DataFrame) -> np.ndarray:
     ins, ids = pd.factorize(df["instrument"], use_na_sentinel=False)
     fld, fields = pd.factorize(df["field"], use_na_sentinel=False)
     code = {f: k for k, f in enumerate(fields.astype(str))}
-    known = registry.known(ids.astype(str))
-    wanted = [code.get(known[i].field, -1) if i in known else -1 for i in ids.astype(str)]
+    names = ids.astype(str)
+    known = registry.known(names)
+    wanted = [code.get(known[i].field, -1) if i in known else -1 for i in names]
     return np.asarray(fld == np.array(wanted, dtype=np.int64)[ins], dtype=bool)
 
 
