@@ -49,6 +49,7 @@ __all__ = [
     "check_output_path",
     "check_template_dir",
     "environment",
+    "load_renderer",
     "render_html",
     "write_bytes",
     "write_pdf",
@@ -357,6 +358,11 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def load_renderer() -> None:
+    """Import WeasyPrint (about 0.4 s), which :func:`write_pdf` would otherwise do on first use."""
+    import weasyprint  # noqa: F401
 
 
 def write_pdf(
