@@ -7,8 +7,10 @@ Every non-reference instrument is cloned ``times - 1`` times in the registry of 
 processes (``Z<k>.<id>``, the same attributes, names suffixed ``#k``) and each clone gets the
 original's stored rows, so the desk really has 10x the series: every read, pivot, context
 statistic and report table sees them (unlike ``bench_analytics.py``, whose worlds are separate
-20-series frames, so its per-series cost is flat by construction). Also prints the store's
-size and the peak memory of writing the clones.
+20-series frames, so its per-series cost is flat by construction). A second pair writes the
+weekly as HTML: metalwatch's own work (reads, analytics, charts, template) without WeasyPrint's,
+which grows with the pages (the weekly lists every registered market series). Also prints the
+store's size and the peak memory of writing the clones.
 """
 
 from __future__ import annotations
@@ -55,10 +57,11 @@ store.close()
 """
 
 
-def report_code(store: Path, week: str, out: Path) -> str:
+def report_code(store: Path, week: str, out: Path, *, format: str = "pdf") -> str:  # noqa: A002
     return (
         "from metalwatch.cli import main\n"
-        f"main(['--store', {str(store)!r}, 'report', '--week', {week!r}, '-o', {str(out)!r}])"
+        f"main(['--store', {str(store)!r}, 'report', '--week', {week!r}, "
+        f"'--format', {format!r}, '-o', {str(out)!r}])"
     )
 
 
@@ -81,7 +84,13 @@ def main() -> None:
         n=a.pairs,
         target=1.5,
     )
-    report([pair.row(), pair.row("memory")])
+    html = alternate(
+        f"the weekly's HTML (all but WeasyPrint) at {a.times}x the series vs at 1x",
+        patch + report_code(many, a.week, work / "many.html", format="html"),
+        report_code(one, a.week, work / "one.html", format="html"),
+        n=a.pairs,
+    )
+    report([pair.row(), pair.row("memory"), html.row(), html.row("memory")])
     print(
         f"stores: 1x {one.stat().st_size / 1e6:.1f} MB, {a.times}x "
         f"{many.stat().st_size / 1e6:.1f} MB; writing the clones peaked at "

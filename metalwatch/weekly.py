@@ -197,7 +197,12 @@ def write(
     from metalwatch.reporting.appendix import appendix_path, write_appendix
     from metalwatch.reporting.chart_memo import remembering
     from metalwatch.reporting.i18n import LANGS
-    from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
+    from metalwatch.reporting.layout import (
+        HISTORY_DAYS,
+        positioned_instruments,
+        record_instruments,
+        report_instruments,
+    )
     from metalwatch.reporting.model import build_weekly
     from metalwatch.reporting.output_path import check_output_path, write_bytes
     from metalwatch.reporting.render import (
@@ -227,7 +232,14 @@ def write(
             then = st.at(as_of)  # the store as it was at as_of (None: as it is)
             choice = choose_week(then, week)
             w = choice.week
-            data = read_week(then, w, report_instruments(), history_days=HISTORY_DAYS)
+            data = read_week(
+                then,
+                w,
+                report_instruments(),
+                history_days=HISTORY_DAYS,
+                records=record_instruments(),
+                positioned=positioned_instruments(),
+            )
             out = (
                 Path(output)
                 if output is not None

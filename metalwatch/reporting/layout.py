@@ -215,6 +215,18 @@ def report_instruments() -> list[str]:
     return registry.market_ids()
 
 
+def record_instruments() -> list[str]:
+    """Instruments whose weekly records the prose states ("its largest weekly gain since ..."):
+    the series of :data:`METAL_SERIES`. A weekly reads their whole stored history, and only
+    theirs (``WeekData.history``)."""
+    return list(dict.fromkeys(i for ids in METAL_SERIES.values() for i in ids))
+
+
+def positioned_instruments() -> list[str]:
+    """The CFTC reports the positioning table and paragraphs read (:data:`POSITIONING`)."""
+    return list(dict.fromkeys(i for ids in POSITIONING.values() for i in ids))
+
+
 def context_instruments() -> list[str]:
     """Instruments the statistical context reads: daily and weekly market series."""
     return [

@@ -21,7 +21,8 @@ from metalwatch.store.database import Store
 WINDOWED_CADENCES = ("daily", "weekly")
 #: Fields of quoted ranges kept beside a mid-of-range series.
 RANGE_FIELDS = ("low", "high")
-#: Groups whose daily prices are read over their whole history (weekly records: "since").
+#: Groups whose daily prices are read over their whole history (weekly records: "since") when
+#: :func:`read_week` is not told which.
 RECORD_GROUPS = ("precious", "industrial", "strategic")
 #: Calendar days of futures-contract settlements read before the week (this week's curve and
 #: the one a week earlier, with room for a holiday week).
@@ -61,10 +62,11 @@ class WeekData:
         Stored headlines dated in the week (Saturday to Friday), newest first.
     history
         The whole stored history (registered field, on or before ``week``) of the daily metal
-        prices, for records measured over every week held ("the largest gain since ...").
+        prices whose records are stated (``records`` of :func:`read_week`), for records
+        measured over every week held ("the largest gain since ...").
     positions
-        Every stored row of the positioning series (long, short, net, open interest) dated on
-        or before ``week``, in the store's long layout.
+        Every stored row of the positioning series read (``positioned``: long, short, net,
+        open interest) dated on or before ``week``, in the store's long layout.
     events
         Stored events (all metals) dated from :data:`EVENTS_BEFORE_DAYS` days before ``week``
         to :data:`EVENTS_AFTER_DAYS` days after it, oldest first: those dated after ``week``
@@ -143,6 +145,8 @@ def read_week(
     *,
     history_days: int,
     as_of: str | pd.Timestamp | None = None,
+    records: Iterable[str] | None = None,
+    positioned: Iterable[str] | None = None,
 ) -> WeekData:
     """Read everything a weekly for ``week`` needs about ``ids`` from ``store``.
 
@@ -160,6 +164,13 @@ def read_week(
         Read the store as it was at this moment (values revised since as they were, rows
         written since absent, update attempts made since ignored, each event as it was
         then); None: as it is. Headlines carry no write time and are read as they are.
+    records
+        Instruments whose whole stored history is read for weekly records (``history``);
+        None: every daily price of :data:`RECORD_GROUPS` among ``ids``. Only those of ``ids``
+        that are daily prices are read.
+    positioned
+        Positioning instruments whose :data:`POSITION_FIELDS` are read (``positions``); None:
+        every positioning series among ``ids``.
     """
     store = store.at(as_of)
     week = pd.Timestamp(week)
@@ -174,8 +185,13 @@ def read_week(
         fetches=store.last_fetches(),
         news=store.news(f"{week - pd.Timedelta(days=6):%Y-%m-%d}", f"{week:%Y-%m-%d}"),
         history_days=history_days,
-        positions=_positions(store, week, [i for i in ids if reg[i].kind == "positioning"]),
-        history=_history(store, ids, observations, week - pd.Timedelta(days=history_days)),
+        positions=_positions(store, week, _among(ids, positioned, kind="positioning")),
+        history=_history(
+            store,
+            _among(ids, records, kind="price", groups=RECORD_GROUPS, cadence="daily"),
+            observations,
+            week - pd.Timedelta(days=history_days),
+        ),
         curves=_curves(store, week),
         side=store.read(
             ids, fields=list(SIDE_FIELDS), start=week - pd.Timedelta(days=SIDE_DAYS), end=week
@@ -200,18 +216,35 @@ def _curves(store: Store, week: pd.Timestamp) -> pd.DataFrame:
     return store.read(held, fields=[contracts.FIELD], start=start, end=week).reset_index(drop=True)
 
 
-def _history(
-    store: Store, ids: list[str], observations: pd.DataFrame, start: pd.Timestamp
-) -> pd.DataFrame:
-    """The whole stored history of the daily prices of :data:`RECORD_GROUPS` up to the week:
-    the rows before ``start`` read here, those from ``start`` on taken from ``observations``
-    (read already), sorted by instrument and date."""
+def _among(
+    ids: list[str],
+    named: Iterable[str] | None,
+    *,
+    kind: str,
+    groups: Iterable[str] | None = None,
+    cadence: str | None = None,
+) -> list[str]:
+    """The instruments of ``ids`` of ``kind`` (and ``cadence``) that are ``named``; None: those
+    of ``groups`` (None: of any group)."""
     reg = registry.all_instruments()
-    wanted = [
+    wanted = set(ids) if named is None else set(ids) & set(named)
+    return [
         i
         for i in ids
-        if reg[i].kind == "price" and reg[i].group in RECORD_GROUPS and reg[i].cadence == "daily"
+        if i in wanted
+        and reg[i].kind == kind
+        and (cadence is None or reg[i].cadence == cadence)
+        and (named is not None or groups is None or reg[i].group in groups)
     ]
+
+
+def _history(
+    store: Store, wanted: list[str], observations: pd.DataFrame, start: pd.Timestamp
+) -> pd.DataFrame:
+    """The whole stored history of ``wanted`` (daily prices) up to the week: the rows before
+    ``start`` read here, those from ``start`` on taken from ``observations`` (read already),
+    sorted by instrument and date."""
+    reg = registry.all_instruments()
     if not wanted:
         return frame.empty()
     fields = sorted({reg[i].field for i in wanted})
