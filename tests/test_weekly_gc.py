@@ -1,6 +1,6 @@
-"""The collector while a weekly is written (issue 13): the objects alive on entry are frozen and
-young passes are rarer, and both are handed back on exit, whether the weekly was written or
-failed, so a notebook that writes weeklies keeps CPython's collector as it was.
+"""The collector while a weekly is written (issue 13): the objects alive on entry are frozen, and
+handed back on exit, whether the weekly was written or failed, so a notebook that writes
+weeklies keeps CPython's collector as it was.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ def test_frozen_heap_freezes_what_exists_and_hands_it_back(collector):
     kept = [object() for _ in range(10)]  # noqa: F841 - alive on entry
     with weekly.frozen_heap():
         assert gc.get_freeze_count() > 10
-        assert gc.get_threshold() == (weekly.YOUNG_COLLECTION_EVERY, *collector[1:])
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == collector
 
@@ -50,7 +49,6 @@ def test_a_weekly_renders_frozen_and_leaves_the_collector_as_it_was(
 
     def spy(*args, **kwargs):
         seen["frozen"] = gc.get_freeze_count()
-        seen["threshold"] = gc.get_threshold()
         return real(*args, **kwargs)
 
     monkeypatch.setattr(render, "render_html", spy)
@@ -58,7 +56,6 @@ def test_a_weekly_renders_frozen_and_leaves_the_collector_as_it_was(
     out = weekly.write(WEEK, format="html", output=tmp_path / "w.html", store=store_path).path
     assert "Gold" in out.read_text(encoding="utf-8")
     assert seen["frozen"] >= alive * 0.9  # what was alive on entry (pandas' modules, ...)
-    assert seen["threshold"][0] == weekly.YOUNG_COLLECTION_EVERY
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == collector
 
