@@ -3,6 +3,7 @@ formatter (``FigureBook``) that tables and running text share."""
 
 from __future__ import annotations
 
+import random
 import shutil
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 
 from metalwatch.reporting import build_weekly
 from metalwatch.reporting.figures import FigureBook, digits
+from metalwatch.reporting.i18n import LANGS, LOCALES
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.store import Store
 from metalwatch.store.week import read_week
@@ -36,6 +38,31 @@ def test_half_up_on_the_decimal_value():
     assert digits(1_234_567.5, 0, "en") == "1,234,568"
     assert digits(1_234_567.5, 0, "zh", grouped=False) == "1234568"
     assert digits(-0.004, 2, "en") == "0.00"  # no "-0.00"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_layout_is_cldrs_for_every_language(lang):
+    """``digits`` lays numbers out itself; Babel's CLDR pattern gives the same text for every
+    language the weekly has, on the rounded value (a language with another layout fails)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(13)
+    values = [0.0, 5.0, -5.0, 999.995, 1e9 + 0.5, -1234567.891, 51.965, 0.001]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(300)]
+    for value in values:
+        for decimals in (0, 1, 2, 3):
+            for grouped in (True, False):
+                text = digits(value, decimals, lang, grouped=grouped)
+                pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+                babel = format_decimal(Decimal(text.replace(",", "")), pattern, LOCALES[lang])
+                assert text == babel, (value, decimals, grouped)
+
+
+def test_an_unknown_language_has_no_layout():
+    with pytest.raises(ValueError, match="no number layout for language 'de'"):
+        digits(1.5, 2, "de")
 
 
 def test_a_table_cell_and_a_sentence_print_the_same_digits():
