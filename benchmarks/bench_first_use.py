@@ -14,16 +14,14 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from pairs import alternate, report
+from pairs import alternate, command, report
 
 SEED_ONLY = "import metalwatch as mw; mw.moves('2025-12-12', store={store!r})"
 
 
 def report_code(store: Path, week: str, out: Path) -> str:
-    return (
-        "from metalwatch.cli import main\n"
-        f"main(['--store', {str(store)!r}, 'report', '--week', {week!r}, '-o', {str(out)!r}])"
-    )
+    """``metalwatch report``, as the console script runs it."""
+    return command("--store", str(store), "report", "--week", week, "-o", str(out))
 
 
 def rows_in(store: Path) -> int:

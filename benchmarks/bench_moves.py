@@ -17,7 +17,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from pairs import alternate, report, run, seeded_store
+from pairs import alternate, command, report, run, seeded_store
 
 PRICE_IDS = [
     "SHFE.CU",
@@ -58,10 +58,7 @@ def main() -> None:
     a = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="mw-bench-moves-"))
     store = seeded_store(work / "store.sqlite")
-    moves = (
-        "from metalwatch.cli import main\n"
-        f"main(['--store', {str(store)!r}, 'moves', '--week', {a.week!r}])"
-    )
+    moves = command("--store", str(store), "moves", "--week", a.week)
     cached = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(work / "pycache")}
     rows = [
         alternate(

@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pairs import PYTHON, ROOT, alternate, report, seeded_store
+from pairs import PYTHON, ROOT, alternate, command, report, seeded_store
 
 HIDE_HB_SUBSET = """
 import cffi
@@ -47,13 +47,12 @@ weasyprint.HTML(filename={html!r}, base_url={base!r}).write_pdf(
 """
 
 
-def report_code(store: Path, week: str, lang: str, out: Path) -> str:
-    """A cold ``metalwatch report`` through the CLI's entry point."""
-    return (
-        "from metalwatch.cli import main\n"
-        f"main(['--store', {str(store)!r}, 'report', '--week', {week!r}, '--lang', {lang!r}, "
-        f"'-o', {str(out)!r}])"
-    )
+def report_code(store: Path, week: str, lang: str, out: Path, *, fmt: str = "pdf") -> str:
+    """A cold ``metalwatch report``, as the console script runs it."""
+    return command(
+        "--store", str(store), "report", "--week", week, "--lang", lang, "--format", fmt,
+        "-o", str(out),
+    )  # fmt: skip
 
 
 def floor_code(store: Path, week: str, lang: str, work: Path) -> str:
@@ -65,7 +64,7 @@ def floor_code(store: Path, week: str, lang: str, work: Path) -> str:
         [
             PYTHON,
             "-c",
-            report_code(store, week, lang, html).replace("'-o'", "'--format', 'html', '-o'"),
+            report_code(store, week, lang, html, fmt="html"),
         ],
         check=True,
         capture_output=True,

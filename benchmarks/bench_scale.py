@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from pairs import alternate, report, run, seeded_store
+from pairs import alternate, command, report, run, seeded_store
 
 #: Executed first in every 10x child: the registry with the clones.
 CLONES = """
@@ -57,12 +57,9 @@ store.close()
 """
 
 
-def report_code(store: Path, week: str, out: Path, *, format: str = "pdf") -> str:  # noqa: A002
-    return (
-        "from metalwatch.cli import main\n"
-        f"main(['--store', {str(store)!r}, 'report', '--week', {week!r}, "
-        f"'--format', {format!r}, '-o', {str(out)!r}])"
-    )
+def report_code(store: Path, week: str, out: Path, *, fmt: str = "pdf") -> str:
+    """``metalwatch report``, as the console script runs it."""
+    return command("--store", str(store), "report", "--week", week, "--format", fmt, "-o", str(out))
 
 
 def main() -> None:
@@ -86,8 +83,8 @@ def main() -> None:
     )
     html = alternate(
         f"the weekly's HTML (all but WeasyPrint) at {a.times}x the series vs at 1x",
-        patch + report_code(many, a.week, work / "many.html", format="html"),
-        report_code(one, a.week, work / "one.html", format="html"),
+        patch + report_code(many, a.week, work / "many.html", fmt="html"),
+        report_code(one, a.week, work / "one.html", fmt="html"),
         n=a.pairs,
     )
     report([pair.row(), pair.row("memory"), html.row(), html.row("memory")])

@@ -22,6 +22,14 @@ from pathlib import Path
 #: Appended to every child's code: its peak resident set size in MiB, on the last stdout line.
 PEAK = "\nimport resource as _r, sys as _s; _s.stdout.write('\\npeak_mib=%.1f\\n' % (_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024))\n"  # noqa: E501
 
+#: Registered before a command runs (:func:`command`): the console script ends the process
+#: after the exit handlers (``cli.leave``), so the peak is printed by one.
+PEAK_AT_EXIT = (
+    "import atexit as _a, resource as _r, sys as _s\n"
+    "_a.register(lambda: _s.stdout.write('\\npeak_mib=%.1f\\n' % "
+    "(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024)))\n"
+)
+
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,6 +142,13 @@ def report(rows: list[dict[str, object]]) -> None:
             f"{r['ratio']:.2f}x | {target} | {met} |"
         )
     print(json.dumps(rows))
+
+
+def command(*argv: str) -> str:
+    """Child code running ``metalwatch *argv`` as the console script does (``cli.run``: the
+    process ends once the exit handlers ran, without the interpreter's teardown)."""
+    argv_line = f"_s.argv = ['metalwatch', *{list(argv)!r}]\n"
+    return PEAK_AT_EXIT + argv_line + "from metalwatch.cli import run\nrun()\n"
 
 
 def seeded_store(path: Path) -> Path:
