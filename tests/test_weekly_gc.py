@@ -72,3 +72,22 @@ def test_a_failed_weekly_leaves_the_collector_as_it_was(
     assert not (tmp_path / "w.html").exists()
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == collector
+
+
+def test_an_edition_renders_its_pdfs_frozen(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector
+):
+    from metalwatch.publish.edition import build, publish
+
+    frozen: list[int] = []
+
+    def pdf(html, output, template_dir=None):
+        frozen.append(gc.get_freeze_count())
+        Path(output).write_bytes(b"%PDF-1.7 stand-in")
+        return []
+
+    monkeypatch.setattr(render, "write_pdf", pdf)
+    built = build(WEEK, langs=["en", "zh"], store=store_path)
+    publish(built, tmp_path / "editions", store_url=str(store_path))
+    assert len(frozen) == 2 and min(frozen) > 50_000  # both languages, pandas' modules at least
+    assert gc.get_freeze_count() == 0

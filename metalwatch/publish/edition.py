@@ -202,16 +202,19 @@ def _write_files(folder: Path, built: Built, template_dir: Any) -> list[str]:
     from metalwatch.publish.workbook import workbook_bytes
     from metalwatch.reporting.appendix import write_appendix
     from metalwatch.reporting.output_path import write_bytes
-    from metalwatch.reporting.render import render_html, write_pdf
+    from metalwatch.reporting.render import load_renderer, render_html, write_pdf
+    from metalwatch.weekly import frozen_heap
 
     week = f"{built.week:%Y-%m-%d}"
     warnings: list[str] = []
-    for lang, report in built.reports.items():
-        stem = f"metalwatch-weekly-{week}" + ("-zh" if lang == "zh" else "")
-        html = render_html(report, template_dir)
-        write_bytes(folder / f"{stem}.html", html.encode("utf-8"))
-        warnings += write_pdf(html, folder / f"{stem}.pdf", template_dir)
-        write_bytes(folder / f"{stem}-tables.xlsx", workbook_bytes(report))
+    load_renderer()  # WeasyPrint's modules are imported before the freeze, and frozen too
+    with frozen_heap():  # the weeklies' objects alive now are skipped by the collector
+        for lang, report in built.reports.items():
+            stem = f"metalwatch-weekly-{week}" + ("-zh" if lang == "zh" else "")
+            html = render_html(report, template_dir)
+            write_bytes(folder / f"{stem}.html", html.encode("utf-8"))
+            warnings += write_pdf(html, folder / f"{stem}.pdf", template_dir)
+            write_bytes(folder / f"{stem}-tables.xlsx", workbook_bytes(report))
     first = built.report(built.langs[0])
     write_appendix(first, folder / f"metalwatch-weekly-{week}-appendix.csv", "csv")
     write_bytes(folder / mf.FIGURES, fp.to_csv_bytes(built.figures))
