@@ -16,12 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from metalwatch.errors import InvalidInputError, NoDataError, RenderWarning, StoreError
 from metalwatch.ingest.seed import StoreArg, opened
 from metalwatch.store.database import Store
+
+if TYPE_CHECKING:
+    from metalwatch.store.week import WeekData
 
 _log = logging.getLogger(__name__)
 
@@ -145,6 +149,32 @@ def choose_week(store: Store, week: object = None) -> WeekChoice:
     )
 
 
+def read_weekly(
+    store: Store, week: pd.Timestamp, *, as_of: str | pd.Timestamp | None = None
+) -> WeekData:
+    """What a weekly of ``week`` reads from ``store``: every market series over
+    :data:`~metalwatch.reporting.layout.HISTORY_DAYS`, and the whole history of the series
+    whose records it states and of the CFTC reports it prints
+    (:func:`~metalwatch.store.week.read_week`; ``as_of`` as there)."""
+    from metalwatch.reporting.layout import (
+        HISTORY_DAYS,
+        positioned_instruments,
+        record_instruments,
+        report_instruments,
+    )
+    from metalwatch.store.week import read_week
+
+    return read_week(
+        store,
+        week,
+        report_instruments(),
+        history_days=HISTORY_DAYS,
+        as_of=as_of,
+        records=record_instruments(),
+        positioned=positioned_instruments(),
+    )
+
+
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Keep the objects alive on entry (modules, the caller's own) out of garbage collection
@@ -189,12 +219,6 @@ def write(
     from metalwatch.reporting.appendix import appendix_path, write_appendix
     from metalwatch.reporting.chart_memo import remembering
     from metalwatch.reporting.i18n import LANGS
-    from metalwatch.reporting.layout import (
-        HISTORY_DAYS,
-        positioned_instruments,
-        record_instruments,
-        report_instruments,
-    )
     from metalwatch.reporting.model import build_weekly
     from metalwatch.reporting.output_path import check_output_path, write_bytes
     from metalwatch.reporting.render import (
@@ -203,7 +227,6 @@ def write(
         render_html,
         write_pdf,
     )
-    from metalwatch.store.week import read_week
 
     if lang not in LANGS:
         raise InvalidInputError(f"language {lang!r:.40} is not supported (use en or zh)")
@@ -224,14 +247,7 @@ def write(
             then = st.at(as_of)  # the store as it was at as_of (None: as it is)
             choice = choose_week(then, week)
             w = choice.week
-            data = read_week(
-                then,
-                w,
-                report_instruments(),
-                history_days=HISTORY_DAYS,
-                records=record_instruments(),
-                positioned=positioned_instruments(),
-            )
+            data = read_weekly(then, w)
             out = (
                 Path(output)
                 if output is not None

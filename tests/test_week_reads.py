@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from metalwatch import weekly
+from metalwatch.publish.edition import build
 from metalwatch.reporting import build_weekly, render
 from metalwatch.reporting.layout import (
     HISTORY_DAYS,
@@ -79,5 +80,9 @@ def test_the_weekly_passes_the_named_series(store_path, tmp_path, monkeypatch: p
 
     monkeypatch.setattr(store_week, "read_week", spy)
     weekly.write("2025-12-12", format="html", output=tmp_path / "w.html", store=store_path)
+    assert seen["records"] == record_instruments()
+    assert seen["positioned"] == positioned_instruments()
+    seen.clear()
+    build("2025-12-12", langs=["en"], store=store_path)  # an edition reads the same
     assert seen["records"] == record_instruments()
     assert seen["positioned"] == positioned_instruments()

@@ -129,15 +129,9 @@ def build(
         Read the data as the store knew it then (stores with point-in-time reads).
     """
     from metalwatch.reporting.analyst import load_analyst
-    from metalwatch.reporting.layout import (
-        HISTORY_DAYS,
-        positioned_instruments,
-        record_instruments,
-        report_instruments,
-    )
     from metalwatch.reporting.model import build_weekly
     from metalwatch.store.week import read_week
-    from metalwatch.weekly import choose_week
+    from metalwatch.weekly import choose_week, read_weekly
 
     bad = [lang for lang in langs if lang not in LANGS]
     if bad or not langs:
@@ -149,15 +143,7 @@ def build(
         at = getattr(st, "at", None)
         then = at(as_of) if as_of is not None and callable(at) else st
         w = choose_week(then, week).week
-        data = read_week(
-            st,
-            w,
-            report_instruments(),
-            history_days=HISTORY_DAYS,
-            records=record_instruments(),
-            positioned=positioned_instruments(),
-            **extra,
-        )
+        data = read_weekly(st, w, **extra)
         backend = str(getattr(st, "backend", "sqlite"))
         data_as_of = _data_as_of(st)
     langs = list(dict.fromkeys(langs))
