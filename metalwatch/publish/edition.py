@@ -130,7 +130,6 @@ def build(
     """
     from metalwatch.reporting.analyst import load_analyst
     from metalwatch.reporting.model import build_weekly
-    from metalwatch.store.week import read_week
     from metalwatch.weekly import choose_week, read_weekly
 
     bad = [lang for lang in langs if lang not in LANGS]
@@ -138,7 +137,7 @@ def build(
         raise InvalidInputError(f"languages {','.join(bad) or '(none)'} not supported (use en,zh)")
     notes = load_analyst(analyst)
     generated_at = generated_at or datetime.now(UTC).replace(microsecond=0)
-    extra = _point_in_time(read_week, as_of)
+    extra = _point_in_time(read_weekly, as_of)
     with opened(store) as st:
         at = getattr(st, "at", None)
         then = at(as_of) if as_of is not None and callable(at) else st

@@ -176,6 +176,10 @@ def read_week(
     week = pd.Timestamp(week)
     reg = registry.all_instruments()
     ids = list(dict.fromkeys(ids))
+    if records is None:
+        records = [i for i in ids if reg[i].group in RECORD_GROUPS]
+    if positioned is None:
+        positioned = ids
     observations = read_observations(store, week, ids, history_days=history_days)
     return WeekData(
         week=week,
@@ -188,7 +192,7 @@ def read_week(
         positions=_positions(store, week, _among(ids, positioned, kind="positioning")),
         history=_history(
             store,
-            _among(ids, records, kind="price", groups=RECORD_GROUPS, cadence="daily"),
+            _among(ids, records, kind="price", cadence="daily"),
             observations,
             week - pd.Timedelta(days=history_days),
         ),
@@ -217,24 +221,15 @@ def _curves(store: Store, week: pd.Timestamp) -> pd.DataFrame:
 
 
 def _among(
-    ids: list[str],
-    named: Iterable[str] | None,
-    *,
-    kind: str,
-    groups: Iterable[str] | None = None,
-    cadence: str | None = None,
+    ids: list[str], named: Iterable[str], *, kind: str, cadence: str | None = None
 ) -> list[str]:
-    """The instruments of ``ids`` of ``kind`` (and ``cadence``) that are ``named``; None: those
-    of ``groups`` (None: of any group)."""
+    """The instruments of ``ids`` that are ``named`` and of ``kind`` (and ``cadence``)."""
     reg = registry.all_instruments()
-    wanted = set(ids) if named is None else set(ids) & set(named)
+    wanted = set(named)
     return [
         i
         for i in ids
-        if i in wanted
-        and reg[i].kind == kind
-        and (cadence is None or reg[i].cadence == cadence)
-        and (named is not None or groups is None or reg[i].group in groups)
+        if i in wanted and reg[i].kind == kind and (cadence is None or reg[i].cadence == cadence)
     ]
 
 
