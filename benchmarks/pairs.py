@@ -19,15 +19,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-#: Appended to every child's code: its peak resident set size in MiB, on the last stdout line.
-PEAK = "\nimport resource as _r, sys as _s; _s.stdout.write('\\npeak_mib=%.1f\\n' % (_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024))\n"  # noqa: E501
-
+#: The child's peak resident set size in MiB, as the line it prints (``_r``: resource).
+_PEAK_LINE = "'\\npeak_mib=%.1f\\n' % (_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024)"
+#: Appended to every child's code: its peak, on the last stdout line.
+PEAK = f"\nimport resource as _r, sys as _s; _s.stdout.write({_PEAK_LINE})\n"
 #: Registered before a command runs (:func:`command`): the console script ends the process
 #: after the exit handlers (``cli.leave``), so the peak is printed by one.
 PEAK_AT_EXIT = (
-    "import atexit as _a, resource as _r, sys as _s\n"
-    "_a.register(lambda: _s.stdout.write('\\npeak_mib=%.1f\\n' % "
-    "(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024)))\n"
+    f"import atexit as _a, resource as _r, sys as _s\n"
+    f"_a.register(lambda: _s.stdout.write({_PEAK_LINE}))\n"
 )
 
 PYTHON = sys.executable
