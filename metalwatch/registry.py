@@ -151,8 +151,8 @@ def resolve(ids: str | Iterable[str] | None) -> list[Instrument]:
 
 
 def market_ids() -> list[str]:
-    """Every registered id outside the monthly ``reference`` group: what ``moves`` and the
-    weekly cover by default."""
+    """Every registered id outside the monthly ``reference`` group: what ``moves`` covers by
+    default (the weekly covers those it shows: ``reporting.layout.report_instruments``)."""
     return [i.id for i in all_instruments().values() if i.group != "reference"]
 
 

@@ -11,7 +11,7 @@ import gc
 import logging
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -150,9 +150,15 @@ def choose_week(store: Store, week: object = None) -> WeekChoice:
 
 
 def read_weekly(
-    store: Store, week: pd.Timestamp, *, as_of: str | pd.Timestamp | None = None
+    store: Store,
+    week: pd.Timestamp,
+    *,
+    as_of: str | pd.Timestamp | None = None,
+    watch_lists: Mapping[str, Iterable[str]] | None = None,
 ) -> WeekData:
-    """What a weekly of ``week`` reads from ``store``: every market series over
+    """What a weekly of ``week`` reads from ``store``: the series it covers
+    (:func:`~metalwatch.reporting.layout.report_instruments` with the analyst's
+    ``watch_lists``; None: the default lists) over
     :data:`~metalwatch.reporting.layout.HISTORY_DAYS`, and the whole history of the series
     whose records it states and of the CFTC reports it prints
     (:func:`~metalwatch.store.week.read_week`; ``as_of`` as there)."""
@@ -167,7 +173,7 @@ def read_weekly(
     return read_week(
         store,
         week,
-        report_instruments(),
+        report_instruments(watch_lists),
         history_days=HISTORY_DAYS,
         as_of=as_of,
         records=record_instruments(),
@@ -247,7 +253,7 @@ def write(
             then = st.at(as_of)  # the store as it was at as_of (None: as it is)
             choice = choose_week(then, week)
             w = choice.week
-            data = read_weekly(then, w)
+            data = read_weekly(then, w, watch_lists=notes.watch_lists)
             out = (
                 Path(output)
                 if output is not None

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from metalwatch import frame
+from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.reporting.model import WeeklyReport, build_weekly
 from metalwatch.reporting.render import render_html
@@ -152,10 +153,9 @@ def test_never_fetched_live_series_are_one_line_per_kind(store_path) -> None:
         "SHFE stocks and warrants": "7",
         "China quotes": "1",
         "Shenwan indices and valuation": "12",
-        "Overseas equities": "3",
         "100ppi spot and basis": "10",
-    }
-    assert report.status.unfetched_count == "36"
+    }  # the overseas equities are on no default watch list: not in this weekly
+    assert report.status.unfetched_count == "33"
     # bundled series whose history starts after the week stay one line each
     assert [(m.instrument, m.reason) for m in report.status.missing] == [
         (i, "no data on or before this week")
@@ -163,10 +163,20 @@ def test_never_fetched_live_series_are_one_line_per_kind(store_path) -> None:
     ]
     html = render_html(report)
     assert (
-        'Fetched live only, not yet fetched</b> (36): <span class="name">SGE prices and '
+        'Fetched live only, not yet fetched</b> (33): <span class="name">SGE prices and '
         "benchmarks</span> (3), "
     ) in html
     assert "(CN.SPOT.CU)" not in html
+
+
+def test_an_equity_is_in_the_status_only_when_a_watch_list_names_it(store_path) -> None:
+    lists = {"rare earths": ["SSE.600111", "NYSE.MP"]}
+    with Store(store_path) as st:
+        data = read_week(st, WEEK, report_instruments(lists), history_days=HISTORY_DAYS)
+    report = build_weekly(data, lang="en", analyst=AnalystInput(watch_lists=lists))
+    groups = {g.label: (g.ids, g.count) for g in report.status.unfetched}
+    assert groups["Overseas equities"] == (["NYSE.MP"], "1")
+    assert report.status.unfetched_count == "34"
 
 
 def test_a_failed_update_of_a_live_series_stays_its_own_line(store_path) -> None:
@@ -193,7 +203,7 @@ def test_every_figure_printed_is_in_the_appendix(store_path, lang, live) -> None
 def test_zh_status_line_and_tables(store_path) -> None:
     html = render_html(_report(store_path, "zh", live=False))
     assert (
-        '仅在线获取、尚未获取的序列</b>（36）：<span class="name">'
+        '仅在线获取、尚未获取的序列</b>（33）：<span class="name">'
         "上海黄金交易所价格与基准价</span>（3）" in html
     )
     assert "——运行 metalwatch update 即可获取。" in html

@@ -105,7 +105,7 @@ def test_paragraph_and_table_print_the_same_figures(en):
 
 def test_without_a_stored_premium_the_window_is_before_premiums(data):
     week = data.week
-    wide = as_wide(data.rows(context_instruments()))
+    wide = as_wide(data.rows(context_instruments(data.ids)))
     bare = wide.drop(columns=[crossvenue.PREMIUMS["CU"]])
     c = crossvenue.cross_venue(bare, week, "CU", {})
     assert c is not None and pd.isna(c.premium)

@@ -142,7 +142,7 @@ def build(
         at = getattr(st, "at", None)
         then = at(as_of) if as_of is not None and callable(at) else st
         w = choose_week(then, week).week
-        data = read_weekly(st, w, **extra)
+        data = read_weekly(st, w, watch_lists=notes.watch_lists, **extra)
         backend = str(getattr(st, "backend", "sqlite"))
         data_as_of = _data_as_of(st)
     langs = list(dict.fromkeys(langs))

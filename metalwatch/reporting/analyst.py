@@ -37,6 +37,7 @@ from metalwatch.event import COLUMNS as EVENT_COLUMNS
 from metalwatch.event import Event, parse_event
 from metalwatch.registry import shorten
 from metalwatch.reporting import yaml_bounds
+from metalwatch.reporting.layout import DEFAULT_WATCH_LISTS
 from metalwatch.reporting.news_relevance import NewsRule
 
 SECTIONS = (
@@ -58,13 +59,6 @@ MAX_EVENTS = 200
 #: Keys an ``events:`` entry may have (the event's fields and their CSV spellings).
 EVENT_KEYS = (*EVENT_COLUMNS, "event_en", "event_zh", "stated_by", "date_precision")
 RATING_STATUS = ("maintained", "upgraded", "downgraded", "initiated")
-DEFAULT_WATCH_LISTS = {
-    "gold": ["SSE.600547", "SSE.601899"],
-    "copper": ["SSE.600362", "SSE.603993", "SSE.601899"],
-    "aluminum": ["SSE.601600"],
-    "tin": ["SZSE.000960"],
-    "rare earths": ["SSE.600111"],
-}
 
 
 @dataclass

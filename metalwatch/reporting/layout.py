@@ -5,10 +5,12 @@ The one home of the report's layout; the model, the core views and the tests rea
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from metalwatch import registry
 from metalwatch.analytics.moves import LOOKBACK_DAYS
+from metalwatch.analytics.spreads import LEGS
 from metalwatch.reporting.i18n import N_
 
 
@@ -210,9 +212,52 @@ CHARTS = {
 HISTORY_DAYS = max(GOLD_REAL_YIELD_DAYS, LOOKBACK_DAYS, *(c.days for c in CHARTS.values())) + 35
 
 
-def report_instruments() -> list[str]:
-    """Instruments a weekly covers: every market series (:func:`metalwatch.registry.market_ids`)."""
-    return registry.market_ids()
+#: The equities of the "stocks to watch" table when the analyst names none, by metal (registry
+#: metal keys); an analyst file's ``watch_lists`` replaces them.
+DEFAULT_WATCH_LISTS = {
+    "gold": ["SSE.600547", "SSE.601899"],
+    "copper": ["SSE.600362", "SSE.603993", "SSE.601899"],
+    "aluminum": ["SSE.601600"],
+    "tin": ["SZSE.000960"],
+    "rare earths": ["SSE.600111"],
+}
+
+
+def shown_instruments() -> set[str]:
+    """Every series this module places in the weekly: its tables, charts, cover, paragraphs
+    and the legs of its cross-venue spreads (not the watch lists)."""
+    lists = (
+        MACRO,
+        *POSITIONING.values(),
+        GOLD_REAL_YIELD,
+        *METAL_SERIES.values(),
+        KEY_FIGURES,
+        PRECIOUS,
+        INDUSTRIAL,
+        INVENTORY,
+        STRATEGIC,
+        SPOT,
+        YANGSHAN,
+        VALUATION,
+        RECAP,
+        *(c.ids for c in CHARTS.values()),
+        LEGS,
+    )
+    return {i for ids in lists for i in ids}
+
+
+def report_instruments(watch_lists: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """Instruments a weekly covers, in registry order: the series it shows
+    (:func:`shown_instruments`) and the equities of ``watch_lists`` (default
+    :data:`DEFAULT_WATCH_LISTS`).
+
+    A registered series the weekly shows nowhere is neither read nor listed in its data status
+    and sources: the appendix documents the weekly's own series, so its length does not grow
+    with the registry (issue 13: 10x the series registered, the same weekly).
+    """
+    lists = DEFAULT_WATCH_LISTS if watch_lists is None else watch_lists
+    wanted = shown_instruments() | {i for ids in lists.values() for i in ids}
+    return [i for i in registry.market_ids() if i in wanted]
 
 
 def record_instruments() -> list[str]:
@@ -227,10 +272,12 @@ def positioned_instruments() -> list[str]:
     return list(dict.fromkeys(i for ids in POSITIONING.values() for i in ids))
 
 
-def context_instruments() -> list[str]:
-    """Instruments the statistical context reads: daily and weekly market series."""
+def context_instruments(ids: Iterable[str]) -> list[str]:
+    """The instruments of ``ids`` the statistical context reads: daily and weekly series other
+    than equities and the monthly references."""
+    reg = registry.all_instruments()
     return [
-        i.id
-        for i in registry.all_instruments().values()
-        if i.group not in ("reference", "equity") and i.cadence in ("daily", "weekly")
+        i
+        for i in ids
+        if reg[i].group not in ("reference", "equity") and reg[i].cadence in ("daily", "weekly")
     ]

@@ -173,7 +173,7 @@ def build_weekly(
     def t(text: str) -> str:
         return tr(lang, text)
 
-    ids = layout.report_instruments()
+    ids = list(data.ids)  # what the weekly covers (``layout.report_instruments``), as read
     rows = data.rows(ids)
     moves = compute_moves(rows, week, ids)
     sources = source_labels(data, moves)
@@ -182,7 +182,7 @@ def build_weekly(
     for row in status.sources:  # the sources table in the report's language
         row.source = provenance.upstream(row.instrument, lang) or row.source
     moves = honest_moves(moves, week)  # no change printed for a figure not from this week
-    context_rows = data.rows(layout.context_instruments())
+    context_rows = data.rows(layout.context_instruments(ids))
     wide = as_wide(context_rows)
     history = WeeklyHistory(data.history)  # each series' weekly moves, once per weekly
     skipped: dict[str, str] = {}

@@ -47,6 +47,9 @@ class WeekData:
     ----------
     week
         The week's Friday.
+    ids
+        The instruments read (``ids`` of :func:`read_week`, each once, in order): what the
+        weekly covers.
     observations
         Canonical rows of each instrument's registered field dated on or before ``week``:
         the last ``history_days`` of daily and weekly series, the whole history of sparse and
@@ -80,6 +83,7 @@ class WeekData:
     """
 
     week: pd.Timestamp
+    ids: tuple[str, ...]
     observations: pd.DataFrame = field(repr=False)
     quote_ranges: pd.DataFrame = field(repr=False)
     spans: dict[str, tuple[str, str]] = field(repr=False)
@@ -183,6 +187,7 @@ def read_week(
     observations = read_observations(store, week, ids, history_days=history_days)
     return WeekData(
         week=week,
+        ids=tuple(ids),
         observations=observations,
         quote_ranges=_quote_ranges(store, week, [i for i in ids if reg[i].field == "mid"]),
         spans=_spans(store, week, ids),
