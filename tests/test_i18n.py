@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from metalwatch.reporting import i18n
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "extract_messages.py"
@@ -55,3 +58,54 @@ def test_bundled_font_covers_every_translation():
         cmap = TTFont(FONT_DIR / name).getBestCmap()
         missing = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
         assert missing == [], (weight, missing)
+
+
+def test_long_dates_are_babels_for_every_day_and_language():
+    from babel.dates import format_date
+
+    for day in pd.date_range("2024-01-01", "2025-12-31"):  # a leap year and a common one
+        d = day.date()
+        assert i18n.long_date(day, "en") == format_date(d, "d MMMM y", locale="en")
+        assert i18n.long_date(day, "zh") == format_date(d, "long", locale="zh_CN")
+    assert i18n.long_date(None, "en") == "—"
+    with pytest.raises(ValueError, match="no date layout for language 'fr'"):
+        i18n.long_date("2025-12-12", "fr")
+
+
+def test_region_names_are_babels_but_where_a_desk_says_otherwise():
+    from babel import Locale
+
+    from metalwatch.reporting import policy
+
+    for lang in i18n.LANGS:
+        cldr = Locale.parse(i18n.LOCALES[lang]).territories
+        for code, names in policy.CLDR_REGION_NAMES.items():
+            assert names[i18n.LANGS.index(lang)] == cldr[code], (code, lang)
+            expected = policy.REGION_NAMES.get((code, lang), cldr[code])
+            assert policy.region_name(code, lang) == expected
+    assert policy.region_name("CD", "en") == "DR Congo"
+    assert policy.region_name("CD", "zh") == "刚果（金）"
+    assert policy.region_name("NO", "zh") == "挪威"  # not in the table: Babel's locale data
+    assert policy.region_name("XX", "en") == "XX"  # no such territory: the code
+
+
+def test_a_weekly_loads_no_locale_data(tmp_path, store_path):
+    """Babel's CLDR data is ~4 MiB of a weekly's peak memory (issue 13); the weekly's dates,
+    numbers and region names are laid out without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from metalwatch import weekly\n"
+        "for lang in ('en', 'zh'):\n"
+        f"    weekly.write('2025-12-12', format='html', lang=lang, store={str(store_path)!r},\n"
+        f"                 output={str(tmp_path)!r} + f'/w-{{lang}}.html')\n"
+        "import babel.localedata as ld\n"
+        "print(sorted(ld._cache))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert "United States" in (tmp_path / "w-en.html").read_text(encoding="utf-8")

@@ -1,8 +1,9 @@
 """One translation mechanism for templates and generated sentences: gettext catalogs via Babel.
 
 The catalog source is ``metalwatch/locale/<locale>/LC_MESSAGES/metalwatch.po``; it is compiled
-in memory on first use, so there is no build step. English is the msgid language. Number and date
-formats come from Babel's locale data.
+in memory on first use, so there is no build step. English is the msgid language. Numbers and
+dates are laid out as CLDR lays them out for the two languages, held to Babel by tests
+(``i18n.number`` is Babel's, the reference those tests compare with).
 """
 
 from __future__ import annotations
@@ -118,14 +119,35 @@ def iso_date(value: object) -> str:
     return f"{pd.Timestamp(value):%Y-%m-%d}"  # type: ignore[arg-type]
 
 
-def long_date(value: object, lang: str) -> str:
-    """'12 December 2025' / '2025年12月12日'."""
-    from babel.dates import format_date
+#: English month names (CLDR's, as Babel's ``format_date`` prints them; held to it by a test).
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
+
+def long_date(value: object, lang: str) -> str:
+    """'12 December 2025' / '2025年12月12日': CLDR's ``d MMMM y`` in English and long date in
+    Chinese, laid out here (a test holds them to Babel's ``format_date``) so a weekly loads no
+    locale data (~4 MiB)."""
+    if lang not in LANGS:
+        raise ValueError(f"no date layout for language {lang!r:.20}")
     if _missing(value):
         return "—"
     d: date = pd.Timestamp(value).date()  # type: ignore[arg-type]
-    return format_date(d, "long" if lang == "zh" else "d MMMM y", locale=LOCALES[lang])
+    if lang == "zh":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
 
 
 def unit(text: str, lang: str) -> str:

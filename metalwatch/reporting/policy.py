@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
-from babel import Locale
 
 from metalwatch import registry
 from metalwatch.analytics.event_study import event_window
 from metalwatch.event import METALS, Event
 from metalwatch.reporting.figures import FigureBook
-from metalwatch.reporting.i18n import LOCALES, N_, tr
+from metalwatch.reporting.i18n import LANGS, LOCALES, N_, tr
 from metalwatch.reporting.layout import INDUSTRIAL, METAL_SERIES, PRECIOUS, PROSE_NAMES, STRATEGIC
 
 #: Sessions each side of an event the box quotes.
@@ -126,6 +125,34 @@ def when(event: Event, lang: str) -> str:
 
 #: Names a desk uses where the locale's differs (Babel's English "Congo - Kinshasa").
 REGION_NAMES = {("CD", "en"): "DR Congo"}
+#: CLDR's names (en, zh) of the regions metals policy comes from, so a weekly loads no locale
+#: data (~4 MiB) for them; a test holds each to Babel's. Any other code is looked up in Babel.
+CLDR_REGION_NAMES = {
+    "AR": ("Argentina", "阿根廷"),
+    "AU": ("Australia", "澳大利亚"),
+    "BO": ("Bolivia", "玻利维亚"),
+    "BR": ("Brazil", "巴西"),
+    "CA": ("Canada", "加拿大"),
+    "CD": ("Congo - Kinshasa", "刚果（金）"),
+    "CL": ("Chile", "智利"),
+    "CN": ("China", "中国"),
+    "EU": ("European Union", "欧盟"),
+    "GN": ("Guinea", "几内亚"),
+    "ID": ("Indonesia", "印度尼西亚"),
+    "IN": ("India", "印度"),
+    "JP": ("Japan", "日本"),
+    "KR": ("South Korea", "韩国"),
+    "KZ": ("Kazakhstan", "哈萨克斯坦"),
+    "MM": ("Myanmar (Burma)", "缅甸"),
+    "MN": ("Mongolia", "蒙古"),
+    "PE": ("Peru", "秘鲁"),
+    "PH": ("Philippines", "菲律宾"),
+    "RU": ("Russia", "俄罗斯"),
+    "US": ("United States", "美国"),
+    "VN": ("Vietnam", "越南"),
+    "ZA": ("South Africa", "南非"),
+    "ZM": ("Zambia", "赞比亚"),
+}
 
 
 @cache
@@ -133,6 +160,10 @@ def region_name(code: str, lang: str) -> str:
     """Who acted, by name (``United States`` / ``美国``; the code where the locale has none)."""
     if (code, lang) in REGION_NAMES:
         return REGION_NAMES[(code, lang)]
+    if code in CLDR_REGION_NAMES and lang in LANGS:
+        return CLDR_REGION_NAMES[code][LANGS.index(lang)]
+    from babel import Locale
+
     return str(Locale.parse(LOCALES[lang]).territories.get(code, code))
 
 
