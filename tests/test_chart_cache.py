@@ -188,3 +188,21 @@ def test_a_remembered_chart_is_one_chart_however_its_arguments_are_passed():
         assert line("a", 3) == "uri:a:3"
     assert calls == [("a", 2), ("a", 3)]
     assert line.__name__ == "line" and len(shelf.charts) == 2
+
+
+def test_the_drawing_salt_names_the_installed_matplotlib_without_importing_it():
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    from metalwatch.reporting.chart_memo import matplotlib_release
+
+    assert version("matplotlib").encode() in matplotlib_release()
+    code = (
+        "import sys\n"
+        "from metalwatch.reporting.chart_memo import drawing_salt\n"
+        "drawing_salt()\n"
+        "print('matplotlib' in sys.modules, 'importlib.metadata' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "False"], done.stderr

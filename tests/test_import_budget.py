@@ -80,3 +80,24 @@ def test_statistics_modules_load_statsmodels_only_when_fitting():
 def test_moves_numbers_match_the_report_formatting(value, decimals):
     assert moves_command.number(value, decimals) == i18n.number(value, decimals, "en")
     assert moves_command.percent(value, decimals) == i18n.percent(value, decimals, "en")
+
+
+def test_a_weekly_without_an_analyst_file_loads_no_yaml_and_in_english_no_babel(
+    store_path, tmp_path
+):
+    """A module a weekly does not use is memory it holds while WeasyPrint lays out the pages
+    (issue 13): PyYAML only reads an analyst file, Babel only compiles the Chinese catalog."""
+    code = (
+        "from metalwatch import weekly\n"
+        f"weekly.write('2025-12-12', format='html', store={str(store_path)!r},\n"
+        f"             output={str(tmp_path / 'w.html')!r})\n"
+    )
+    modules, _ = loaded(code, ("yaml", "babel", "importlib.metadata", "metalwatch.reporting"))
+    assert [m for m in modules if not m.startswith("metalwatch")] == []
+    assert "metalwatch.reporting.analyst" in modules
+    assert "metalwatch.reporting.analyst_file" not in modules
+    analyst = tmp_path / "analyst.yaml"
+    analyst.write_text("analysts: [Li Wei]\n", encoding="utf-8")
+    zh = code.replace("format='html',", f"format='html', lang='zh', analyst={str(analyst)!r},")
+    modules, _ = loaded(zh, ("yaml", "babel.messages", "metalwatch.reporting.analyst_file"))
+    assert {"yaml", "babel.messages", "metalwatch.reporting.analyst_file"} <= set(modules)

@@ -24,13 +24,14 @@ DOMAIN = "metalwatch"
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The gettext translations for ``lang`` ('en' has none: msgids are English)."""
+    """The gettext translations for ``lang`` ('en' has none: msgids are English, and Babel is
+    not imported)."""
+    if lang == "en":
+        return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     from babel.support import Translations
 
-    if lang == "en":
-        return gettext.NullTranslations()
     po = resources.files("metalwatch").joinpath(
         "locale", LOCALES[lang], "LC_MESSAGES", f"{DOMAIN}.po"
     )
