@@ -267,12 +267,16 @@ def write(
                 model = build_weekly(data, lang=lang, analyst=notes, generated_at=generated_at)
             shelf.flush()
             del data, shelf  # the week's rows are not needed to render: free them for the renderer
-        html = render_html(model, template_dir)
+        # From here only the page's UTF-8 bytes are held (half its text's size) and the model
+        # only for an appendix: its charts are in the page. WeasyPrint's layout sets the peak.
+        source = render_html(model, template_dir).encode("utf-8")
+        kept = model if appendix else None
+        del model
         problems: list[str] = []
         if format == "html":
-            write_bytes(out, html.encode("utf-8"))
+            write_bytes(out, source)
         else:
-            problems = write_pdf(html, out, template_dir)
-        if appendix:
-            write_appendix(model, appendix_path(out, appendix), appendix)
+            problems = write_pdf(source, out, template_dir)
+        if kept is not None and appendix:
+            write_appendix(kept, appendix_path(out, appendix), appendix)
     return WrittenWeekly(out, choice, problems)

@@ -303,3 +303,16 @@ def test_failed_update_marks_series_stale(store_path):
     )
     assert model.moves.loc["LME.CA.3M", "stale"]
     assert "[stale]" in render_html(model)
+
+
+def test_the_page_as_utf8_bytes_is_the_same_pdf_as_its_text(module_store, tmp_path):
+    """``weekly.write`` hands WeasyPrint the page's UTF-8 bytes (half the memory of its text
+    while the layout runs, issue 13): the same PDF, Chinese included."""
+    from metalwatch.reporting.render import write_pdf
+
+    html = render_html(build_weekly(week_data(module_store, "2025-12-12"), lang="zh"))
+    as_text, as_bytes = tmp_path / "text.pdf", tmp_path / "bytes.pdf"
+    write_pdf(html, as_text)
+    write_pdf(html.encode("utf-8"), as_bytes)
+    assert as_bytes.read_bytes() == as_text.read_bytes()
+    assert "有色金属行业周报" in pdf_text(as_bytes)

@@ -366,9 +366,10 @@ def load_renderer() -> None:
 
 
 def write_pdf(
-    html: str, output: Path, template_dir: str | os.PathLike[str] | None = None
+    html: str | bytes, output: Path, template_dir: str | os.PathLike[str] | None = None
 ) -> list[str]:
-    """Write ``html`` as a PDF to ``output``; returns WeasyPrint's warnings (missing glyphs...).
+    """Write ``html`` (text, or UTF-8 bytes: half the memory while WeasyPrint lays it out) as a
+    PDF to ``output``; returns WeasyPrint's warnings (missing glyphs...).
 
     Relative URLs in ``html`` resolve against the user's template folder, then the packaged
     one; the bundled fonts are added as ``@font-face`` rules for :data:`FONT_FAMILY`.
@@ -384,7 +385,12 @@ def write_pdf(
     try:
         fetcher = _safe_fetcher(roots, [FONT_DIR.resolve()])
         fonts = FontConfiguration()
-        doc = weasyprint.HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)
+        doc = weasyprint.HTML(
+            string=html,
+            encoding="utf-8" if isinstance(html, bytes) else None,
+            base_url=roots[0].as_uri() + "/",
+            url_fetcher=fetcher,
+        )
         css = weasyprint.CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher)
         pdf = doc.write_pdf(stylesheets=[css], font_config=fonts)
     finally:
