@@ -87,3 +87,15 @@ def test_the_weekly_is_the_same_with_series_it_does_not_show(
         monkeypatch.undo()
         registry.attribute_map.cache_clear()
     assert cloned.read_text(encoding="utf-8") == plain.read_text(encoding="utf-8")
+
+
+def test_the_analysts_watch_lists_decide_which_equities_a_weekly_reads(store_path, tmp_path):
+    analyst = tmp_path / "analyst.yaml"
+    analyst.write_text("watch_lists: {rare earths: [SSE.600111, NYSE.MP]}\n", encoding="utf-8")
+    out = tmp_path / "w.html"
+    weekly.write(WEEK, format="html", output=out, store=store_path, analyst=analyst)
+    html = out.read_text(encoding="utf-8")
+    assert '<span class="name">Overseas equities</span> (1)' in html  # NYSE.MP, never fetched
+    plain = tmp_path / "plain.html"
+    weekly.write(WEEK, format="html", output=plain, store=store_path)
+    assert "Overseas equities" not in plain.read_text(encoding="utf-8")
