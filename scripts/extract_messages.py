@@ -2,7 +2,9 @@
 
 Sources: ``_("...")`` in templates, ``tr(lang, "...")`` / ``t("...")`` in metalwatch/reporting,
 and ``i18n.DYNAMIC_MESSAGES``. Existing translations are kept; new messages get an empty
-msgstr and are listed, so a translator fills them in. Run: ``python scripts/extract_messages.py``.
+msgstr and are listed, so a translator fills them in; the catalog is then compiled to the
+``metalwatch.mo`` beside it. Run: ``python scripts/extract_messages.py``; with ``--compile``,
+only the ``.mo`` is written, from the ``.po`` as it is (after a translator's edit).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "metalwatch" / "locale" / "zh_CN" / "LC_MESSAGES" / "metalwatch.po"
+#: The compiled catalog the weekly reads (stamped with the .po's sha256).
+MO = PO.with_suffix(".mo")
 
 
 def messages() -> dict[str, list[str]]:
@@ -46,6 +50,12 @@ def messages() -> dict[str, list[str]]:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["--compile"]:  # only the .mo, from the .po as it is
+        from metalwatch.reporting.i18n import compile_catalog
+
+        MO.write_bytes(compile_catalog("zh"))
+        print(f"compiled -> {MO.relative_to(ROOT)}")
+        return 0
     old = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="zh_CN")
     new = Catalog(
         locale="zh_CN",
@@ -64,9 +74,12 @@ def main() -> int:
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
         write_po(fh, new, width=100, omit_header=False, sort_output=True, no_location=True)
+    from metalwatch.reporting.i18n import compile_catalog
+
+    MO.write_bytes(compile_catalog("zh"))
     for m in missing:
         print(f"untranslated: {m}")
-    print(f"{len(new)} messages, {len(missing)} untranslated -> {PO.relative_to(ROOT)}")
+    print(f"{len(new)} messages, {len(missing)} untranslated -> {PO.relative_to(ROOT)}, compiled")
     return 0
 
 
