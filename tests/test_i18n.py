@@ -116,7 +116,7 @@ def test_a_weekly_loads_no_locale_data(tmp_path, store_path):
 
 def test_the_packaged_compiled_catalog_is_the_po_as_it_is():
     """``scripts/extract_messages.py`` (or ``--compile``) after every edit of the .po: the
-    weekly then reads the .mo with the standard library, not Babel (~0.35 s, ~3 MiB)."""
+    weekly then reads the .mo with the standard library, not Babel (~25 ms, ~3 MiB)."""
     import gettext
     import hashlib
     import io

@@ -58,7 +58,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
     Read from the packaged ``.mo`` by the standard library when its stamp is the ``.po``'s
     sha256 (0.4 ms); else (a ``.po`` edited since, or no ``.mo``) compiled from the ``.po`` by
-    Babel (~0.35 s with its imports, ~3 MiB held while the weekly renders).
+    Babel (~25 ms with its imports, ~3 MiB held while the weekly renders).
     """
     if lang == "en":
         return gettext.NullTranslations()
