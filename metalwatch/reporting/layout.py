@@ -223,6 +223,11 @@ DEFAULT_WATCH_LISTS = {
 }
 
 
+def _ids(groups: Iterable[Iterable[str]]) -> list[str]:
+    """The ids of ``groups`` (lists of ids), each once, in order of first appearance."""
+    return list(dict.fromkeys(i for ids in groups for i in ids))
+
+
 def shown_instruments() -> set[str]:
     """Every series this module places in the weekly: its tables, charts, cover, paragraphs
     and the legs of its cross-venue spreads (not the watch lists)."""
@@ -243,7 +248,7 @@ def shown_instruments() -> set[str]:
         *(c.ids for c in CHARTS.values()),
         LEGS,
     )
-    return {i for ids in lists for i in ids}
+    return set(_ids(lists))
 
 
 def report_instruments(watch_lists: Mapping[str, Iterable[str]] | None = None) -> list[str]:
@@ -256,7 +261,7 @@ def report_instruments(watch_lists: Mapping[str, Iterable[str]] | None = None) -
     with the registry (issue 13: 10x the series registered, the same weekly).
     """
     lists = DEFAULT_WATCH_LISTS if watch_lists is None else watch_lists
-    wanted = shown_instruments() | {i for ids in lists.values() for i in ids}
+    wanted = shown_instruments() | set(_ids(lists.values()))
     return [i for i in registry.market_ids() if i in wanted]
 
 
@@ -264,12 +269,12 @@ def record_instruments() -> list[str]:
     """Instruments whose weekly records the prose states ("its largest weekly gain since ..."):
     the series of :data:`METAL_SERIES`. A weekly reads their whole stored history, and only
     theirs (``WeekData.history``)."""
-    return list(dict.fromkeys(i for ids in METAL_SERIES.values() for i in ids))
+    return _ids(METAL_SERIES.values())
 
 
 def positioned_instruments() -> list[str]:
     """The CFTC reports the positioning table and paragraphs read (:data:`POSITIONING`)."""
-    return list(dict.fromkeys(i for ids in POSITIONING.values() for i in ids))
+    return _ids(POSITIONING.values())
 
 
 def context_instruments(ids: Iterable[str]) -> list[str]:
