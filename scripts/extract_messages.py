@@ -49,11 +49,16 @@ def messages() -> dict[str, list[str]]:
     return found
 
 
+def compile_mo() -> None:
+    """Write the .mo of the .po as it is (stamped with the .po's sha256)."""
+    from metalwatch.reporting.i18n import compile_catalog
+
+    MO.write_bytes(compile_catalog("zh"))
+
+
 def main() -> int:
     if sys.argv[1:] == ["--compile"]:  # only the .mo, from the .po as it is
-        from metalwatch.reporting.i18n import compile_catalog
-
-        MO.write_bytes(compile_catalog("zh"))
+        compile_mo()
         print(f"compiled -> {MO.relative_to(ROOT)}")
         return 0
     old = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="zh_CN")
@@ -74,9 +79,7 @@ def main() -> int:
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
         write_po(fh, new, width=100, omit_header=False, sort_output=True, no_location=True)
-    from metalwatch.reporting.i18n import compile_catalog
-
-    MO.write_bytes(compile_catalog("zh"))
+    compile_mo()
     for m in missing:
         print(f"untranslated: {m}")
     print(f"{len(new)} messages, {len(missing)} untranslated -> {PO.relative_to(ROOT)}, compiled")

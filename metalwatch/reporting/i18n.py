@@ -3,9 +3,9 @@
 The catalog source is ``metalwatch/locale/<locale>/LC_MESSAGES/metalwatch.po``, compiled by
 Babel into the ``metalwatch.mo`` beside it (``scripts/extract_messages.py``), which the standard
 library reads; a ``.po`` edited since is compiled in memory instead, so there is no build step
-to forget. English is the msgid language. Numbers and
-dates are laid out as CLDR lays them out for the two languages, held to Babel by tests
-(``i18n.number`` is Babel's, the reference those tests compare with).
+to forget. English is the msgid language. Numbers and dates are laid out as CLDR lays them out
+for the two languages, held to Babel by tests (``i18n.number`` is Babel's, the reference those
+tests compare with).
 """
 
 from __future__ import annotations
