@@ -191,18 +191,12 @@ def test_a_remembered_chart_is_one_chart_however_its_arguments_are_passed():
 
 
 def test_the_drawing_salt_names_the_installed_matplotlib_without_importing_it():
-    import subprocess
-    import sys
     from importlib.metadata import version
 
     from metalwatch.reporting.chart_memo import matplotlib_release
+    from tests.test_import_budget import loaded
 
     assert version("matplotlib").encode() in matplotlib_release()
-    code = (
-        "import sys\n"
-        "from metalwatch.reporting.chart_memo import drawing_salt\n"
-        "drawing_salt()\n"
-        "print('matplotlib' in sys.modules, 'importlib.metadata' in sys.modules)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.split() == ["False", "False"], done.stderr
+    code = "from metalwatch.reporting.chart_memo import drawing_salt\ndrawing_salt()"
+    modules, _ = loaded(code, ("matplotlib", "importlib.metadata"))
+    assert modules == []

@@ -95,12 +95,9 @@ def test_region_names_are_babels_but_where_a_desk_says_otherwise():
 def test_a_weekly_loads_no_locale_data(tmp_path, store_path):
     """Babel's CLDR data is ~4 MiB of a weekly's peak memory (issue 13); the weekly's dates,
     numbers and region names are laid out without it."""
-    import subprocess
-    import sys
+    from tests.test_import_budget import loaded
 
     code = (
-        "import sys\n"
-        "from datetime import UTC, datetime\n"
         "from metalwatch import weekly\n"
         "for lang in ('en', 'zh'):\n"
         f"    weekly.write('2025-12-12', format='html', lang=lang, store={str(store_path)!r},\n"
@@ -108,9 +105,8 @@ def test_a_weekly_loads_no_locale_data(tmp_path, store_path):
         "import babel.localedata as ld\n"
         "print(sorted(ld._cache))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    _, printed = loaded(code, ("babel.localedata",))  # the run must succeed
+    assert printed.splitlines()[-1] == "[]"
     assert "United States" in (tmp_path / "w-en.html").read_text(encoding="utf-8")
 
 
