@@ -196,9 +196,9 @@ def _write_files(folder: Path, built: Built, template_dir: Any) -> list[str]:
     with frozen_heap():  # the weeklies' objects alive now are skipped by the collector
         for lang, report in built.reports.items():
             stem = f"metalwatch-weekly-{week}" + ("-zh" if lang == "zh" else "")
-            html = render_html(report, template_dir)
-            write_bytes(folder / f"{stem}.html", html.encode("utf-8"))
-            warnings += write_pdf(html, folder / f"{stem}.pdf", template_dir)
+            page = render_html(report, template_dir).encode("utf-8")  # as weekly.write does
+            write_bytes(folder / f"{stem}.html", page)
+            warnings += write_pdf(page, folder / f"{stem}.pdf", template_dir)
             write_bytes(folder / f"{stem}-tables.xlsx", workbook_bytes(report))
     first = built.report(built.langs[0])
     write_appendix(first, folder / f"metalwatch-weekly-{week}-appendix.csv", "csv")
