@@ -41,8 +41,10 @@ bench: $(STAMP)
 	for b in bench_report bench_first_use bench_moves; do \
 		$(BIN)/python benchmarks/$$b.py || exit 1; done
 
+# The bundled snapshot from ../shared/data, then the store image a new store is copied from.
 snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py
+	$(BIN)/python scripts/build_store_image.py
 
 # Optional, Debian/Ubuntu as root: HarfBuzz subsetting (WeasyPrint's font subsetter when present)
 # makes every PDF faster than fontTools' fallback;

@@ -54,6 +54,12 @@ def snapshot_id() -> str:
     return h.hexdigest()[:12]
 
 
+def news_id() -> str:
+    """A short hash identifying the bundled headlines (empty when there are none)."""
+    f = _data().joinpath("news.csv.gz")
+    return hashlib.sha256(f.read_bytes()).hexdigest()[:12] if f.is_file() else ""
+
+
 def load(ids: Iterable[str] | None = None) -> pd.DataFrame:
     """The bundled history as one canonical frame (all instruments, or ``ids``)."""
     parts = list(parts_of(ids))

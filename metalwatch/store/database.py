@@ -34,6 +34,7 @@ from metalwatch.store.compact import (
     incoming,
 )
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
+from metalwatch.store.image import ImageOpener, start_from_image
 from metalwatch.store.paths import resolve_location
 from metalwatch.store.schema import SCHEMA_VERSION, UPGRADE_IDS, UPGRADES, ddl
 
@@ -148,6 +149,9 @@ class Store:
         ``$METALWATCH_STORE`` or the file in the user data directory.
     read_only
         Open an existing store for reading only, even if it could be written.
+    start_from
+        Opens a store image (:mod:`metalwatch.store.image`): a new SQLite file starts as a
+        copy of it. Not called for an existing file or a PostgreSQL store.
 
     Attributes
     ----------
@@ -159,6 +163,8 @@ class Store:
         The SQLite file (None for a PostgreSQL store).
     read_only
         True when the store was opened read-only (asked for, or not writable here).
+    started_from_image
+        True when this open created the store as a copy of ``start_from``'s image.
     immutable
         True when an SQLite store was opened as an unchanging file (SQLite's ``immutable=1``):
         a WAL store in a read-only folder with no ``-shm`` file, which SQLite cannot open
@@ -173,9 +179,19 @@ class Store:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        start_from: ImageOpener | None = None,
     ) -> None:
         where = resolve_location(path)
+        self.started_from_image = (
+            isinstance(where, Path)
+            and start_from is not None
+            and not read_only
+            and start_from_image(where, start_from)
+        )
         self.path: Path | None = where if isinstance(where, Path) else None
         self._depth = 0
         self._as_of: DateLike | None = None

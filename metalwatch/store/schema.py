@@ -201,6 +201,16 @@ TABLES: dict[str, tuple[str, ...]] = {
         "text_zh", "source", "url", "origin",
     ),
 }  # fmt: skip
+#: The columns holding the UTC ISO time something was written (a store image's are all one
+#: placeholder, set to the copy's moment when a store starts from it: :mod:`.image`).
+WRITE_TIMES: tuple[tuple[str, str], ...] = (
+    ("writes", "at"),
+    ("revisions", "revised_at"),
+    ("revisions", "old_updated_at"),
+    ("fetch_log", "attempted_at"),
+    ("events", "written_at"),
+    ("chart_cache", "used_at"),
+)
 #: Tables whose ``id`` is a generated integer (a copy moves its sequence past the ids loaded).
 GENERATED_IDS = ("series", "sources", "writes", "revisions", "fetch_log")
 #: The natural order of each table's rows (its key), for checksums and copies.
