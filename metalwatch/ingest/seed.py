@@ -220,7 +220,8 @@ def open_store(store: StoreArg = None, *, seed: bool = True) -> Store:
         A store file path or ``postgresql://`` URL, or None for ``$METALWATCH_STORE`` / the
         user data directory. An open :class:`Store` is returned as it is.
     seed
-        Seed a store that was never seeded, and apply a newer bundled snapshot to one seeded
+        Seed a store that was never seeded (a new SQLite file starts as a copy of the bundled
+        store image, :func:`bundled_image`), and apply a newer bundled snapshot to one seeded
         from an older one (default). ``False`` marks a new store as empty on purpose, so later
         opens leave it empty too, and leaves a seeded store's snapshot as it is.
     """
