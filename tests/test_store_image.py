@@ -101,6 +101,14 @@ def test_an_existing_file_is_never_replaced(tmp_path: Path) -> None:
     assert called == [] and path.read_bytes() == b""
 
 
+def test_a_left_over_wal_is_not_replayed_onto_a_copy(tmp_path: Path) -> None:
+    """A ``-wal`` beside no store (its store deleted) is left to SQLite, as before the image."""
+    path = tmp_path / "gone.sqlite"
+    Path(f"{path}-wal").write_bytes(b"")
+    assert not start_from_image(path, lambda: io.BytesIO(_image_bytes()))
+    assert not path.exists()
+
+
 def test_a_store_made_meanwhile_is_kept(tmp_path: Path) -> None:
     """Another process creates the store while this one decompresses: its file stays."""
     path = tmp_path / "raced.sqlite"

@@ -82,8 +82,9 @@ def _restamp(path: Path, now: str) -> None:
 def start_from_image(path: Path, image: ImageOpener) -> bool:
     """Create the SQLite store ``path`` as a copy of the image ``image`` opens.
 
-    Returns True when the copy is in place, False when ``path`` already exists, ``image``
-    gives none, or the copy failed (no file is left behind; a damaged image also warns).
+    Returns True when the copy is in place, False when ``path`` (or a ``-wal`` of that name)
+    already exists, ``image`` gives none, or the copy failed (no file is left behind; a damaged
+    image also warns).
 
     Parameters
     ----------
@@ -92,8 +93,8 @@ def start_from_image(path: Path, image: ImageOpener) -> bool:
     image
         Opens the compressed image (called only when ``path`` does not exist).
     """
-    if os.path.lexists(path):
-        return False
+    if os.path.lexists(path) or os.path.lexists(f"{path}-wal"):
+        return False  # a -wal left by a deleted store would be replayed onto the copy
     made = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.image")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
