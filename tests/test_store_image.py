@@ -145,6 +145,15 @@ def test_a_stale_image_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert applied.endswith(f"{BUNDLED_ROWS} added, 0 revised, 0 kept (written by other sources)")
 
 
+def test_a_package_without_an_image_seeds_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seed, "IMAGE_ID_FILE", "no-such-file.id")
+    assert seed.bundled_image() is None
+    monkeypatch.setattr(seed, "IMAGE_ID_FILE", "events.csv")  # not ascii: an unreadable id
+    assert seed.bundled_image() is None
+
+
 def test_no_image_for_an_empty_store_or_a_read_only_open(tmp_path: Path) -> None:
     with seed.open_store(tmp_path / "empty.sqlite", seed=False) as st:
         assert not st.started_from_image

@@ -96,11 +96,12 @@ def bundled_image() -> IO[bytes] | None:
     snapshot, events and headlines; else None (a new store is then seeded row by row)."""
     data = resources.files("metalwatch").joinpath("data")
     image, stamp = data.joinpath(IMAGE_FILE), data.joinpath(IMAGE_ID_FILE)
-    if not (image.is_file() and stamp.is_file()):
+    try:
+        if stamp.read_text(encoding="ascii").strip() != package_image_id():
+            return None
+        return image.open("rb")
+    except (OSError, UnicodeDecodeError):  # no image, or an unreadable id: seed row by row
         return None
-    if stamp.read_text(encoding="ascii").strip() != package_image_id():
-        return None
-    return image.open("rb")
 
 
 def bundled_events() -> list[Event]:
