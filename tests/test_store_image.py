@@ -19,9 +19,10 @@ import pytest
 
 from metalwatch.errors import StoreError
 from metalwatch.ingest import seed
+from metalwatch.sources import bundled
 from metalwatch.store import Store
 from metalwatch.store.image import IMAGE_TIME, start_from_image
-from metalwatch.store.schema import ORDER, TABLES, WRITE_TIMES
+from metalwatch.store.schema import CREATED_AT, ORDER, TABLES, WRITE_TIMES
 from tests.conftest import sql
 
 # rows in the bundled snapshot (703,963 counted from its files by test_seed_fast_path's sums)
@@ -32,19 +33,20 @@ def _rows(path: Path, table: str) -> list[tuple[object, ...]]:
     """A table's rows in key order, its write times left out (meta: its timed keys)."""
     stamped = {col for t, col in WRITE_TIMES if t == table}
     cols = [c for c in TABLES[table] if c not in stamped]
-    where = " WHERE key NOT IN ('created_at', 'snapshot_applied')" if table == "meta" else ""
+    timed = f"'{CREATED_AT}', '{seed.SNAPSHOT_APPLIED}'"
+    where = f" WHERE key NOT IN ({timed})" if table == "meta" else ""
     return sql(path, f"SELECT {', '.join(cols)} FROM {table}{where} ORDER BY {ORDER[table]}")
 
 
-def _image_bytes() -> bytes:
-    opened = seed.bundled_image()
-    assert opened is not None
-    with opened:
-        return opened.read()
+def _compressed() -> bytes:
+    """The bundled image's bytes (xz of an SQLite file)."""
+    raw = bundled.data_folder().joinpath(seed.IMAGE_FILE).read_bytes()
+    assert lzma.decompress(raw)[:16] == b"SQLite format 3\x00"
+    return raw
 
 
 def test_bundled_image_is_current() -> None:
-    stamp = Path(seed.__file__).parent.parent / "data" / seed.IMAGE_ID_FILE
+    stamp = bundled.data_folder().joinpath(seed.IMAGE_ID_FILE)
     assert stamp.read_text(encoding="ascii").strip() == seed.package_image_id(), (
         "the bundled store image is stale: run `python scripts/build_store_image.py`"
     )
@@ -72,7 +74,7 @@ def test_image_holds_what_seeding_row_by_row_writes(tmp_path: Path) -> None:
     (moment,) = times[0]
     assert before <= str(moment) <= after
     meta = dict(sql(copied, "SELECT key, value FROM meta"))
-    assert meta["created_at"] == moment
+    assert meta[CREATED_AT] == moment
     assert meta["snapshot_applied"] == (
         f"{moment}: {seed.package_snapshot_id()} over an unseeded store: {BUNDLED_ROWS} added, "
         "0 revised, 0 kept (written by other sources); copied from the bundled store image"
@@ -97,7 +99,7 @@ def test_an_existing_file_is_never_replaced(tmp_path: Path) -> None:
     path = tmp_path / "mine.sqlite"
     path.write_bytes(b"")
     called = []
-    assert not start_from_image(path, lambda: called.append(1) or io.BytesIO(_image_bytes()))
+    assert not start_from_image(path, lambda: called.append(1) or io.BytesIO(_compressed()))
     assert called == [] and path.read_bytes() == b""
 
 
@@ -105,7 +107,7 @@ def test_a_left_over_wal_is_not_replayed_onto_a_copy(tmp_path: Path) -> None:
     """A ``-wal`` beside no store (its store deleted) is left to SQLite, as before the image."""
     path = tmp_path / "gone.sqlite"
     Path(f"{path}-wal").write_bytes(b"")
-    assert not start_from_image(path, lambda: io.BytesIO(_image_bytes()))
+    assert not start_from_image(path, lambda: io.BytesIO(_compressed()))
     assert not path.exists()
 
 
@@ -115,7 +117,7 @@ def test_a_store_made_meanwhile_is_kept(tmp_path: Path) -> None:
 
     def other_process_wins() -> io.BytesIO:
         path.write_bytes(b"the other process's store")
-        return io.BytesIO(_image_bytes())
+        return io.BytesIO(_compressed())
 
     assert not start_from_image(path, other_process_wins)
     assert path.read_bytes() == b"the other process's store"
@@ -177,13 +179,6 @@ def test_only_a_new_sqlite_file_starts_from_the_image(backend: str, empty_url: s
     with Store(empty_url, start_from=image) as st:
         assert st.started_from_image == (backend == "sqlite")
     assert opened == ([1] if backend == "sqlite" else [])
-
-
-def _compressed() -> bytes:
-    data = Path(seed.__file__).parent.parent / "data" / seed.IMAGE_FILE
-    raw = data.read_bytes()
-    assert lzma.decompress(raw)[:16] == b"SQLite format 3\x00"
-    return raw
 
 
 def test_image_is_a_plain_sqlite_file_in_rollback_mode(tmp_path: Path) -> None:

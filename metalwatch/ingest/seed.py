@@ -35,7 +35,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from typing import IO
 
 from metalwatch.event import Event
@@ -73,7 +72,7 @@ def package_snapshot_id() -> str:
 
 
 def _events_bytes() -> bytes:
-    f = resources.files("metalwatch").joinpath("data", EVENTS_FILE)
+    f = bundled.data_folder().joinpath(EVENTS_FILE)
     return f.read_bytes() if f.is_file() else b""
 
 
@@ -94,7 +93,7 @@ def package_image_id() -> str:
 def bundled_image() -> IO[bytes] | None:
     """The bundled store image, opened (xz), if the package has one built from its own
     snapshot, events and headlines; else None (a new store is then seeded row by row)."""
-    data = resources.files("metalwatch").joinpath("data")
+    data = bundled.data_folder()
     image, stamp = data.joinpath(IMAGE_FILE), data.joinpath(IMAGE_ID_FILE)
     try:
         if stamp.read_text(encoding="ascii").strip() != package_image_id():

@@ -19,12 +19,17 @@ from metalwatch import frame, registry
 SOURCE_PREFIX = "bundled"
 
 
-def _data() -> Traversable:
+#: The bundled headlines' file in the package's data folder.
+NEWS_FILE = "news.csv.gz"
+
+
+def data_folder() -> Traversable:
+    """The package's data folder (snapshot, provenance, headlines, events, store image)."""
     return resources.files("metalwatch").joinpath("data")
 
 
 def _snapshot_files() -> dict[str, Traversable]:
-    folder = _data().joinpath("snapshot")
+    folder = data_folder().joinpath("snapshot")
     suffix = ".csv.gz"
     return {f.name.removesuffix(suffix): f for f in folder.iterdir() if f.name.endswith(suffix)}
 
@@ -37,7 +42,7 @@ def available() -> list[str]:
 @cache
 def provenance() -> dict[str, dict[str, Any]]:
     """Provenance per bundled instrument, plus a ``missing`` entry for series with no real data."""
-    return tomllib.loads(_data().joinpath("provenance.toml").read_text(encoding="utf-8"))
+    return tomllib.loads(data_folder().joinpath("provenance.toml").read_text(encoding="utf-8"))
 
 
 def missing() -> list[str]:
@@ -56,7 +61,7 @@ def snapshot_id() -> str:
 
 def news_id() -> str:
     """A short hash identifying the bundled headlines (empty when there are none)."""
-    f = _data().joinpath("news.csv.gz")
+    f = data_folder().joinpath(NEWS_FILE)
     return hashlib.sha256(f.read_bytes()).hexdigest()[:12] if f.is_file() else ""
 
 
@@ -107,7 +112,7 @@ def _repeated(text: str | None, n: int) -> pd.api.extensions.ExtensionArray:
 
 def news() -> pd.DataFrame:
     """Bundled headlines: date, title, source, url."""
-    f = _data().joinpath("news.csv.gz")
+    f = data_folder().joinpath(NEWS_FILE)
     if not f.is_file():
         return pd.DataFrame(columns=["date", "title", "source", "url"])
     return pd.read_csv(io.BytesIO(f.read_bytes()), compression="gzip", parse_dates=["date"])

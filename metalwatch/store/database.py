@@ -36,7 +36,7 @@ from metalwatch.store.compact import (
 from metalwatch.store.event_versions import EventWrite, add_events, event_versions, read_events
 from metalwatch.store.image import ImageOpener, start_from_image
 from metalwatch.store.paths import resolve_location
-from metalwatch.store.schema import SCHEMA_VERSION, UPGRADE_IDS, UPGRADES, ddl
+from metalwatch.store.schema import CREATED_AT, SCHEMA_VERSION, UPGRADE_IDS, UPGRADES, ddl
 
 DateLike = str | pd.Timestamp | datetime
 
@@ -186,13 +186,13 @@ class Store:
         start_from: ImageOpener | None = None,
     ) -> None:
         where = resolve_location(path)
+        self.path: Path | None = where if isinstance(where, Path) else None
         self.started_from_image = (
-            isinstance(where, Path)
+            self.path is not None
             and start_from is not None
             and not read_only
-            and start_from_image(where, start_from)
+            and start_from_image(self.path, start_from)
         )
-        self.path: Path | None = where if isinstance(where, Path) else None
         self._depth = 0
         self._as_of: DateLike | None = None
         self._db = open_backend(where, read_only=read_only)
@@ -204,7 +204,7 @@ class Store:
             version = self._check_schema("create" if fresh else "read")
             db.prepare()
             if version is None:
-                meta = {"schema_version": str(SCHEMA_VERSION), "created_at": _now()}
+                meta = {"schema_version": str(SCHEMA_VERSION), CREATED_AT: _now()}
                 try:
                     db.create_schema(ddl(db.dialect), meta)
                 except db.errors as exc:

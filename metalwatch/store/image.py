@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from metalwatch.store.schema import WRITE_TIMES
+from metalwatch.store.schema import CREATED_AT, WRITE_TIMES
 
 #: The write time an image is built with; starting a store from it sets the copy's moment.
 IMAGE_TIME = "2000-01-01T00:00:00.000000+00:00"
@@ -59,7 +59,7 @@ def write_image(store: Path, out: Path) -> None:
                 con.execute(
                     f"UPDATE {table} SET {column} = ? WHERE {column} IS NOT NULL", (IMAGE_TIME,)
                 )
-            con.execute("UPDATE meta SET value = ? WHERE key = 'created_at'", (IMAGE_TIME,))
+            con.execute("UPDATE meta SET value = ? WHERE key = ?", (IMAGE_TIME, CREATED_AT))
             con.execute("COMMIT")
             con.execute("VACUUM")
         with flat.open("rb") as src, lzma.open(out, "wb", preset=9 | lzma.PRESET_EXTREME) as dst:

@@ -201,6 +201,8 @@ TABLES: dict[str, tuple[str, ...]] = {
         "text_zh", "source", "url", "origin",
     ),
 }  # fmt: skip
+#: The meta key holding when the store was created (UTC ISO time).
+CREATED_AT = "created_at"
 #: The columns holding the UTC ISO time something was written (a store image's are all one
 #: placeholder, set to the copy's moment when a store starts from it: :mod:`.image`).
 WRITE_TIMES: tuple[tuple[str, str], ...] = (
