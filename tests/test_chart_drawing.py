@@ -87,3 +87,29 @@ def test_each_chart_is_laid_out_once_drawn_once_and_keeps_its_labels_inside(
         box = chart["extent"]  # inches: every title, tick label, legend and event number
         assert box.x0 >= 0 and box.y0 >= 0, box
         assert box.x1 <= width + 1e-6 and box.y1 <= height + 1e-6, box
+
+
+def test_chart_text_is_text_in_the_report_family(store_path: Path) -> None:
+    """A chart's words stay words (``svg.fonttype: none``) naming the family the page's
+    ``@font-face`` rules give the bundled font: no glyph outlines, no other font first."""
+    import base64
+    import re
+
+    from metalwatch.reporting.typeface import FONT_FAMILY
+
+    stocks = mw.inventories(["LME.CA.STOCK", "LME.SN.STOCK"], store=store_path)
+    year = stocks.loc["2024-12-13":"2025-12-12"]
+    uri = charts.small_multiples.__wrapped__(
+        [("LME 铜库存", year["LME.CA.STOCK"], "吨"), ("LME tin", year["LME.SN.STOCK"], "t")],
+        "交易所库存（吨）",
+    )
+    svg = base64.b64decode(uri.removeprefix("data:image/svg+xml;base64,")).decode()
+    words = re.findall(r"<text [^>]*>([^<]*)</text>", svg)
+    assert "交易所库存（吨）" in words and "LME 铜库存 (吨)" in words and "LME tin (t)" in words
+    assert "250,000" in words and "5,000" in words  # tick labels of copper's and tin's stocks
+    families = set(re.findall(r"font-family: ([^;\"]*)", svg))
+    assert families == {f"'{FONT_FAMILY}', '{charts.FALLBACK_FAMILY}'"}
+    glyphs = re.findall(
+        r'<path id="([^"]*)"', svg
+    )  # outlines were <defs> like NotoSansSC-Regular-13
+    assert glyphs and all(re.fullmatch(r"m[0-9a-f]{10}", g) for g in glyphs), glyphs  # markers

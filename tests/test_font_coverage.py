@@ -19,7 +19,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from metalwatch.reporting.render import FONT_DIR, FONT_FILES
+from metalwatch.reporting.typeface import FONT_DIR, FONT_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -77,7 +77,8 @@ def test_weekly_glyphs_come_first_and_share_ids_across_weights():
 RENDER = """
 import sys
 from pathlib import Path
-from metalwatch.reporting.render import FONT_FAMILY, write_pdf
+from metalwatch.reporting.render import write_pdf
+from metalwatch.reporting.typeface import FONT_FAMILY
 text = Path(sys.argv[1]).read_text(encoding="utf-8")
 html = (f'<html lang="zh-CN"><body style="font-family: \\'{FONT_FAMILY}\\'">'
         f'<p>{text}</p><p><b>{text}</b></p></body></html>')

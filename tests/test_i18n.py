@@ -50,7 +50,7 @@ def test_formats():
 def test_bundled_font_covers_every_translation():
     from fontTools.ttLib import TTFont
 
-    from metalwatch.reporting.render import FONT_DIR, FONT_FILES
+    from metalwatch.reporting.typeface import FONT_DIR, FONT_FILES
 
     zh = i18n.translations("zh")
     text = "".join(zh.gettext(m) for m in _extract())

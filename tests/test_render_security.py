@@ -21,7 +21,6 @@ import metalwatch as mw
 from metalwatch.errors import InvalidInputError
 from metalwatch.reporting.model import WeeklyReport
 from metalwatch.reporting.render import (
-    FONT_DIR,
     MAX_TEMPLATE_BYTES,
     _safe_fetcher,
     check_template_dir,
@@ -29,6 +28,7 @@ from metalwatch.reporting.render import (
     render_html,
     write_pdf,
 )
+from metalwatch.reporting.typeface import FONT_DIR
 
 STAND_IN = cast(WeeklyReport, SimpleNamespace(lang="en"))
 SECRET = "MW-SECRET-TOKEN-4c1d"

@@ -151,6 +151,30 @@ def test_core_views_carry_their_numbers(en_model):
     assert 3 <= len(en_model.core_views) <= 8
 
 
+def pdf_fonts(path) -> set[str]:
+    """The fonts a PDF embeds (its pages' and their drawings' resources), subset tags dropped."""
+    names: set[str] = set()
+    pending = [page.get("/Resources") for page in PdfReader(io.BytesIO(path.read_bytes())).pages]
+    while pending:
+        res = pending.pop()
+        if res is None:
+            continue
+        res = res.get_object()
+        names |= {
+            str(f.get_object()["/BaseFont"]).split("+")[-1] for f in res.get("/Font", {}).values()
+        }
+        pending += [x.get_object().get("/Resources") for x in res.get("/XObject", {}).values()]
+    return names
+
+
+def test_chart_words_are_in_the_text_layer_in_the_bundled_font(en_pdf, zh_pdf):
+    # the y label of the two rebased charts, written nowhere else on the pages
+    assert flat(pdf_text(en_pdf)).count("index, first day = 100") == 2
+    assert flat(pdf_text(zh_pdf)).count("指数（首日=100）") == 2
+    # the charts' text is set in the bundled font: no other font embedded (DejaVu, a system one)
+    assert pdf_fonts(en_pdf) == pdf_fonts(zh_pdf) == {"MW-Sans-SC", "MW-Sans-SC-Bold"}
+
+
 def test_chinese_report_renders_real_glyphs(zh_pdf):
     text = flat(pdf_text(zh_pdf))
     for s in (

@@ -57,8 +57,9 @@ def drawing_salt() -> bytes:
 
     h = hashlib.sha256()
     h.update(Path(charts.__file__).read_bytes())
-    if charts.FONT.is_file():
-        h.update(charts.FONT.read_bytes())
+    font = charts.chart_font()
+    if font is not None:
+        h.update(font.read_bytes())
     h.update(matplotlib_release())
     return h.digest()
 

@@ -1,13 +1,19 @@
 """Report charts: matplotlib figures rendered to SVG and embedded as data URIs.
 
-Text is drawn as paths with the bundled CJK font, so Chinese labels need no system font. Each
-public chart is :func:`~metalwatch.reporting.chart_memo.remembered`: under an active chart
-shelf a chart already drawn from the same inputs by the same code is not drawn again.
+Text stays text (``svg.fonttype: none``) in the bundled CJK font under the report's family name
+(:data:`~metalwatch.reporting.typeface.FONT_FAMILY`): matplotlib lays it out with that font's
+metrics and WeasyPrint sets it with the same font from the page's ``@font-face`` rules, so
+Chinese labels need no system font and a chart's words are in the PDF's text layer. (Drawn as
+glyph outlines, each character was a ``<use>`` WeasyPrint parsed anew: a fifth of a weekly's
+time.) Each public chart is :func:`~metalwatch.reporting.chart_memo.remembered`: under an
+active chart shelf a chart already drawn from the same inputs by the same code is not drawn
+again.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import textwrap
 from collections.abc import Sequence
@@ -19,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from metalwatch.reporting import chart_memo
+from metalwatch.reporting.typeface import FONT_FAMILY, font_paths
 
 PALETTE = ["#1f3b73", "#c8102e", "#b8860b", "#2e8b57", "#6a5acd", "#ff8c00", "#708090"]
 #: One colour family per metal: the venues of one metal share it (dark, light, mid).
@@ -41,7 +48,14 @@ EVENT_COLOR = "#8b1a1a"
 EVENT_ROWS = 2
 EVENT_STEP_PT = 9.0
 EVENT_BAND_ALPHA = 0.12
-FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regular-subset.otf"
+#: The font a chart's text names after the bundled one, for a character that one lacks
+#: (matplotlib ships it; a browser showing an HTML report's chart falls back to its own).
+FALLBACK_FAMILY = "DejaVu Sans"
+
+
+def chart_font() -> Path | None:
+    """The bundled font file the charts draw with: the regular weight (no chart text is bold)."""
+    return font_paths().get("regular")
 
 
 @cache
@@ -50,18 +64,21 @@ def _pyplot() -> Any:
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager
+    from matplotlib import font_manager, ft2font
 
-    family = ["DejaVu Sans"]
-    for path in (FONT, FONT.with_name(FONT.name.replace("Regular", "Bold"))):
-        if path.is_file():
-            font_manager.fontManager.addfont(str(path))
-    if FONT.is_file():
-        family = [font_manager.FontProperties(fname=str(FONT)).get_name(), "DejaVu Sans"]
+    family = [FALLBACK_FAMILY]
+    font = chart_font()
+    if font is not None:
+        # matplotlib learns the bundled font under the report's family name (it knows a font
+        # by the name inside the file), the name the SVG then asks WeasyPrint for
+        entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(font)))
+        font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=FONT_FAMILY))
+        font_manager.fontManager.addfont(str(font))  # also empties matplotlib's lookup cache
+        family.insert(0, FONT_FAMILY)
     plt.rcParams.update(
         {
             "svg.hashsalt": "metalwatch",  # deterministic ids
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",
             "font.family": family,
             "font.size": 8,
             "axes.spines.top": False,

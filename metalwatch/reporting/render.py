@@ -15,7 +15,8 @@ fall back to the packaged ones. A template folder may hold untrusted templates:
 
 HTML output names no local path: the bundled CJK fonts are given to WeasyPrint as a separate
 stylesheet when the PDF is written (:data:`FONT_FAMILY`), so an HTML report uses the reader's
-fonts (``Noto Sans CJK SC`` when installed) and a PDF always embeds the bundled ones.
+fonts (``Noto Sans CJK SC`` when installed; a chart's text names the bundled family and falls
+back to them too) and a PDF always embeds the bundled ones, for the charts' text as well.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from metalwatch.errors import InvalidInputError, MetalwatchError, NotFoundError
 from metalwatch.reporting import i18n
 from metalwatch.reporting.model import WeeklyReport
 from metalwatch.reporting.output_path import check_output_path, write_bytes
+from metalwatch.reporting.typeface import FONT_DIR, FONT_FAMILY, FONT_FILES
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -56,9 +58,6 @@ __all__ = [
 ]
 
 MAIN_TEMPLATE = "weekly.html.j2"
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT_FILES = {"regular": "NotoSansSC-Regular-subset.otf", "bold": "NotoSansSC-Bold-subset.otf"}
-FONT_FAMILY = "MW Sans SC"
 #: Largest string or sequence a template may build with ``*``, and largest exponent of ``**``.
 MAX_TEMPLATE_REPEAT = 1_000_000
 MAX_TEMPLATE_POWER = 1_000
