@@ -120,6 +120,21 @@ def test_without_a_stored_premium_the_window_is_before_premiums(data):
         WeeklyHistory(data.history),
         positions(data.positions, week),
         bare,
+        crossvenue.cross_venues(bare, week),
     )
     assert "an import profit of 60 CNY/t before premiums" in text
     assert "Yangshan" not in text
+
+
+def test_cross_venue_figures_are_computed_once_per_weekly(data, monkeypatch):
+    computed: list[str] = []
+    compute = crossvenue.cross_venue
+
+    def counted(wide, week, code, skipped):
+        computed.append(code)
+        return compute(wide, week, code, skipped)
+
+    monkeypatch.setattr(crossvenue, "cross_venue", counted)
+    model = build_weekly(data, lang="en")
+    assert computed == ["CU", "AL", "SN"]  # once per metal: the table's and the paragraphs'
+    assert "the import window shut: a loss of 259 CNY/t" in _lead(model, "industrial")

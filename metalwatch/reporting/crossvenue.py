@@ -2,10 +2,10 @@
 import profit/loss and LME cash-3M, as of each metal's last day on or before the week's end with
 both prices and a USD/CNY rate.
 
-One computation (:func:`cross_venue`) feeds both the table and the metal paragraphs, so a
-sentence and a cell print the same figure. Copper's import P/L includes the day's Yangshan
-premium when one is stored for that day (a premium is not carried over from another day); the
-other metals' are before premiums. Fees are never included.
+One computation per weekly (:func:`cross_venues`) feeds both the table and the metal
+paragraphs, so a sentence and a cell print the same figure. Copper's import P/L includes the
+day's Yangshan premium when one is stored for that day (a premium is not carried over from
+another day); the other metals' are before premiums. Fees are never included.
 """
 
 from __future__ import annotations
@@ -65,6 +65,25 @@ class CrossVenue:
     pl: float
     premium: float
     spread: float
+
+
+@dataclass(frozen=True)
+class CrossVenues:
+    """Every metal's :class:`CrossVenue` for the week ending ``week``, by code in
+    ``spreads.METALS`` order, and why a metal has none (``skipped``, keyed ``CODE.IMPORT``)."""
+
+    week: pd.Timestamp
+    by_code: dict[str, CrossVenue]
+    skipped: dict[str, str]
+
+
+def cross_venues(wide: pd.DataFrame, week: pd.Timestamp) -> CrossVenues:
+    """Each metal's figures on its last complete day on or before ``week``: computed once per
+    weekly, for the table and the paragraphs."""
+    skipped: dict[str, str] = {}
+    found = {code: cross_venue(wide, week, code, skipped) for code in spreads.METALS}
+    by_code = {code: c for code, c in found.items() if c is not None}
+    return CrossVenues(week, by_code, skipped)
 
 
 def _premium(wide: pd.DataFrame, code: str, day: pd.Timestamp) -> float:
@@ -182,14 +201,14 @@ def spread_cell(book: FigureBook, c: CrossVenue) -> Cell:
     )
 
 
-def cross_venue_table(
-    wide: pd.DataFrame, week: pd.Timestamp, book: FigureBook, skipped: dict[str, str]
-) -> Table:
+def cross_venue_table(crossings: CrossVenues, book: FigureBook, skipped: dict[str, str]) -> Table:
     """Per metal: SHFE vs LME 3M at the day's USD/CNY, the import break-even, P/L, cash-3M.
 
     A metal whose legs are missing is left out and named in ``skipped`` with the reason.
     """
     lang = book.lang
+    week = crossings.week
+    skipped.update(crossings.skipped)
     t = Table(
         "cross-venue",
         tr(lang, "SHFE against LME"),
@@ -216,10 +235,7 @@ def cross_venue_table(
             ),
         )
     ]
-    for code in spreads.METALS:
-        c = cross_venue(wide, week, code, skipped)
-        if c is None:
-            continue
+    for code, c in crossings.by_code.items():
         m = spreads.METALS[code]
         if code in PREMIUMS:
             notes.append(_premium_note(book, c))

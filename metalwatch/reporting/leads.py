@@ -140,10 +140,9 @@ def _spread_clause(book: FigureBook, c: crossvenue.CrossVenue) -> str:
     return tr(book.lang, msg, spread=spread)
 
 
-def _cross_clauses(
-    metal: str, book: FigureBook, wide: pd.DataFrame, week: pd.Timestamp
-) -> list[str]:
-    c = crossvenue.cross_venue(wide, week, CROSS[metal], {}) if metal in CROSS else None
+def _cross_clauses(metal: str, book: FigureBook, crossings: crossvenue.CrossVenues) -> list[str]:
+    week = crossings.week
+    c = crossings.by_code.get(CROSS[metal]) if metal in CROSS else None
     if c is None or not this_week(c.day, week):
         return []
     out = [_ratio_clause(book, c)]
@@ -200,10 +199,12 @@ def metal_paragraph(
     history: WeeklyHistory,
     held: dict[str, Positioning],
     wide: pd.DataFrame,
+    crossings: crossvenue.CrossVenues,
 ) -> str:
     """One sentence on ``metal``: prices, then drivers; empty when no series is fresh.
 
-    ``wide`` holds the daily series the cross-venue and ratio figures are computed from.
+    ``wide`` holds the daily series the gold/silver ratio is computed from; ``crossings`` the
+    week's cross-venue figures (the table's own).
     """
     week = pd.Timestamp(moves.attrs["week"])
     ids = [i for i in METAL_SERIES[metal] if fresh(moves, i)]
@@ -228,7 +229,7 @@ def metal_paragraph(
                 )
     if metal == "Silver":
         clauses.append(_gold_silver_clause(book, wide, week))
-    clauses += _cross_clauses(metal, book, wide, week)
+    clauses += _cross_clauses(metal, book, crossings)
     if metal in STOCKS and fresh(moves, STOCKS[metal]):
         clauses.append(_stock_clause(moves, book, section, STOCKS[metal]))
     if metal in POSITIONED and POSITIONED[metal] in held:
@@ -248,10 +249,11 @@ def section_lead(
     history: WeeklyHistory,
     held: dict[str, Positioning],
     wide: pd.DataFrame,
+    crossings: crossvenue.CrossVenues,
 ) -> str:
     """The paragraph opening section ``key``: one sentence per metal of :data:`SECTION_METALS`."""
     parts = (
-        metal_paragraph(metal, key, moves, book, history, held, wide)
+        metal_paragraph(metal, key, moves, book, history, held, wide, crossings)
         for metal in SECTION_METALS.get(key, ())
     )
     return " ".join(p for p in parts if p) if book.lang == "en" else "".join(p for p in parts if p)

@@ -184,6 +184,7 @@ def build_weekly(
     moves = honest_moves(moves, week)  # no change printed for a figure not from this week
     context_rows = data.rows(layout.context_instruments(ids))
     wide = as_wide(context_rows)
+    crossings = crossvenue.cross_venues(wide, week)  # the table's figures and the paragraphs'
     history = WeeklyHistory(data.history)  # each series' weekly moves, once per weekly
     skipped: dict[str, str] = {}
     tb = TableBuilder(moves, week, book)
@@ -234,7 +235,7 @@ def build_weekly(
                 derived.precious_table(wide, week, book, skipped),
             ],
             chart("precious"),
-            lead=leads.section_lead("precious", moves, book, history, held, wide),
+            lead=leads.section_lead("precious", moves, book, history, held, wide, crossings),
             policy=box("precious"),
         ),
         Section(
@@ -243,12 +244,12 @@ def build_weekly(
             commentary("industrial"),
             [
                 tb.prices("industrial", t("Copper, aluminium and tin"), layout.INDUSTRIAL),
-                crossvenue.cross_venue_table(wide, week, book, skipped),
+                crossvenue.cross_venue_table(crossings, book, skipped),
                 spot_table(tb, side, t("Spot and basis (100ppi)")),
                 premium_table(tb, t("Yangshan copper premiums")),
             ],
             chart("industrial"),
-            lead=leads.section_lead("industrial", moves, book, history, held, wide),
+            lead=leads.section_lead("industrial", moves, book, history, held, wide, crossings),
             policy=box("industrial"),
         ),
         Section(
@@ -280,7 +281,7 @@ def build_weekly(
                     "China in US dollars and are never spliced with the SMM quotes in yuan."
                 )
             ],
-            lead=leads.section_lead("strategic", moves, book, history, held, wide),
+            lead=leads.section_lead("strategic", moves, book, history, held, wide, crossings),
             policy=box("strategic"),
         ),
         Section(
