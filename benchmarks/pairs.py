@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,9 @@ PEAK_AT_EXIT = (
 
 PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parent.parent
+#: The releases that move the figures (a new pandas added ~5 MiB to every peak): printed under
+#: every table, so figures from two days can be told apart.
+PACKAGES = ("pandas", "numpy", "matplotlib", "weasyprint", "fonttools", "jinja2")
 
 
 @dataclasses.dataclass
@@ -141,7 +145,23 @@ def report(rows: list[dict[str, object]]) -> None:
             f"| {r['measure']} | {r['a']} {r['unit']} | {r['b']} {r['unit']} | "
             f"{r['ratio']:.2f}x | {target} | {met} |"
         )
+    print(measured_with())
     print(json.dumps(rows))
+
+
+def measured_with() -> str:
+    """The Python and package releases the figures were measured with, and the box's load."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def release(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    parts = [f"Python {platform.python_version()}", *(f"{p} {release(p)}" for p in PACKAGES)]
+    load = os.getloadavg()[0]
+    return f"measured with {', '.join(parts)}; load average {load:.2f} when the table was printed"
 
 
 def command(*argv: str) -> str:
