@@ -13,6 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 SNAP = Path(__file__).resolve().parents[1] / "metalwatch" / "data" / "snapshot"
+#: The shared datasets beside the project (``../shared/data``): the tests that compare the
+#: bundled files with them skip where a clone has no such folder beside it.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 #: The week most tests look at, and CNY=X's close on it (shared/data/yf_fx_alitalbi).
 WEEK = pd.Timestamp("2025-12-12")
 FX_1212 = 7.057899951934815

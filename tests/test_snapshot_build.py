@@ -15,10 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.snapshot_data import SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "metalwatch" / "data"
 SNAP = DATA / "snapshot"
-SHARED = ROOT.parent / "shared" / "data"  # the build script's default --shared
+SHARED = SHARED_DATA  # the build script's default --shared
 SCRIPT = ROOT / "scripts" / "build_snapshot.py"
 OUTPUTS = ("snapshot/*.csv.gz", "provenance.toml", "news.csv.gz", "events.csv")  # written
 PROVENANCE_KEYS = {
