@@ -64,16 +64,18 @@ def _pyplot() -> Any:
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from matplotlib import font_manager, ft2font
+    from matplotlib import font_manager
 
     family = [FALLBACK_FAMILY]
     font = chart_font()
     if font is not None:
-        # matplotlib learns the bundled font under the report's family name (it knows a font
-        # by the name inside the file), the name the SVG then asks WeasyPrint for
-        entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(font)))
-        font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=FONT_FAMILY))
-        font_manager.fontManager.addfont(str(font))  # also empties matplotlib's lookup cache
+        # matplotlib knows a font by the name inside its file: the entry addfont registers
+        # (first of those it appends) is copied under the report's family name, the name the
+        # SVG then asks WeasyPrint for. addfont also empties matplotlib's lookup cache.
+        known = font_manager.fontManager.ttflist
+        first = len(known)
+        font_manager.fontManager.addfont(str(font))
+        known.append(dataclasses.replace(known[first], name=FONT_FAMILY))
         family.insert(0, FONT_FAMILY)
     plt.rcParams.update(
         {

@@ -42,7 +42,7 @@ from metalwatch.errors import InvalidInputError, MetalwatchError, NotFoundError
 from metalwatch.reporting import i18n
 from metalwatch.reporting.model import WeeklyReport
 from metalwatch.reporting.output_path import check_output_path, write_bytes
-from metalwatch.reporting.typeface import FONT_DIR, FONT_FAMILY, FONT_FILES
+from metalwatch.reporting.typeface import FONT_DIR, FONT_FAMILY, FONT_FILES, font_paths
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -72,10 +72,8 @@ def font_uris() -> dict[str, str]:
 
     For the PDF only (see :func:`font_face_css`); never put these in HTML output.
     """
-    return {
-        weight: (FONT_DIR / name).as_uri() if (FONT_DIR / name).is_file() else ""
-        for weight, name in FONT_FILES.items()
-    }
+    present = font_paths()
+    return {weight: present[weight].as_uri() if weight in present else "" for weight in FONT_FILES}
 
 
 def font_face_css() -> str:
