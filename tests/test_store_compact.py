@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from metalwatch.event import parse_event
-from metalwatch.store import Store, WriteResult, database
+from metalwatch.store import Store, WriteResult
+from metalwatch.store import writes as store_writes
 from tests.store_v3 import to_v3
 from tests.test_store import rows
 
@@ -97,7 +98,7 @@ def test_a_v3_store_upgrades_and_reads_identically(seeded_url: str | Path, sql: 
 def test_upsert_chunks_merge_as_one_write(
     store_path: Path, sql: SQL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(database, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(store_writes, "CHUNK_ROWS", 2)
     with Store(store_path) as st:
         held = st.read(["LME.CA.3M"], ["close"], "2025-12-11", "2025-12-11")["value"].item()
         writes = sql(st, "SELECT COUNT(*) FROM writes")[0][0]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from metalwatch.store.database import Store
+    from metalwatch.store.connection import StoreConnection
 
 #: Charts kept (the most recently used): a weekly draws about six, so this holds some five
 #: weeks in two languages (about 25 KB each, compressed: under 2 MB).
@@ -41,7 +41,7 @@ def unpack(kept: str) -> str:
     return SVG_URI + base64.b64encode(svg).decode("ascii")
 
 
-def cached_charts(store: Store, digests: Sequence[str]) -> dict[str, str]:
+def cached_charts(store: StoreConnection, digests: Sequence[str]) -> dict[str, str]:
     """The kept charts among ``digests``: digest -> data URI."""
     if not digests:
         return {}
@@ -52,12 +52,14 @@ def cached_charts(store: Store, digests: Sequence[str]) -> dict[str, str]:
     return {str(d): unpack(str(u)) for d, u in rows}
 
 
-def charts_kept(store: Store) -> int:
+def charts_kept(store: StoreConnection) -> int:
     """How many charts the cache holds."""
     return int(store._sql("SELECT COUNT(*) FROM chart_cache").fetchone()[0])
 
 
-def keep_charts(store: Store, drawn: Mapping[str, str], used: Sequence[str], now: str) -> None:
+def keep_charts(
+    store: StoreConnection, drawn: Mapping[str, str], used: Sequence[str], now: str
+) -> None:
     """Add the ``drawn`` charts, mark the ``used`` ones as used ``now`` and prune to
     :data:`KEEP`, in one transaction."""
     with store.transaction():

@@ -19,7 +19,8 @@ from metalwatch.event import Event, parse_metals
 from metalwatch.store.schema import TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from metalwatch.store.database import DateLike, Store
+    from metalwatch.store.connection import StoreConnection
+    from metalwatch.store.point_in_time import DateLike
 
 #: The stored fields of an event (the table's columns but the key's write time and the origin).
 FIELDS = tuple(c for c in TABLES["events"] if c not in ("written_at", "origin"))
@@ -75,7 +76,12 @@ def to_event(row: Sequence[Any]) -> Event:
 
 
 def add_events(
-    store: Store, events: Iterable[Event], *, origin: str, revise_only: str | None, now: str
+    store: StoreConnection,
+    events: Iterable[Event],
+    *,
+    origin: str,
+    revise_only: str | None,
+    now: str,
 ) -> EventWrite:
     """Write the events that are new or changed, in one transaction (see the module)."""
     incoming: dict[str, Event] = {}
@@ -118,7 +124,7 @@ def add_events(
 
 
 def read_events(
-    store: Store,
+    store: StoreConnection,
     metals: str | Iterable[str] | None,
     start: DateLike | None,
     end: DateLike | None,
@@ -126,7 +132,8 @@ def read_events(
 ) -> list[Event]:
     """The current version of each stored event, filtered; oldest first (see ``Store.events``).
 
-    ``as_of`` is a moment as the store writes them (:func:`~metalwatch.store.database.as_of_text`).
+    ``as_of`` is a moment as the store writes them
+    (:func:`~metalwatch.store.point_in_time.as_of_text`).
     """
     params: list[Any] = []
     then = ""
@@ -154,7 +161,7 @@ def last_day(event: Event) -> pd.Timestamp:
     return event.date
 
 
-def event_versions(store: Store, event_id: str) -> pd.DataFrame:
+def event_versions(store: StoreConnection, event_id: str) -> pd.DataFrame:
     """Every stored version of one event, oldest first: ``written_at``, the fields, ``origin``."""
     columns = ", ".join(TABLES["events"])
     df = store._frame(f"SELECT {columns} FROM events WHERE id = ? ORDER BY written_at", [event_id])
