@@ -90,7 +90,8 @@ def main() -> None:
     import yfinance
 
     from metalwatch.ingest import runner
-    from metalwatch.sources.policy import HOST_INTERVALS, Policy, RateLimiter
+    from metalwatch.sources.policy import Policy
+    from metalwatch.sources.rate_limit import HOST_INTERVALS, RateLimiter
     from metalwatch.store import Store
     from tests.faults.harness import cut_store, reset_yfinance
     from tests.faults.replay_server import ReplayServer, redirect

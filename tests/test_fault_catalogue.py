@@ -43,7 +43,7 @@ from metalwatch.errors import (
 )
 from metalwatch.reporting import WeeklyReport, build_weekly
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
-from metalwatch.sources.policy import HostUnreachableError
+from metalwatch.sources.host_breaker import HostUnreachableError
 from metalwatch.store import Store
 from metalwatch.store.week import read_week
 from tests.faults import payloads as P

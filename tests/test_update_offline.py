@@ -22,7 +22,9 @@ from rich.console import Console
 from metalwatch.errors import StoreError, UnitScaleError
 from metalwatch.ingest import runner, summary, update
 from metalwatch.ingest.checks import check_scale
-from metalwatch.sources.policy import HostBreaker, HostUnreachableError, Policy, unreachable
+from metalwatch.sources.failures import unreachable
+from metalwatch.sources.host_breaker import HostBreaker, HostUnreachableError
+from metalwatch.sources.policy import Policy
 from metalwatch.store import Store
 from tests.sources.replay import NOW, fast_policy
 

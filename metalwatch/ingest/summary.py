@@ -8,7 +8,7 @@ from typing import Any
 
 from metalwatch.errors import DataError, SourceError
 from metalwatch.ingest.outcome import SeriesOutcome, UpdateReport
-from metalwatch.sources.policy import HostUnreachableError
+from metalwatch.sources.host_breaker import HostUnreachableError
 
 #: Longest cause printed in the table's status column (the full text is in the fetch log).
 SHORT = 60

@@ -39,8 +39,9 @@ import pandas as pd
 from metalwatch import contracts
 from metalwatch.sources.akshare_fetcher import AkshareFetcher, quiet_stdout
 from metalwatch.sources.base import Fetched, Query, finish
+from metalwatch.sources.failures import _HTTPStatus
 from metalwatch.sources.futures_calendar import closed_days
-from metalwatch.sources.policy import _HTTPStatus, last_failure, last_status
+from metalwatch.sources.request_guard import last_failure, last_status
 
 #: Fields stored per contract: akshare column -> canonical field.
 COLUMNS = {"settle": "settle", "volume": "volume", "open_interest": "open_interest"}

@@ -29,8 +29,9 @@ import pandas as pd
 
 from metalwatch.sources.akshare_fetcher import AkshareFetcher, quiet_stdout
 from metalwatch.sources.base import Fetched, Query
+from metalwatch.sources.failures import _HTTPStatus
 from metalwatch.sources.futures_calendar import closed_days
-from metalwatch.sources.policy import _HTTPStatus, last_failure, last_status
+from metalwatch.sources.request_guard import last_failure, last_status
 
 HOST = "www.100ppi.com"
 #: Every commodity the registry reads from the page: one cached request per day serves all.

@@ -22,7 +22,7 @@ import pandas as pd
 
 from metalwatch.sources.akshare_fetcher import AkshareFetcher
 from metalwatch.sources.base import Fetched, Query
-from metalwatch.sources.policy import _HTTPStatus  # the policy's status signal
+from metalwatch.sources.failures import _HTTPStatus  # the policy's status signal
 
 
 class ShfeWarehouseReceiptFetcher(AkshareFetcher):

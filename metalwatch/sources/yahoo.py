@@ -35,12 +35,11 @@ import pandas as pd
 from metalwatch import registry
 from metalwatch.errors import UnitScaleError
 from metalwatch.sources.base import Fetched, Fetcher, Query
-from metalwatch.sources.policy import (
+from metalwatch.sources.failures import (  # _HTTPStatus: the policy's internal status signal
     TransientError,
-    _HTTPStatus,  # the policy's internal status signal: turned into a typed error there
-    current_policy,
-    last_status,
+    _HTTPStatus,
 )
+from metalwatch.sources.request_guard import current_policy, last_status
 
 _LOCK = threading.Lock()
 COLUMNS = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Volume": "volume"}

@@ -197,7 +197,7 @@ def raw_payload(case: Case) -> Any:
         fetcher = catalog.adapter_class(case.key, case.function)()
         q = fetcher.build_query(case.instrument, case.symbol, pd.Timestamp(case.start), case.now)
         reset_yfinance()
-        from metalwatch.sources.policy import guard
+        from metalwatch.sources.request_guard import guard
 
         with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
             case.register(rsps, [case.normal])

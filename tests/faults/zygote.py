@@ -29,7 +29,8 @@ ZYGOTE = """
 import json, os, signal, sys, time
 import metalwatch.store.database as database
 from metalwatch.cli import main
-from metalwatch.sources.policy import Policy, RateLimiter
+from metalwatch.sources.policy import Policy
+from metalwatch.sources.rate_limit import RateLimiter
 from metalwatch.ingest import runner
 
 IDS = json.loads(os.environ["METALWATCH_ZYGOTE_IDS"])

@@ -27,7 +27,8 @@ import responses  # noqa: E402
 import yfinance  # noqa: E402, F401
 from responses import matchers  # noqa: E402
 
-from metalwatch.sources.policy import Policy, RateLimiter  # noqa: E402
+from metalwatch.sources.policy import Policy
+from metalwatch.sources.rate_limit import RateLimiter  # noqa: E402
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 JSON = "application/json; charset=utf-8"

@@ -9,7 +9,9 @@ import requests
 import responses
 
 from metalwatch.errors import RateLimitedError, SourceFormatError, SourceUnavailableError
-from metalwatch.sources.policy import RateLimiter, classify, guard, parse_retry_after
+from metalwatch.sources.failures import classify, parse_retry_after
+from metalwatch.sources.rate_limit import RateLimiter
+from metalwatch.sources.request_guard import guard
 from tests.sources.replay import FakeClock, fast_policy
 
 URL = "https://push2his.eastmoney.com/api/qt/stock/kline/get"
