@@ -29,7 +29,7 @@ import pandas as pd
 from metalwatch import frame, registry
 from metalwatch.analytics.context import weekly_context
 from metalwatch.analytics.moves import compute_moves
-from metalwatch.analytics.spreads import all_spreads
+from metalwatch.analytics.spread_catalogue import all_spreads
 from metalwatch.sources import bundled
 
 SERIES = [

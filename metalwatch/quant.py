@@ -153,10 +153,13 @@ def spreads(
     store
         Store, path or None for the default store.
     """
-    from metalwatch.analytics import spreads as sp
+    from metalwatch.analytics import spread_catalogue as catalogue
 
-    wanted = list(sp.SPREADS) if ids is None else [ids] if isinstance(ids, str) else list(ids)
-    specs = [sp.spread(sid) for sid in wanted]
+    if ids is None:
+        wanted = list(catalogue.SPREADS)
+    else:
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+    specs = [catalogue.spread(sid) for sid in wanted]
     params: dict[str, object] = {
         "tenor": tenor,
         "vat": vat,
@@ -168,7 +171,7 @@ def spreads(
     first = _date(start)
     with opened(store) as st:
         data = st.read(
-            sp.LEGS,
+            catalogue.LEGS,
             start=None if first is None else first - pd.Timedelta(days=max_fx_age_days),
             end=_date(end),
         )
@@ -177,7 +180,7 @@ def spreads(
             raise InvalidInputError("detail=True needs exactly one spread id")
         out = specs[0].frame(data, **params)
     else:
-        out = sp.all_spreads(data, [s.id for s in specs], **params)
+        out = catalogue.all_spreads(data, [s.id for s in specs], **params)
         if out.empty:
             raise NoDataError(f"no spread computable: {out.attrs['skipped']}")
     if first is not None:
@@ -221,7 +224,7 @@ def context(
         ``.attrs['skipped']`` says what could not be computed and why.
     """
     from metalwatch.analytics.context import weekly_context
-    from metalwatch.analytics.spreads import LEGS
+    from metalwatch.analytics.spread_catalogue import LEGS
 
     reg = registry.all_instruments()
     ids = sorted(

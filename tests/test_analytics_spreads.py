@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import metalwatch
+from metalwatch.analytics import spread_catalogue as catalogue
 from metalwatch.analytics import spreads as sp
 from metalwatch.errors import InvalidInputError, NoDataError
 from tests.snapshot_data import FX_1212, loaded, raw, rows
@@ -15,7 +16,7 @@ from tests.snapshot_data import WEEK as DAY
 
 @pytest.fixture(scope="module")
 def tidy() -> pd.DataFrame:
-    return loaded([*sp.LEGS, "SHFE.AG"])
+    return loaded([*catalogue.LEGS, "SHFE.AG"])
 
 
 @pytest.fixture(scope="module")
@@ -146,15 +147,15 @@ def test_cash_3m(data):
 
 
 def test_all_spreads_headlines_and_units(data):
-    wide = sp.all_spreads(data)
-    assert list(wide.columns) == list(sp.SPREADS)
+    wide = catalogue.all_spreads(data)
+    assert list(wide.columns) == list(catalogue.SPREADS)
     assert isinstance(wide.index, pd.DatetimeIndex)
     assert wide.attrs["units"]["CU.IMPORT"] == "CNY/t"
     assert wide.attrs["units"]["AU.SH-LDN"] == "USD/oz"
     assert wide.loc[DAY, "CU.SHFE/LME"] == pytest.approx(94170 / (11800 * FX_1212))
     assert wide.loc[DAY, "AU/AG"] == pytest.approx(4300.1 / 61.36)
     assert wide.loc[DAY, "SN.CASH-3M"] == 41905.0 - 41850.0
-    prem = sp.all_spreads(data, ["CU.IMPORT"], premium_usd=100.0)
+    prem = catalogue.all_spreads(data, ["CU.IMPORT"], premium_usd=100.0)
     assert prem.loc[DAY, "CU.IMPORT"] == pytest.approx(94170 - 11900 * FX_1212 * 1.13)
 
 
@@ -164,11 +165,11 @@ def test_tidy_and_wide_inputs_agree(tidy, data):
 
 def test_all_spreads_skips_what_it_cannot_compute(tidy, data):
     no_lbma = tidy[tidy["instrument"] != "LBMA.AU.PM"]
-    wide = sp.all_spreads(no_lbma)
+    wide = catalogue.all_spreads(no_lbma)
     assert "AU.SH-LDN" not in wide.columns
     assert "LBMA.AU.PM" in wide.attrs["skipped"]["AU.SH-LDN"]
     with pytest.raises(InvalidInputError, match="unknown spread"):
-        sp.all_spreads(data, ["CU.NOPE"])
+        catalogue.all_spreads(data, ["CU.NOPE"])
 
 
 def test_bad_arguments(tidy, data):

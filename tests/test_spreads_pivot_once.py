@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from metalwatch import frame
-from metalwatch.analytics import spreads as sp
+from metalwatch.analytics import spread_catalogue as sp
 from metalwatch.analytics.context import weekly_context
 from tests.snapshot_data import FX_1212, WEEK, analytics_ids, loaded
 

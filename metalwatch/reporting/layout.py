@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from metalwatch import registry
 from metalwatch.analytics.moves import LOOKBACK_DAYS
-from metalwatch.analytics.spreads import LEGS
+from metalwatch.analytics.spread_catalogue import LEGS
 from metalwatch.reporting.i18n import N_
 
 
