@@ -57,7 +57,8 @@ def report_code(store: Path, week: str, lang: str, out: Path, *, fmt: str = "pdf
 
 def floor_code(store: Path, week: str, lang: str, work: Path) -> str:
     """WeasyPrint alone on the report's own HTML, with the bundled fonts."""
-    from metalwatch.reporting.render import font_face_css, packaged_template_dir
+    from metalwatch.reporting.render import font_face_css
+    from metalwatch.reporting.templates import packaged_template_dir
 
     html = work / f"weekly-{lang}.html"
     subprocess.run(

@@ -227,12 +227,8 @@ def write(
     from metalwatch.reporting.i18n import LANGS
     from metalwatch.reporting.model import build_weekly
     from metalwatch.reporting.output_path import check_output_path, write_bytes
-    from metalwatch.reporting.render import (
-        check_template_dir,
-        load_renderer,
-        render_html,
-        write_pdf,
-    )
+    from metalwatch.reporting.render import load_renderer, write_pdf
+    from metalwatch.reporting.templates import check_template_dir, render_html
 
     if lang not in LANGS:
         raise InvalidInputError(f"language {lang!r:.40} is not supported (use en or zh)")

@@ -16,7 +16,7 @@ from metalwatch import frame
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.reporting.model import WeeklyReport, build_weekly
-from metalwatch.reporting.render import render_html
+from metalwatch.reporting.templates import render_html
 from metalwatch.store import Store
 from metalwatch.store.week import read_week
 

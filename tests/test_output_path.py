@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from metalwatch.errors import OutputError
-from metalwatch.reporting.render import write_bytes
+from metalwatch.reporting.output_path import write_bytes
 
 DATA = b"%PDF-1.7 fake report\n"
 

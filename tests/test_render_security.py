@@ -20,13 +20,12 @@ import pytest
 import metalwatch as mw
 from metalwatch.errors import InvalidInputError
 from metalwatch.reporting.model import WeeklyReport
-from metalwatch.reporting.render import (
+from metalwatch.reporting.render import _safe_fetcher, write_pdf
+from metalwatch.reporting.templates import (
     MAX_TEMPLATE_BYTES,
-    _safe_fetcher,
     check_template_dir,
     packaged_template_dir,
     render_html,
-    write_pdf,
 )
 from metalwatch.reporting.typeface import FONT_DIR
 

@@ -14,7 +14,7 @@ import pytest
 
 from metalwatch import weekly
 from metalwatch.publish.edition import build
-from metalwatch.reporting import build_weekly, render
+from metalwatch.reporting import build_weekly, templates
 from metalwatch.reporting.layout import (
     HISTORY_DAYS,
     positioned_instruments,
@@ -65,7 +65,7 @@ def test_the_weekly_from_the_named_reads_is_the_weekly_from_every_history(reads)
     pages = []
     for data in (everything, named):
         model = build_weekly(data, lang="en", generated_at=GENERATED)
-        pages.append(render.render_html(model))
+        pages.append(templates.render_html(model))
     assert "largest weekly drop since 2011-09-23" in pages[1]
     assert pages[0] == pages[1]
 

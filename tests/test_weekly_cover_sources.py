@@ -13,7 +13,7 @@ from metalwatch import provenance
 from metalwatch.reporting import build_weekly
 from metalwatch.reporting.analyst import AnalystInput
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
-from metalwatch.reporting.render import render_html
+from metalwatch.reporting.templates import render_html
 from metalwatch.store import Store
 from metalwatch.store.week import read_week
 

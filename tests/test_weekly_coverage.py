@@ -16,7 +16,7 @@ import pytest
 from metalwatch import frame, registry, weekly
 from metalwatch.reporting import layout
 from metalwatch.reporting.model import build_weekly
-from metalwatch.reporting.render import render_html
+from metalwatch.reporting.templates import render_html
 from metalwatch.store import Store
 
 WEEK = pd.Timestamp("2025-12-12")

@@ -9,7 +9,7 @@ import pytest
 
 from metalwatch.reporting.layout import HISTORY_DAYS, report_instruments
 from metalwatch.reporting.model import build_weekly
-from metalwatch.reporting.render import render_html
+from metalwatch.reporting.templates import render_html
 from metalwatch.store import Store
 from metalwatch.store.week import read_week
 from tests.test_curve import curve_store  # noqa: F401  (fixture)

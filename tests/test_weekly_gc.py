@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from metalwatch import weekly
-from metalwatch.reporting import render
+from metalwatch.reporting import render, templates
 
 WEEK = "2025-12-12"
 
@@ -45,13 +45,13 @@ def test_a_weekly_renders_frozen_and_leaves_the_collector_as_it_was(
     store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector
 ):
     seen = {}
-    real = render.render_html
+    real = templates.render_html
 
     def spy(*args, **kwargs):
         seen["frozen"] = gc.get_freeze_count()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(render, "render_html", spy)
+    monkeypatch.setattr(templates, "render_html", spy)
     alive = len(gc.get_objects())
     out = weekly.write(WEEK, format="html", output=tmp_path / "w.html", store=store_path).path
     assert "Gold" in out.read_text(encoding="utf-8")
@@ -66,7 +66,7 @@ def test_a_failed_weekly_leaves_the_collector_as_it_was(
     def broken(*args, **kwargs):
         raise RuntimeError("template broke")
 
-    monkeypatch.setattr(render, "render_html", broken)
+    monkeypatch.setattr(templates, "render_html", broken)
     with pytest.raises(RuntimeError, match="template broke"):
         weekly.write(WEEK, format="html", output=tmp_path / "w.html", store=store_path)
     assert not (tmp_path / "w.html").exists()

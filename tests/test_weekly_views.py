@@ -172,7 +172,7 @@ def test_the_weekly_reads_only_its_longest_window(seeded_path):
     from datetime import UTC, datetime
 
     from metalwatch.reporting.layout import CHARTS, GOLD_REAL_YIELD_DAYS
-    from metalwatch.reporting.render import render_html
+    from metalwatch.reporting.templates import render_html
 
     assert HISTORY_DAYS == 765 and max(c.days for c in CHARTS.values()) == GOLD_REAL_YIELD_DAYS
     week, at = pd.Timestamp("2026-01-09"), datetime(2026, 1, 10, tzinfo=UTC)

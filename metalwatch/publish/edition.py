@@ -187,7 +187,8 @@ def _write_files(folder: Path, built: Built, template_dir: Any) -> list[str]:
     from metalwatch.publish.workbook import workbook_bytes
     from metalwatch.reporting.appendix import write_appendix
     from metalwatch.reporting.output_path import write_bytes
-    from metalwatch.reporting.render import load_renderer, render_html, write_pdf
+    from metalwatch.reporting.render import load_renderer, write_pdf
+    from metalwatch.reporting.templates import render_html
     from metalwatch.weekly import frozen_heap
 
     week = f"{built.week:%Y-%m-%d}"
