@@ -39,17 +39,15 @@ if TYPE_CHECKING:  # pragma: no cover
         curve,
         events,
         instruments,
-        moves,
         open_store,
         prices,
-        report,
-        resolve_week,
         series,
         update,
     )
     from metalwatch.quant import context, convert, inventories, plot, spreads
     from metalwatch.store import Store
     from metalwatch.studies import beta, event_study, move_stats, seasonal, volatility
+    from metalwatch.week_api import moves, report, resolve_week
 
 __version__ = "0.1.0"
 
@@ -60,16 +58,14 @@ _LAZY = {
             "curve",
             "events",
             "instruments",
-            "moves",
             "open_store",
             "prices",
-            "report",
-            "resolve_week",
             "series",
             "update",
         ),
         "metalwatch.api",
     ),
+    **dict.fromkeys(("moves", "report", "resolve_week"), "metalwatch.week_api"),
     **dict.fromkeys(
         (
             "context",

@@ -4,30 +4,25 @@ Every function takes the same names for the same things: ``ids`` (one id or seve
 ``start`` / ``end`` (dates, inclusive), ``week`` (any date; its week ends on the Friday on or
 before it) and ``store`` (an open :class:`~metalwatch.store.Store`, a path, or None for the
 default store, seeded from the bundled snapshot on first use). Everything after the first
-argument is keyword-only. The statistics live in :mod:`metalwatch.quant`.
+argument is keyword-only. The week, its moves and its weekly are in
+:mod:`metalwatch.week_api`, the statistics in :mod:`metalwatch.quant`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from metalwatch import frame, registry
-from metalwatch.analytics import weeks
-from metalwatch.dates import parse_date
+from metalwatch.api_args import DateArg, Ids, as_of_arg, date_arg
 from metalwatch.errors import NoDataError, RenderWarning
 from metalwatch.ingest.seed import StoreArg, open_store, opened
-from metalwatch.store import Store, parse_as_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from metalwatch.ingest import UpdateReport
-
-Ids = str | Iterable[str]
-DateArg = str | pd.Timestamp | None
 
 __all__ = [
     "RenderWarning",
@@ -35,22 +30,11 @@ __all__ = [
     "curve",
     "events",
     "instruments",
-    "moves",
     "open_store",
     "prices",
-    "report",
-    "resolve_week",
     "series",
     "update",
 ]
-
-
-def _date(value: DateArg, what: str = "date") -> pd.Timestamp | None:
-    return None if value is None else parse_date(value, what)
-
-
-def _as_of(value: DateArg) -> pd.Timestamp | None:
-    return None if value is None else parse_as_of(value, "as_of")
 
 
 def instruments() -> pd.DataFrame:
@@ -100,9 +84,9 @@ def series(
         df = st.read(
             [i.id for i in insts],
             fields=fields,
-            start=_date(start),
-            end=_date(end),
-            as_of=_as_of(as_of),
+            start=date_arg(start),
+            end=date_arg(end),
+            as_of=as_of_arg(as_of),
         )
     if df.empty:
         raise NoDataError(f"no stored data for {', '.join(i.id for i in insts)} in the range asked")
@@ -145,9 +129,9 @@ def prices(
         df = st.read(
             [i.id for i in insts],
             fields=[field] if field else sorted({i.field for i in insts}),  # only those used
-            start=_date(start),
-            end=_date(end),
-            as_of=_as_of(as_of),
+            start=date_arg(start),
+            end=date_arg(end),
+            as_of=as_of_arg(as_of),
         )
     wide = frame.to_wide(df, field)
     out = wide.reindex(columns=[i.id for i in insts])
@@ -189,7 +173,7 @@ def events(
 
     with opened(store) as st:
         got = st.events(
-            metals, start=_date(start, "start"), end=_date(end, "end"), as_of=_as_of(as_of)
+            metals, start=date_arg(start, "start"), end=date_arg(end, "end"), as_of=as_of_arg(as_of)
         )
     return events_frame(got)
 
@@ -227,7 +211,7 @@ def curve(ids: str, *, date: DateArg = None, store: StoreArg = None) -> pd.DataF
     from metalwatch.sources.futures_calendar import trading_days
 
     spec = contracts.curve_of(ids)
-    day = _date(date)
+    day = date_arg(date)
     with opened(store) as st:
         held_ids = sorted(
             iid
@@ -251,125 +235,6 @@ def curve(ids: str, *, date: DateArg = None, store: StoreArg = None) -> pd.DataF
     root = registry.get(spec.root)
     out.attrs.update(instrument=spec.root, unit=root.unit, currency=root.currency)
     return out
-
-
-def _market_spans(st: Store) -> list[tuple[str, str]]:
-    from metalwatch.store.week import market_spans
-
-    return market_spans(st, weeks.MARKET_GROUPS)
-
-
-def resolve_week(week: DateArg = None, *, store: StoreArg = None) -> pd.Timestamp:
-    """The Friday a report covers: ``week``'s (on or before it), else the latest the store covers.
-
-    Raises
-    ------
-    NoDataError
-        If ``week`` is outside the weeks the store's market prices cover.
-    """
-    with opened(store) as st:
-        return weeks.resolve_week(week, _market_spans(st))
-
-
-def moves(
-    week: DateArg = None,
-    *,
-    ids: Ids | None = None,
-    as_of: DateArg = None,
-    store: StoreArg = None,
-) -> pd.DataFrame:
-    """Weekly moves, one row per instrument (default: every non-reference instrument).
-
-    Parameters
-    ----------
-    week
-        Any date; default the latest week the store covers.
-    ids
-        Instrument id(s); default every instrument outside the reference group.
-    as_of
-        Read the store as it was at this moment (a time; without a zone, UTC): values revised
-        since as they were then, rows written since left out. Default: as it is now.
-    store
-        Store, path or None for the default store.
-
-    Returns
-    -------
-    DataFrame
-        Close and its date, WoW/5-day/MTD/YTD % (in percent), the change in units, the 52-week
-        high and low, and a ``stale`` flag, indexed by instrument.
-    """
-    from metalwatch.analytics.moves import LOOKBACK_DAYS, compute_moves
-    from metalwatch.store.week import read_observations
-
-    wanted = registry.market_ids() if ids is None else [i.id for i in registry.resolve(ids)]
-    with opened(store) as st:
-        then = st.at(_as_of(as_of))
-        w = weeks.resolve_week(week, _market_spans(then))
-        rows = read_observations(then, w, wanted, history_days=LOOKBACK_DAYS)
-    return compute_moves(rows, w, wanted)
-
-
-def report(
-    week: DateArg = None,
-    *,
-    output: str | os.PathLike[str] | None = None,
-    lang: str = "en",
-    format: str = "pdf",  # noqa: A002 - the CLI's --format
-    analyst: str | os.PathLike[str] | None = None,
-    template_dir: str | os.PathLike[str] | None = None,
-    appendix: str | None = None,
-    as_of: DateArg = None,
-    store: StoreArg = None,
-) -> Path:
-    """Write the weekly for ``week`` and return its path.
-
-    Parameters
-    ----------
-    week
-        Any date; the report covers the week ending on the Friday on or before it.
-        ``'latest'``: the newest week the data covers, stale figures and all. Default: the
-        latest week whose cover figures are all fresh.
-    output
-        File to write; default ``reports/metalwatch-weekly-<week>[-zh].<format>``.
-    lang
-        ``'en'`` or ``'zh'``.
-    format
-        ``'pdf'`` or ``'html'`` (same templates).
-    analyst
-        YAML analyst file: publisher, rating, watch lists, core views, commentary.
-    template_dir
-        Folder whose templates override the packaged ones, one file at a time.
-    appendix
-        ``'csv'`` or ``'xlsx'``: also write every printed figure with its source and formula
-        next to the report (``<name>-appendix.<ext>``).
-    as_of
-        Build it from the store as it was at this moment (a time; without a zone, UTC):
-        values revised since as they were then, rows written since left out. Default: now.
-    store
-        Store, path or None for the default store.
-
-    Raises
-    ------
-    InvalidInputError
-        A bad option, analyst file or template folder (checked before anything is computed).
-    OutputError
-        The output cannot be written where asked (checked before anything is computed).
-    """
-    from metalwatch.weekly import write
-
-    done = write(
-        week,
-        output=output,
-        lang=lang,
-        format=format,
-        analyst=analyst,
-        template_dir=template_dir,
-        appendix=appendix,
-        as_of=_as_of(as_of),
-        store=store,
-    )
-    done.warn_missing_glyphs(stacklevel=2)
-    return done.path
 
 
 def update(
@@ -408,5 +273,5 @@ def update(
     wanted = None if ids is None else [i.id for i in registry.resolve(ids)]
     with opened(store) as st:
         return run_update(
-            wanted, since=_date(since, "since"), force=force, files=files, news=news, store=st
+            wanted, since=date_arg(since, "since"), force=force, files=files, news=news, store=st
         )

@@ -17,7 +17,8 @@ import pandas as pd
 from metalwatch import frame, registry
 from metalwatch.analytics import weeks as week_rules
 from metalwatch.analytics.units import MAX_FX_AGE_DAYS
-from metalwatch.api import DateArg, Ids, _date, _market_spans, prices
+from metalwatch.api import prices
+from metalwatch.api_args import DateArg, Ids, date_arg, market_spans
 from metalwatch.errors import InvalidInputError, NoDataError
 from metalwatch.ingest.seed import StoreArg, opened
 
@@ -62,7 +63,7 @@ def _week_rows(week: DateArg, ids: list[str], store: StoreArg) -> tuple[pd.Times
     """The week's Friday and each id's registered field up to it (all history), one read."""
     reg = registry.all_instruments()
     with opened(store) as st:
-        w = week_rules.resolve_week(week, _market_spans(st))
+        w = week_rules.resolve_week(week, market_spans(st))
         rows = st.read(ids, fields=sorted({reg[i].field for i in ids}), end=w)
     return w, frame.registered(rows)
 
@@ -102,7 +103,7 @@ def inventories(
         if wrong:
             raise InvalidInputError(f"not inventory series: {', '.join(wrong)}")
     with opened(store) as st:
-        df = st.read(wanted, fields=["stock"], start=_date(start), end=_date(end))
+        df = st.read(wanted, fields=["stock"], start=date_arg(start), end=date_arg(end))
     if df.empty:
         raise NoDataError("no stored stocks for the series and range asked")
     wide = frame.to_wide(df, "stock")
@@ -168,12 +169,12 @@ def spreads(
         "fees_cny": fees_cny,
         "max_fx_age_days": max_fx_age_days,
     }
-    first = _date(start)
+    first = date_arg(start)
     with opened(store) as st:
         data = st.read(
             catalogue.LEGS,
             start=None if first is None else first - pd.Timedelta(days=max_fx_age_days),
-            end=_date(end),
+            end=date_arg(end),
         )
     if detail:
         if len(specs) != 1:
@@ -332,7 +333,7 @@ def plot(
     wide = (
         data if isinstance(data, pd.DataFrame) else prices(data, start=start, end=end, store=store)
     )
-    wide = wide.loc[_date(start) : _date(end)]
+    wide = wide.loc[date_arg(start) : date_arg(end)]
     units = _units(wide)
     groups: dict[str, list[str]] = {}
     for col in map(str, wide.columns):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from metalwatch import registry
 from metalwatch.analytics import weeks as week_rules
-from metalwatch.api import DateArg, Ids, _as_of, _date
+from metalwatch.api_args import DateArg, Ids, as_of_arg, date_arg
 from metalwatch.errors import InvalidInputError, NoDataError, NotFoundError
 from metalwatch.ingest.seed import StoreArg, opened
 from metalwatch.quant import _movers, _week_rows
@@ -144,7 +144,7 @@ def beta(
     wanted = [i for i in _movers(ids) if i != benchmark]
     bench = registry.get(benchmark).id
     with opened(store) as st:
-        data = st.read([*wanted, bench], start=_date(start), end=_date(end))
+        data = st.read([*wanted, bench], start=date_arg(start), end=date_arg(end))
     present = set(data["instrument"].astype(str))
     long = rolling_beta(data, [i for i in wanted if i in present], bench, window=window)
     if tidy:
@@ -160,7 +160,7 @@ def beta(
 def _stored_event(event_id: str, store: StoreArg, as_of: DateArg) -> Event:
     """The stored event with this id (its version as of ``as_of``)."""
     with opened(store) as st:
-        found = [e for e in st.events(as_of=_as_of(as_of)) if e.id == event_id]
+        found = [e for e in st.events(as_of=as_of_arg(as_of)) if e.id == event_id]
     if not found:
         raise NotFoundError(f"no stored event with id {event_id!r:.60}")
     return found[0]
@@ -267,7 +267,9 @@ def event_study(
             if reg[i].cadence == SESSION_CADENCE and reg[i].kind in DEFAULT_KINDS
         ]
     with opened(store) as st:
-        rows = st.read(wanted, fields=sorted({reg[i].field for i in wanted}), as_of=_as_of(as_of))
+        rows = st.read(
+            wanted, fields=sorted({reg[i].field for i in wanted}), as_of=as_of_arg(as_of)
+        )
     out = event_window(rows, day, window=n, precision=precision)
     present = set(out["instrument"])
     missing = {i: "no stored observations" for i in wanted if i not in present}

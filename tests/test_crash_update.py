@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metalwatch import api
+from metalwatch import week_api
 from metalwatch.store import Store
 from metalwatch.store.compact import day_number
 from tests.faults.harness import CUT
@@ -218,7 +218,9 @@ def test_reads_while_updating(zygote, base, full, tmp_path) -> None:
     pid = zygote.spawn(store, out)
     reads, seen = 0, set()
     while alive(pid) or reads == 0:
-        moves = api.moves("2025-12-05", ids=["SHFE.CU", "LME.CA.3M", "SSE.600111"], store=store)
+        moves = week_api.moves(
+            "2025-12-05", ids=["SHFE.CU", "LME.CA.3M", "SSE.600111"], store=store
+        )
         assert moves.loc["SHFE.CU", "close_date"] == pd.Timestamp(CUT)
         with Store(store) as st:
             seen.add(len(st.read(IDS, start="2025-12-06")))

@@ -34,6 +34,8 @@ ALLOWED = {
 }
 FACES = {
     "metalwatch.api",
+    "metalwatch.api_args",
+    "metalwatch.week_api",
     "metalwatch.quant",
     "metalwatch.studies",
     "metalwatch.weekly",

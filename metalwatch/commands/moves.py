@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from metalwatch import api
+from metalwatch import week_api
 from metalwatch.commands.table import print_table
 
 NAME = "moves"
@@ -57,7 +57,7 @@ def iso_date(value: object) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the moves table; 0."""
-    mv = api.moves(args.week, ids=args.instruments or None, store=args.store)
+    mv = week_api.moves(args.week, ids=args.instruments or None, store=args.store)
 
     def pct(col: str) -> list[str]:
         return [percent(v, 2) for v in mv[col]]
